@@ -1,0 +1,19 @@
+"""`wwsgen check-abi` (not yet available)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+NAME = "check-abi"
+HELP = "(not yet available)"
+
+
+def configure(parser: argparse.ArgumentParser) -> None:
+    del parser
+
+
+def run(args: argparse.Namespace) -> int:
+    del args
+    print("wwsgen: error: check-abi is not available yet", file=sys.stderr)
+    return 2

@@ -24,7 +24,9 @@ class PageKind(str, Enum):
     STRUCT = "struct"  # ns-, a structure
     UNION = "union"  # ns-, a union
     HANDLE = "handle"  # ws-*.md with a typedef code block
+    MACRO = "macro"  # nf- page whose H1 says "macro"
     AREA = "area"  # overview page grouping elements into an area
+    INDEX = "index"  # overview page listing the whole API by kind (not an area)
     ARTICLE = "article"
 
 
@@ -41,11 +43,13 @@ class Direction(str, Enum):
 class Link:
     """A link in the page text. `element` is the API element it resolves to
     (through the `ms.assetid` index or a relative page link), else None and
-    `url` is kept as written."""
+    `url` is kept as written. `page` is the path of the input page the link
+    points at, of any kind (element, area, article), where it is one."""
 
     text: str
     url: str
     element: str | None = None
+    page: str | None = None
 
 
 @dataclass(frozen=True)
@@ -92,11 +96,16 @@ class Param:
 
 @dataclass(frozen=True)
 class ReturnCode:
-    """One row of the `## -returns` table."""
+    """One row of the `## -returns` table.
+
+    `catch_all` marks a row such as "Other Errors" that stands for codes not
+    listed rather than naming one: its `code` is not an HRESULT name.
+    """
 
     code: str
     description: Text
     line: int
+    catch_all: bool = False
 
 
 @dataclass(frozen=True)
@@ -188,7 +197,9 @@ class DocSet:
     """Every page of one parse run, indexed; plus the errors found.
 
     Element names are unique: a later page of the same element (from a doc
-    tree given with `--docs`) replaces an earlier one.
+    tree given with `--docs`) replaces an earlier one. `indexes` holds the
+    overview pages that list the whole API by kind (see `generator.parse.areas`);
+    they are kept apart from `areas` so that no giant area is generated.
     """
 
     elements: tuple[ElementPage, ...] = ()
@@ -196,6 +207,7 @@ class DocSet:
     articles: tuple[ArticlePage, ...] = ()
     pages: int = 0
     diagnostics: tuple[Diagnostic, ...] = ()
+    indexes: tuple[AreaPage, ...] = ()
 
     def element(self, name: str) -> ElementPage | None:
         for e in self.elements:

@@ -1,19 +1,34 @@
-"""`wwsgen parse` (not yet available)."""
+"""`wwsgen parse PATH...`: show what the doc pages say, as the generator reads them."""
 
 from __future__ import annotations
 
 import argparse
 import sys
 
+from generator.diagnostics import has_errors
+from generator.parse import parse_paths
+from generator.parse.dump import summary, to_json, to_text
+
 NAME = "parse"
-HELP = "(not yet available)"
+HELP = "parse doc pages (files or folders) and print the model they give"
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
-    del parser
+    parser.add_argument(
+        "paths", nargs="+", metavar="PATH", help="page files or folders; later ones win"
+    )
+    parser.add_argument(
+        "--json", action="store_true", help="print the whole model as JSON (sorted keys)"
+    )
 
 
 def run(args: argparse.Namespace) -> int:
-    del args
-    print("wwsgen: error: parse is not available yet", file=sys.stderr)
-    return 2
+    docset = parse_paths(args.paths)
+    for diagnostic in docset.diagnostics:
+        print(diagnostic, file=sys.stderr)
+    sys.stdout.write(to_json(docset) if args.json else to_text(docset))
+    if not args.json:
+        print(summary(docset))
+    else:
+        print(summary(docset), file=sys.stderr)
+    return 1 if has_errors(docset.diagnostics) else 0

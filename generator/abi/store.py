@@ -503,13 +503,17 @@ def dump_text(name: str, data: Any) -> str:
 def save_abi(abi: AbiSet, directory: Path) -> None:
     """Write every kind file of `abi` into `directory`, all or nothing.
 
-    The files are written to temporary files in the same directory first; only
-    when all are written are they moved over the old ones with `os.replace`,
-    so a failure leaves the directory as it was.
+    Every file is first written to a temporary file in the same directory; only
+    then are they moved over the old ones with `os.replace`. Should a move fail,
+    the files already moved are put back from hard-link backups, so any failure
+    leaves the directory as it was.
     """
-    directory.mkdir(parents=True, exist_ok=True)
     texts = {name: dump_text(name, data) for name, data in _documents(abi).items()}
+    created = not directory.exists()
+    directory.mkdir(parents=True, exist_ok=True)
     temps: dict[str, str] = {}
+    backups: dict[str, str | None] = {}  # name -> backup of the old file (None: there was none)
+    done = False
     try:
         for name, text in texts.items():
             fd, temp = tempfile.mkstemp(prefix=f".{name}.", suffix=".tmp", dir=directory)
@@ -518,9 +522,25 @@ def save_abi(abi: AbiSet, directory: Path) -> None:
                 handle.write(text)
             os.chmod(temp, 0o644)  # mkstemp makes 0600; these are ordinary checked-in files
         for name, temp in temps.items():
-            os.replace(temp, directory / name)
-        temps.clear()
+            target = directory / name
+            backup = None
+            if target.exists():
+                backup = f"{temp}.old"
+                os.link(target, backup)
+            backups[name] = backup
+            os.replace(temp, target)
+        done = True
     finally:
-        for temp in temps.values():
+        if not done:
+            for name, backup in backups.items():
+                with contextlib.suppress(OSError):
+                    if backup is None:
+                        os.unlink(directory / name)
+                    else:
+                        os.replace(backup, directory / name)
+        for path in [*temps.values(), *(b for b in backups.values() if b)]:
             with contextlib.suppress(FileNotFoundError):
-                os.unlink(temp)
+                os.unlink(path)
+        if created and not done:
+            with contextlib.suppress(OSError):
+                directory.rmdir()

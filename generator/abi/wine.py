@@ -51,12 +51,13 @@ class WineSource:
 
 
 def include_dirs(header: Path) -> list[Path]:
-    """Wine's include folders beside the header: windows/ (the header's own) and msvcrt/."""
-    folders = [header.parent]
-    msvcrt = header.parent.parent / "msvcrt"
-    if msvcrt.is_dir():
-        folders.insert(0, msvcrt)
-    return folders
+    """Wine's include folders (msvcrt/ and windows/) for windows.h; beside the header when it
+    sits in a Wine tree, else the Debian ones (a copy of the header can be anywhere)."""
+    for windows in (header.parent, DEFAULT_HEADER.parent):
+        if (windows / "windows.h").is_file():
+            msvcrt = windows.parent / "msvcrt"
+            return [msvcrt, windows] if msvcrt.is_dir() else [windows]
+    return [header.parent]
 
 
 def _clang() -> Any:
@@ -149,9 +150,9 @@ def _unnamed(decl: Any) -> bool:
     return not spelling or "(unnamed" in spelling or "(anonymous" in spelling
 
 
-def _in_header(cursor: Any, header: Path) -> bool:
+def _in_header(cursor: Any, header: str) -> bool:
     loc = cursor.location.file
-    return loc is not None and Path(loc.name).resolve() == header.resolve()
+    return loc is not None and loc.name == header
 
 
 def _parse(cindex: Any, header: Path) -> Any:
@@ -180,8 +181,9 @@ def _parse(cindex: Any, header: Path) -> Any:
         for d in tu.diagnostics
         if d.severity >= cindex.Diagnostic.Error
     ]
-    if errors:
-        raise DiagnosticError(errors[:20])
+    in_header = [e for e in errors if e.path == str(header.resolve())]
+    if errors:  # the header's own errors explain the rest (cascades in the wrapper file)
+        raise DiagnosticError((in_header or errors)[:20])
     return tu
 
 
@@ -209,7 +211,8 @@ def read_wine(header: Path = DEFAULT_HEADER) -> WineSource:
     reader = _Reader(cindex, header)
     CK = cindex.CursorKind
     TK = cindex.TypeKind
-    top = [c for c in tu.cursor.get_children() if _in_header(c, header)]
+    resolved = str(header.resolve())  # the name libclang reports: it is included by this path
+    top = [c for c in tu.cursor.get_children() if _in_header(c, resolved)]
     if not any(c.kind == CK.FUNCTION_DECL for c in top):
         raise DiagnosticError.single(
             str(header), None, "no function declarations: not webservices.h, or truncated"

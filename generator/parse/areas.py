@@ -42,6 +42,7 @@ _LEAD_IN = re.compile(
 )
 _INDEX_LEAD_IN = re.compile(r"\bincludes the following (?P<kind>[\w/ ]+?)\s*:$", re.IGNORECASE)
 _ANY_LEAD_IN = re.compile(r"^the following\b.*:$", re.IGNORECASE)
+_MAYBE_LEAD_IN = re.compile(r"following.*:\s*$", re.IGNORECASE | re.DOTALL)  # before inline parsing
 
 
 def group_kind(phrase: str) -> str | None:
@@ -74,7 +75,8 @@ def read_groups(page: PageContext, start: int) -> Groups:
         end = _block_end(page, position)
         kind = token.type
         if kind == "paragraph_open":
-            lead_in = page.body.plain(tokens[position + 1])
+            raw = tokens[position + 1].content
+            lead_in = page.body.plain(tokens[position + 1]) if _MAYBE_LEAD_IN.search(raw) else ""
         elif kind == "table_open":
             header = _first_header(page, position, end)
             group = group_kind(header) if header else None

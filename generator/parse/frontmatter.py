@@ -21,7 +21,9 @@ from generator.diagnostics import Diagnostic, Severity
 from generator.docmodel import FrontMatter
 
 _HANDLER = YAMLHandler()
-_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+# The base loader keeps every scalar a string ("NO" stays "NO", dates stay as
+# written): the model only holds text. The C version when libyaml is there.
+_LOADER = getattr(yaml, "CBaseLoader", yaml.BaseLoader)
 
 _KEY_LINE = re.compile(r"^(?P<key>[A-Za-z_][\w.\-]*)[ \t]*:(?:[ \t]+(?P<value>.*?))?[ \t]*$")
 _ITEM_LINE = re.compile(r"^[ \t]*-(?:[ \t]+(?P<value>.*?))?[ \t]*$")
@@ -162,6 +164,8 @@ def _scalar_value(raw: str) -> object:
     """A YAML scalar or flow list on its own; the raw text when YAML refuses it."""
     if not raw:
         return ""
+    if raw[0] not in "[{\"'":
+        return raw
     try:
         return yaml.load(raw, Loader=_LOADER)
     except yaml.YAMLError:

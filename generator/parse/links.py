@@ -47,11 +47,17 @@ class _Target:
     page: str
 
 
-def upstream_stem(page: ElementPage) -> str:
-    """The file stem upstream gives the page of this element."""
+def upstream_stems(page: ElementPage) -> tuple[str, ...]:
+    """The file stems upstream gives (or gave) the page of this element:
+    `nf-webservices-wscreateheap`, `ns-webservices-_ws_heap_property` (from the
+    UID's struct tag), `ws-heap`."""
     if page.kind is PageKind.HANDLE:
-        return page.name.lower().replace("_", "-")
-    return f"{_UPSTREAM_PREFIX.get(page.kind, 'nf')}-webservices-{page.name.lower()}"
+        return (page.name.lower().replace("_", "-"),)
+    prefix = f"{_UPSTREAM_PREFIX.get(page.kind, 'nf')}-webservices-"
+    names = {page.name.lower()}
+    if page.front.uid:
+        names.add(page.front.uid.rsplit(".", 1)[-1].lower())
+    return tuple(prefix + name for name in sorted(names))
 
 
 class LinkIndex:
@@ -68,7 +74,8 @@ class LinkIndex:
                 self.by_assetid[assetid.lower()] = target
             self.by_stem[PurePath(page.path).stem.lower()] = target
             if isinstance(page, ElementPage):
-                self.by_stem[upstream_stem(page)] = target
+                for stem in upstream_stems(page):
+                    self.by_stem[stem] = target
 
     def resolve(self, link: Link) -> Link:
         target = self._lookup(link.url)

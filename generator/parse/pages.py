@@ -68,6 +68,9 @@ _FILE_KINDS = {
 }
 _FAMILY = {PageKind.MACRO: PageKind.FUNCTION, PageKind.UNION: PageKind.STRUCT}
 _SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+_ATX_H1 = re.compile(r"^ {0,3}#(?:[ \t][^\n]*)?$", re.MULTILINE)
+_KIND_WORD = re.compile(r"callback|function|enum|struct|union|handle|macro")
+_PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n")
 ELEMENT_KINDS = frozenset(
     {
         PageKind.FUNCTION,
@@ -91,15 +94,21 @@ class PageResult:
     diagnostics: tuple[Diagnostic, ...]
 
 
-def parse_text(text: str, path: str) -> PageResult:
+def parse_text(text: str, path: str, quick: bool = True) -> PageResult:
     """Parse one page's text; `path` is used in the model and diagnostics.
 
-    Never raises for any input text: problems are diagnostics.
+    Never raises for any input text: problems are diagnostics. With `quick`,
+    a page that cannot be an element or overview page (see `_quick_article`)
+    is not parsed beyond its H1; the result is the same.
     """
     text = fix_spaces(text.replace("\r\n", "\n").replace("\r", "\n").lstrip("\ufeff"))
     fm = read_front_matter(text, path)
     if not fm.ok:
         return PageResult(path, None, None, fm.diagnostics)
+    if quick:
+        article = _quick_article(fm.body, fm.body_offset, path, fm.front)
+        if article is not None:
+            return PageResult(path, article, PageKind.ARTICLE, fm.diagnostics)
     page = PageContext(path, parse_body(fm.body, fm.body_offset), list(fm.diagnostics))
     h1 = next((h for h in headings(page.body) if h.level == 1), None)
     if h1 is None:
@@ -131,6 +140,66 @@ def parse_text(text: str, path: str) -> PageResult:
     return PageResult(path, result, kind, tuple(page.diagnostics))
 
 
+def _quick_article(body: str, offset: int, path: str, front: FrontMatter) -> ArticlePage | None:
+    """The article a page is, told from its raw text alone; None when unsure.
+
+    Most conceptual pages are long samples. A page is surely an article when
+    its front matter names no element kind, its H1 is no C name (so neither an
+    element nor a handle), and its raw text has no table headed by a kind and
+    no paragraph with "following" ending in ":" (no groups). Then only the
+    lines up to the H1 are parsed, for its title.
+    """
+    if _UID.match(front.uid) or front.topic.lower() in _SUFFIX_KINDS or front.placeholder:
+        return None
+    if _starts_a_line_with_kind(body) or any(
+        chunk.rstrip().endswith(":") and "following" in chunk.lower()
+        for chunk in _PARAGRAPH_BREAK.split(body)
+    ):
+        return None
+    match = _ATX_H1.search(body)
+    if match is None:
+        return None
+    prefix = parse_body(body[: match.end()], offset)
+    found = headings(prefix)
+    if (
+        not found
+        or found[-1].level != 1
+        or found[-1].line != offset + body.count("\n", 0, match.start()) + 1
+    ):
+        return None
+    if any(h.level == 1 for h in found[:-1]):
+        return None
+    title = prefix.plain(prefix.tokens[found[-1].index + 1])
+    h1_match = _H1.match(title)
+    if h1_match and (
+        h1_match["suffix"] or "typedef" in body or _FILE_KINDS.get(_file_prefix(path))
+    ):
+        return None  # an element, or maybe a handle or a page named like one
+    return ArticlePage(title or front.title, path, front.assetid)
+
+
+def _file_prefix(path: str) -> str:
+    """`nf` of `nf-webservices-wsalloc.md`; "" for other names."""
+    stem = PurePath(path).stem.lower()
+    return stem[:2] if stem[2:3] == "-" else ""
+
+
+def _starts_a_line_with_kind(body: str) -> bool:
+    """Whether a line starts (after spaces, `|`, `*`, `_`) with a kind word
+    and has a `|` after it, as the header row of a group table does.
+    (A single regex for this is very slow on long pages.)"""
+    lower = body.lower()
+    for match in _KIND_WORD.finditer(lower):
+        line_start = lower.rfind("\n", 0, match.start()) + 1
+        line_end = lower.find("\n", match.end())
+        if (
+            not lower[line_start : match.start()].strip(" \t|*_")
+            and "|" in lower[match.end() : line_end if line_end >= 0 else len(lower)]
+        ):
+            return True
+    return False
+
+
 def area_name(path: str, title: str) -> str:
     """The file stem when it is a slug (`security-processing-results`), else
     the slug of the title (for pages saved under other names)."""
@@ -157,11 +226,9 @@ def _classify(
         signals.append(("the UID", _UID_KINDS[uid["prefix"]]))
     if h1_match and not h1_match["suffix"] and _declares(page, h1_match["name"]):
         signals.append(("the typedef block", PageKind.HANDLE))
-    stem = PurePath(page.path).stem.lower()
-    if not signals and (front.placeholder or not front.uid) and h1_match and stem[2:3] == "-":
-        file_kind = _FILE_KINDS.get(stem[:2])
-        if file_kind is not None:
-            signals.append(("the file name", file_kind))
+    file_kind = _FILE_KINDS.get(_file_prefix(page.path))
+    if not signals and (front.placeholder or not front.uid) and h1_match and file_kind:
+        signals.append(("the file name", file_kind))
     if not signals:
         return None, ""
     source, kind = signals[0]

@@ -6,16 +6,14 @@ diagnostic naming the line of the first bad byte, never an exception.
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 from generator.diagnostics import Diagnostic
 
-# U+00C2 ("A" with circumflex), or U+00C3 followed by U+201A or U+0082 (its UTF-8
-# bytes read as cp1252 or latin-1), before a
-# non-breaking space is what a non-breaking space becomes when UTF-8 text is
-# decoded as cp1252 once or twice; upstream pages carry both forms.
-_NBSP = re.compile("(?:\u00c3[\u0082\u201a]|\u00c2)*\u00a0")
+# What a non-breaking space (U+00A0) becomes when UTF-8 text is decoded as
+# cp1252 or latin-1 once ("\u00c2\u00a0") or twice ("\u00c3\u201a\u00c2\u00a0",
+# "\u00c3\u0082\u00c2\u00a0"); upstream pages carry these forms. Longest first.
+_NBSP_FORMS = ("\u00c3\u201a\u00c2\u00a0", "\u00c3\u0082\u00c2\u00a0", "\u00c2\u00a0", "\u00a0")
 
 
 def fix_spaces(text: str) -> str:
@@ -26,7 +24,9 @@ def fix_spaces(text: str) -> str:
     """
     if "\u00a0" not in text:
         return text
-    return _NBSP.sub(" ", text)
+    for form in _NBSP_FORMS:
+        text = text.replace(form, " ")
+    return text
 
 
 def decode(data: bytes, path: str) -> tuple[str | None, Diagnostic | None]:

@@ -4,10 +4,10 @@ importers when the [import] extra is installed. Prints seconds; run it, read it.
 from __future__ import annotations
 
 import subprocess
-from collections.abc import Callable
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent

@@ -8,6 +8,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
@@ -40,7 +41,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         print(f"save_abi (best of 5): {best(5, lambda: save_abi(abi, Path(tmp))):.3f} s")
     for target in Target:
-        seconds = best(10, lambda t=target: compute_layouts(abi, t))
+        seconds = best(10, partial(compute_layouts, abi, target))
         print(f"compute_layouts {target.value} (best of 10): {seconds:.4f} s")
     try:
         from generator.abi.metadata import read_metadata

@@ -150,8 +150,16 @@ def log(message: str) -> None:
     print(f"live: {message}", flush=True)
 
 
-def _run(cmd: Sequence[str], *, env: Mapping[str, str] | None = None, what: str) -> None:
-    """Run a set-up command; its output is shown only when it fails."""
+def _run(
+    cmd: Sequence[str],
+    *,
+    env: Mapping[str, str] | None = None,
+    what: str,
+    failure: type[Exception] = LiveUnavailable,
+) -> None:
+    """Run a set-up command; its output is shown only when it fails. A failure
+    raises `failure`: by default the machine is unfit (NOT RUN), while a
+    failing build of the project's own wheel is a real failure."""
     proc = subprocess.run(
         list(cmd),
         env=None if env is None else dict(env),
@@ -164,7 +172,7 @@ def _run(cmd: Sequence[str], *, env: Mapping[str, str] | None = None, what: str)
     )
     if proc.returncode != 0:
         tail = "\n".join(proc.stdout.splitlines()[-25:])
-        raise LiveUnavailable(f"{what} failed (exit {proc.returncode}): {' '.join(cmd)}\n{tail}")
+        raise failure(f"{what} failed (exit {proc.returncode}): {' '.join(cmd)}\n{tail}")
 
 
 def missing_apt_packages(packages: Sequence[str]) -> list[str]:
@@ -352,7 +360,11 @@ def install_project(layout: Layout) -> None:
             target.parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(REPO / name, target)
         dist = Path(tmp) / "dist"
-        _run(_pip("wheel", "-q", "--no-deps", "-w", str(dist), str(src)), what="building the wheel")
+        _run(
+            _pip("wheel", "-q", "--no-deps", "-w", str(dist), str(src)),
+            what="building the project's wheel",
+            failure=LiveFailed,
+        )
         wheels = sorted(dist.glob("*.whl"))
         if len(wheels) != 1:
             raise LiveFailed(f"expected one wheel, pip built {[w.name for w in wheels]}")
@@ -361,7 +373,8 @@ def install_project(layout: Layout) -> None:
             _run(
                 _pip("install", "-q", "--no-deps", "--no-compile", "--no-index", "--target",
                      str(staging), str(wheels[0])),
-                what="installing the wheel",
+                what="installing the project's wheel",
+                failure=LiveFailed,
             )
             if layout.project.exists():
                 shutil.rmtree(layout.project)

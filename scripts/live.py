@@ -326,12 +326,21 @@ def ensure_prefix(layout: Layout, env: Mapping[str, str]) -> None:
 
 
 def setup(layout: Layout) -> None:
-    """Every set-up step, each skipped when its cached result is current."""
-    ensure_host()
-    layout.root.mkdir(parents=True, exist_ok=True)
-    ensure_python(layout)
-    ensure_site(layout)
-    ensure_prefix(layout, wine_env(layout, os.environ))
+    """Every set-up step, each skipped when its cached result is current; a
+    step that did work reports how long it took. Called under `locked`, which
+    creates the cache dir."""
+    steps = (
+        ("host packages", ensure_host),
+        ("Windows CPython", lambda: ensure_python(layout)),
+        ("live requirements", lambda: ensure_site(layout)),
+        ("Wine prefix", lambda: ensure_prefix(layout, wine_env(layout, os.environ))),
+    )
+    for label, step in steps:
+        started = time.monotonic()
+        step()
+        took = time.monotonic() - started
+        if took >= 1:
+            log(f"{label}: {took:.1f} s")
 
 
 def tree_files(repo: Path) -> list[str]:

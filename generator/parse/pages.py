@@ -137,7 +137,11 @@ def parse_text(text: str, path: str, quick: bool = True) -> PageResult:
         else:
             kind = PageKind.ARTICLE
             result = ArticlePage(title or fm.front.title, path, fm.front.assetid)
-    return PageResult(path, result, kind, tuple(page.diagnostics))
+    return PageResult(path, result, kind, _in_line_order(page.diagnostics))
+
+
+def _in_line_order(diagnostics: list[Diagnostic]) -> tuple[Diagnostic, ...]:
+    return tuple(sorted(diagnostics, key=lambda d: d.line or 0))
 
 
 def _quick_article(body: str, offset: int, path: str, front: FrontMatter) -> ArticlePage | None:

@@ -33,7 +33,7 @@ from typing import Any
 # The embeddable CPython's ._pth leaves the script's folder off sys.path.
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from wwslive import SoapEndpoint, SoapRequest, free_tcp_port, soap_envelope
+from wwslive import SoapEndpoint, SoapRequest, echo_handler, free_tcp_port, soap_envelope
 
 dll = ctypes.WinDLL("webservices.dll")
 
@@ -377,6 +377,13 @@ def http() -> None:
              answer, byref(reply_description), 1, h, byref(value), 4, None, None)
         print("    reply value:", value.value)
         _message_properties(answer)
+        endpoint.handler = echo_handler
+        call("WsResetMessage", request, None)
+        call("WsResetMessage", answer, None)
+        print("  correlated echo (RelatesTo):")
+        call("WsRequestReply", channel, request, byref(description), 1, byref(c_int32(41)), 4,
+             answer, byref(reply_description), 1, h, byref(value), 4, None, None)
+        print("    reply value:", value.value)
         endpoint.handler = lambda r: (500, "text/plain", b"broken")
         call("WsResetMessage", request, None)
         call("WsResetMessage", answer, None)

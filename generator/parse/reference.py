@@ -280,7 +280,8 @@ def _return_rows(table: Node) -> list[ReturnCode] | None:
         if not code:
             continue
         description = render(row_cells[1].children) if len(row_cells) > 1 else Text()
-        codes.append(ReturnCode(code, description, row.line, not _CODE.fullmatch(code)))
+        line = (term or row).line  # where the code is written
+        codes.append(ReturnCode(code, description, line, not _CODE.fullmatch(code)))
         titled = titled or term is not None
     return codes if titled else None
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -49,6 +50,7 @@ SAMPLE = AbiSet(
         AbiEnum("WS_FLAGS", (AbiEnumMember("WS_F_A", 1),), flags=True),
     ),
     aggregates=(
+        AbiAggregate("WS_HEAP_PROPERTY", AggregateKind.STRUCT, (AbiField("id", CType("ULONG")),)),
         AbiAggregate(
             "WS_S",
             AggregateKind.STRUCT,
@@ -91,7 +93,8 @@ def test_hresults_are_hex_in_the_file_and_signed_in_the_model(tmp_path: Path) ->
 
 
 def test_output_is_sorted_and_deterministic(tmp_path: Path) -> None:
-    shuffled = AbiSet(
+    shuffled = replace(
+        SAMPLE,
         functions=tuple(reversed(SAMPLE.functions)),
         enums=tuple(reversed(SAMPLE.enums)),
         aggregates=tuple(reversed(SAMPLE.aggregates)),
@@ -172,6 +175,9 @@ def _write_valid(tmp_path: Path) -> None:
         ("constants.yaml", "  value: 3.5", "  value: [3.5]", "3.5", "a number or text"),
         ("notes.yaml", "  resolution: ", "  resolved: ", "resolved", "unknown key"),
         ("handles.yaml", "WS_HEAP:", "- WS_HEAP:", "WS_HEAP", "expected a mapping"),
+        ("functions.yaml", "  - heap: WS_HEAP**", "  - heap: WS_HEAPP**", "WS_HEAPP",
+         "unknown type 'WS_HEAPP'"),
+        ("structs.yaml", "  - id: ULONG", "  - id: ULONGG", "ULONGG", "unknown type 'ULONGG'"),
     ],
 )
 def test_bad_shapes_point_at_their_line(

@@ -19,6 +19,7 @@ from typing import Any
 
 import yaml
 
+from generator.abi.primitives import OPAQUE_EXTERNAL, PRIMITIVES
 from generator.abimodel import (
     AbiAggregate,
     AbiAlias,
@@ -373,7 +374,7 @@ def load_abi(directory: Path) -> AbiSet:
             diagnostics.append(Diagnostic(str(path), _line_of(text, exc.keys), exc.message))
     if diagnostics:
         raise DiagnosticError(diagnostics)
-    return AbiSet(
+    abi = AbiSet(
         functions=parts["functions.yaml"],
         callbacks=parts["callbacks.yaml"],
         enums=parts["enums.yaml"],
@@ -383,6 +384,52 @@ def load_abi(directory: Path) -> AbiSet:
         constants=parts["constants.yaml"],
         notes=parts["notes.yaml"],
     )
+    unknown = _unknown_types(abi)
+    if unknown:
+        texts = {name: (directory / name).read_text(encoding="utf-8") for name, _ in unknown}
+        raise DiagnosticError(
+            [
+                Diagnostic(str(directory / name), _line_of(texts[name], keys), message)
+                for name, (keys, message) in unknown
+            ]
+        )
+    return abi
+
+
+def _unknown_types(abi: AbiSet) -> list[tuple[str, tuple[tuple[str | int, ...], str]]]:
+    """Every type name that is neither a primitive nor declared: a typo would otherwise
+    reach the bindings. (file, (key path, message)) per finding."""
+    known = set(PRIMITIVES) | OPAQUE_EXTERNAL
+    for kind in (abi.enums, abi.aggregates, abi.handles, abi.callbacks, abi.aliases):
+        known.update(e.name for e in kind)
+    out: list[tuple[str, tuple[tuple[str | int, ...], str]]] = []
+
+    def check(file: str, keys: tuple[str | int, ...], ctype: CType) -> None:
+        if ctype.name not in known:
+            out.append(
+                (
+                    file,
+                    (
+                        keys,
+                        f"unknown type {ctype.name!r}: not a primitive and not "
+                        "declared in specs/abi",
+                    ),
+                )
+            )
+
+    for file, callables in (("functions.yaml", abi.functions), ("callbacks.yaml", abi.callbacks)):
+        for c in callables:
+            check(file, (c.name, "returns"), c.returns)
+            for i, p in enumerate(c.params):
+                check(file, (c.name, "params", i, p.name), p.type)
+    for a in abi.aggregates:
+        for i, f in enumerate(a.fields):
+            check("structs.yaml", (a.name, "fields", i, f.name), f.type)
+    for alias in abi.aliases:
+        check("aliases.yaml", (alias.name, "type"), alias.type)
+    for constant in abi.constants:
+        check("constants.yaml", (constant.name, "type"), constant.type)
+    return out
 
 
 # ---------------------------------------------------------------- writing

@@ -105,15 +105,24 @@ def test_area_entries_take_the_name_of_the_element_they_link(tmp_path: Path) -> 
         "heap.md",
         "---\ntitle: Heap\nms.assetid: 1\n---\n# Heap\n\nIntro.\n\n"
         "The following functions are used with the heap:\n\n"
-        "-   [**CreateTheHeap**](nf-webservices-wscreateheap.md)\n"
+        "-   [**Heap creation**](nf-webservices-wscreateheap.md)\n"
+        "-   [**HEAP_PROPERTY_ID**](/windows/desktop/api/ne-webservices-ws_heap_property_id)\n"
+        "-   [**WsFreeHeap**](/windows/win32/api/webservices/nf-webservices-wscreateheap)\n"
         "-   [**WsMissing**](/windows/desktop/api/WebServices/nf-webservices-wsmissing)\n",
+    )
+    write(
+        tmp_path,
+        "ne-webservices-ws_heap_property_id.md",
+        "---\nUID: NE:webservices.WS_HEAP_PROPERTY_ID\n---\n# WS_HEAP_PROPERTY_ID enumeration\n",
     )
     docset = parse_paths([tmp_path])
     (area,) = docset.areas
     ((group, entries),) = area.groups
     assert group == "function"
     assert [(e.name, e.link.element if e.link else None) for e in entries] == [
-        ("WsCreateHeap", "WsCreateHeap"),
+        ("WsCreateHeap", "WsCreateHeap"),  # the text names no C identifier
+        ("WS_HEAP_PROPERTY_ID", "WS_HEAP_PROPERTY_ID"),  # the text lacks the prefix
+        ("WsFreeHeap", "WsCreateHeap"),  # a wrong link does not rename the entry
         ("WsMissing", None),
     ]
 

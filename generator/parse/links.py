@@ -30,6 +30,7 @@ from generator.docmodel import (
     Text,
 )
 
+_IDENTIFIER = re.compile(r"[A-Za-z_]\w*")
 _GUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 _UPSTREAM_PREFIX = {
     PageKind.FUNCTION: "nf",
@@ -126,10 +127,18 @@ class LinkIndex:
         )
 
     def _entry(self, entry: AreaEntry) -> AreaEntry:
+        """Resolve the entry's link. Its name stays the link text, unless the
+        text is no C name ("Channel States") or the tail of the element's
+        name ("EXTENDED_PROTECTION_POLICY" for WS_EXTENDED_PROTECTION_POLICY);
+        a link text naming another element is kept, since upstream links are
+        sometimes wrong."""
         if entry.link is None:
             return entry
         link = self.resolve(entry.link)
-        return replace(entry, name=link.element or entry.name, link=link)
+        name = entry.name
+        if link.element and (not _IDENTIFIER.fullmatch(name) or link.element.endswith("_" + name)):
+            name = link.element
+        return replace(entry, name=name, link=link)
 
     def _param(self, param: Param) -> Param:
         return replace(param, description=self.text(param.description))

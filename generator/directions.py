@@ -11,9 +11,10 @@ its rule so every inference can be reported and reviewed.
 - `handle`: `H*` for an opaque handle `H` -> in (the object operated on).
 - `async-context`: `WS_ASYNC_CONTEXT*` -> in (how the callee completes).
 - `callback-state`: `void*` named `...State` -> in (handed to a callback as is).
-- `byte-buffer`: `void*` with a size partner (`<name>Size`, `<name>ByteCount`,
-  `bufferSize`, `maxByteCount`) -> out (a buffer it fills); in for setters and
-  writers (`WsSet*`, `WsWrite*`, `WsAdd*`, `WsPush*`), which read it.
+- `byte-buffer`: `void*` with a size partner (`<name>Size`, `<name>ByteCount`;
+  `bufferSize` of `buffer`; `maxByteCount` or `maxSize` of `bytes`) -> out (a
+  buffer it fills); in for setters and writers (`WsSet*`, `WsWrite*`, `WsAdd*`,
+  `WsPush*`), which read it.
 - `pointer-out`: any other `T**` -> out (the callee hands back a pointer).
 - `counted-array`: `T*` to a structure with a count partner (`<stem>Count`) -> in.
 - `scalar-out`: `T*` to a number, BOOL or enum -> out.
@@ -63,7 +64,8 @@ def _size_partner(function: AbiFunction | AbiCallback, index: int) -> str | None
         if other is function.params[index] or other.type.pointers:
             continue
         if other.name in {name + s for s in _SIZE_SUFFIXES} or (
-            (other.name, name) in {("bufferSize", "buffer"), ("maxByteCount", "bytes")}
+            (other.name, name)
+            in {("bufferSize", "buffer"), ("maxByteCount", "bytes"), ("maxSize", "bytes")}
         ):
             return other.name
     return None

@@ -95,3 +95,10 @@ def test_real_functions(function: str, param: str, direction: Direction, rule: s
     index = [p.name for p in element.params].index(param)
     inferred = infer_direction(element, index, abi)
     assert (inferred.direction, inferred.rule) == (direction, rule)
+
+
+def test_read_callback_fills_its_bytes() -> None:
+    abi = load_abi(DEFAULT_DIR)
+    callback = next(c for c in abi.callbacks if c.name == "WS_READ_CALLBACK")
+    index = [p.name for p in callback.params].index("bytes")
+    assert infer_direction(callback, index, abi).direction is Direction.OUT

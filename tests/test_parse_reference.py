@@ -50,6 +50,8 @@ def warnings(result: PageResult) -> list[str]:
         ("WS_DEMO union", PageKind.UNION),
         ("WS_DEMO_VALUE macro", PageKind.MACRO),
         ("WsDemo FUNCTION", PageKind.FUNCTION),
+        ("WsDemo function (webservices.h)", PageKind.FUNCTION),
+        ("WS_DEMO structure (webservices.h)", PageKind.STRUCT),
     ],
 )
 def test_kind_from_h1_suffix_without_front_matter(h1: str, kind: PageKind) -> None:

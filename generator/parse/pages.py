@@ -2,7 +2,7 @@
 
 Classification never trusts the file name alone. In order of precedence:
 1. the H1 suffix (`# WsCreateHeap function`, `callback function`, `enumeration`,
-   `structure`, `union`, `macro`),
+   `structure`, `union`, `macro`; newer pages add the header: `function (webservices.h)`),
 2. the front matter's `ms.topic` (function, callback, enum, struct, union, macro),
 3. the UID prefix (`NF:`, `NC:`, `NE:`, `NS:`),
 4. a handle page: the H1 is a bare C name and a code block `typedef ... NAME;`
@@ -39,7 +39,7 @@ from generator.parse.text import render
 
 _H1 = re.compile(
     r"^(?P<name>[A-Za-z_]\w*)(?:\s+(?P<suffix>callback function|function|callback|"
-    r"enumeration|enum|structure|struct|union|macro))?$",
+    r"enumeration|enum|structure|struct|union|macro))?(?:\s*\([\w.]+\.h\))?$",
     re.IGNORECASE,
 )
 _SUFFIX_KINDS = {

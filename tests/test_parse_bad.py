@@ -122,7 +122,8 @@ FRAGMENTS = st.sampled_from(
         "The following functions are used with x:\n", "-   [**WsY**](ws-y.md)\n",
         "<a href='https://msdn.microsoft.com/0000'>x</a>", "\u00c2\u00a0", "&amp;", "&#xZZ;",
         "<!--wwsgen:x-->", "<!--wwsgen:9-->", "\r\n", "\n", "    indented\n", "<b>", "</i>",
-        "[x](", "](y)", "<a href=\"http://[\">z</a>", "\ufeff",
+        "[x](", "](y)", "<a href=\"http://[\">z</a>", "\ufeff", "# Some article\n",
+        "The following may be used:\n", "| Value | Meaning |\n", "struct x;\n",
     ]
 )  # fmt: skip
 
@@ -131,6 +132,7 @@ FRAGMENTS = st.sampled_from(
 @given(st.lists(FRAGMENTS, max_size=40))
 def test_parse_text_never_raises_on_page_like_text(parts: list[str]) -> None:
     result = parse_text("".join(parts), "fuzz.md")
+    assert result == parse_text("".join(parts), "fuzz.md", quick=False)
     for diagnostic in result.diagnostics:
         assert diagnostic.path == "fuzz.md"
         assert diagnostic.line is None or diagnostic.line >= 1

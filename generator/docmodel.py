@@ -14,7 +14,7 @@ from enum import Enum
 from generator.diagnostics import Diagnostic
 
 
-class PageKind(str, Enum):
+class PageKind(str, Enum):  # noqa: UP042 (str mix-in kept: others compare and format it)
     """What a page documents. `ARTICLE` is any page that is not an API element
     or an area overview (samples, guides); it is kept, never an error."""
 
@@ -30,7 +30,7 @@ class PageKind(str, Enum):
     ARTICLE = "article"
 
 
-class Direction(str, Enum):
+class Direction(str, Enum):  # noqa: UP042
     """A parameter's direction as the page annotates it."""
 
     IN = "in"

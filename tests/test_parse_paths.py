@@ -46,6 +46,19 @@ def test_later_path_wins_for_the_same_element(tmp_path: Path) -> None:
     assert element.description.text == "From docs."
     docset = parse_paths([tmp_path / "docs", tmp_path / "specs"])
     assert docset.elements[0].description.text == "From specs."
+    assert docset.diagnostics == ()
+
+
+def test_two_pages_of_one_element_in_one_tree_warn(tmp_path: Path) -> None:
+    write(tmp_path, "specs/a.md", function_page("WsA", "a", "First."))
+    write(tmp_path, "specs/b.md", function_page("WsA", "a", "Second."))
+    docset = parse_paths([tmp_path / "specs"])
+    assert [e.description.text for e in docset.elements] == ["Second."]
+    (warning,) = docset.diagnostics
+    assert str(warning) == (
+        f"{tmp_path.as_posix()}/specs/b.md:7: warning: 'WsA' also has a page at "
+        f"{tmp_path.as_posix()}/specs/a.md; this later page replaces it"
+    )
 
 
 def test_missing_path_is_an_error_and_the_rest_is_parsed(tmp_path: Path) -> None:

@@ -17,8 +17,9 @@ import os
 from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
+from typing import TypeVar
 
-from generator.diagnostics import Diagnostic
+from generator.diagnostics import Diagnostic, Severity
 from generator.docmodel import AreaPage, ArticlePage, DocSet, ElementPage, PageKind
 from generator.parse.links import LinkIndex
 from generator.parse.pages import PageResult, parse_text
@@ -38,9 +39,18 @@ def expand_paths(paths: Sequence[str | Path]) -> tuple[list[tuple[Path, str]], l
     relative path, skipping hidden files and folders; a file named directly is
     read whatever its suffix.
     """
+    files, problems, _ = _expand(paths)
+    return files, problems
+
+
+def _expand(
+    paths: Sequence[str | Path],
+) -> tuple[list[tuple[Path, str]], list[Diagnostic], list[int]]:
+    """`expand_paths`, plus for each file the index of the path it came from."""
     files: list[tuple[Path, str]] = []
     problems: list[Diagnostic] = []
-    for given in paths:
+    origins: list[int] = []
+    for origin, given in enumerate(paths):
         path = Path(given)
         if path.is_dir():
             found = sorted(
@@ -55,7 +65,8 @@ def expand_paths(paths: Sequence[str | Path]) -> tuple[list[tuple[Path, str]], l
             files.append((path, path.as_posix()))
         else:
             problems.append(Diagnostic(str(given), None, "no such file or directory"))
-    return files, problems
+        origins.extend([origin] * (len(files) - len(origins)))
+    return files, problems, origins
 
 
 def parse_file(path: Path, display: str) -> PageResult:
@@ -97,30 +108,57 @@ def _parse_files(files: list[tuple[Path, str]], jobs: int | None) -> list[PageRe
         return list(pool.map(_parse_file_pair, files, chunksize=chunk))
 
 
+_Page = TypeVar("_Page", ElementPage, AreaPage)
+
+
+def _keep_later(
+    table: dict[str, _Page],
+    page: _Page,
+    origin: int,
+    origin_of: dict[str, int],
+    diagnostics: list[Diagnostic],
+) -> None:
+    """Put `page` in `table` under its name; warn when it replaces a page
+    from the same path argument."""
+    earlier = table.pop(page.name, None)
+    if earlier is not None and origin_of[earlier.path] == origin:
+        diagnostics.append(
+            Diagnostic(
+                page.path,
+                page.line if isinstance(page, ElementPage) else None,
+                f"{page.name!r} also has a page at {earlier.path}; this later page replaces it",
+                Severity.WARNING,
+            )
+        )
+    table[page.name] = page
+    origin_of[page.path] = origin
+
+
 def parse_paths(paths: Sequence[str | Path], jobs: int | None = None) -> DocSet:
     """Parse every page under `paths`; never raises for bad input.
 
-    A later page of the same element (or area) replaces an earlier one. Links
-    are resolved over all pages read. `jobs` sets the number of processes
+    A later page of the same element (or area) replaces an earlier one: from a
+    later path silently (that is how `--docs DIR` overrides specs/pages), from
+    the same path with a warning, since one tree documents each element once.
+    Links are resolved over all pages read. `jobs` sets the number of processes
     (default: `$WWSGEN_JOBS`, else one per CPU when there are many files); the
     result is the same whatever it is.
     """
-    files, diagnostics = expand_paths(paths)
+    files, diagnostics, origins = _expand(paths)
     results = _parse_files(files, jobs)
     elements: dict[str, ElementPage] = {}
     areas: dict[str, AreaPage] = {}
     indexes: dict[str, AreaPage] = {}
     articles: list[ArticlePage] = []
-    for result in results:
+    origin_of: dict[str, int] = {}
+    for result, origin in zip(results, origins, strict=True):
         diagnostics.extend(result.diagnostics)
         page = result.page
         if isinstance(page, ElementPage):
-            elements.pop(page.name, None)
-            elements[page.name] = page
+            _keep_later(elements, page, origin, origin_of, diagnostics)
         elif isinstance(page, AreaPage):
             table = indexes if result.kind is PageKind.INDEX else areas
-            table.pop(page.name, None)
-            table[page.name] = page
+            _keep_later(table, page, origin, origin_of, diagnostics)
         elif isinstance(page, ArticlePage):
             articles.append(page)
     index = LinkIndex([*articles, *areas.values(), *indexes.values(), *elements.values()])

@@ -71,17 +71,6 @@ _SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 _ATX_H1 = re.compile(r"^ {0,3}#(?:[ \t][^\n]*)?$", re.MULTILINE)
 _KIND_WORD = re.compile(r"callback|function|enum|struct|union|handle|macro")
 _PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n")
-ELEMENT_KINDS = frozenset(
-    {
-        PageKind.FUNCTION,
-        PageKind.CALLBACK,
-        PageKind.ENUM,
-        PageKind.STRUCT,
-        PageKind.UNION,
-        PageKind.HANDLE,
-        PageKind.MACRO,
-    }
-)
 
 
 @dataclass(frozen=True)
@@ -148,10 +137,11 @@ def _quick_article(body: str, offset: int, path: str, front: FrontMatter) -> Art
     """The article a page is, told from its raw text alone; None when unsure.
 
     Most conceptual pages are long samples. A page is surely an article when
-    its front matter names no element kind, its H1 is no C name (so neither an
-    element nor a handle), and its raw text has no table headed by a kind and
-    no paragraph with "following" ending in ":" (no groups). Then only the
-    lines up to the H1 are parsed, for its title.
+    its front matter names no element kind, its H1 names no element (no kind
+    suffix; a bare C name only with no `typedef` in the page and a file name
+    not like `nf-...`), and its raw text has no line starting like a table
+    headed by a kind and no paragraph with "following" ending in ":" (so no
+    groups). Then only the lines up to the H1 are parsed, for its title.
     """
     if _UID.match(front.uid) or front.topic.lower() in _SUFFIX_KINDS or front.placeholder:
         return None

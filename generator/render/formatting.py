@@ -1,0 +1,134 @@
+"""Formatting generated Python with black, in-process, cached and in parallel.
+
+Black is the slowest stage of a generation, so its results are cached by the
+hash of the unformatted text (plus black's version and mode): a regeneration
+only formats files whose text changed. Uncached files are formatted in worker
+processes (fork) when there are several and more than one CPU.
+"""
+
+from __future__ import annotations
+
+import concurrent.futures
+import hashlib
+import importlib.metadata
+import json
+import multiprocessing
+import os
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from generator.render.writer import atomic_write
+
+LINE_LENGTH = 100
+
+
+@dataclass(frozen=True)
+class FormatJob:
+    path: str  # for error messages
+    text: str
+    pyi: bool
+
+
+class FormatError(ValueError):
+    """Black rejected generated code: a bug in the generator or a template."""
+
+    def __init__(self, path: str, message: str) -> None:
+        super().__init__(f"{path}: {message}")
+        self.path = path
+        self.message = message
+
+
+def black_version() -> str:
+    try:
+        return importlib.metadata.version("black")
+    except importlib.metadata.PackageNotFoundError:  # pragma: no cover - a dependency
+        return "unknown"
+
+
+def _key(job: FormatJob, version: str) -> str:
+    digest = hashlib.sha256()
+    digest.update(f"black {version} line-length {LINE_LENGTH} pyi {job.pyi}\n".encode())
+    digest.update(job.text.encode("utf-8", "surrogatepass"))
+    return digest.hexdigest()
+
+
+def format_one(job: FormatJob) -> str:
+    """Black's formatting of one file; FormatError when it is not valid Python."""
+    import black
+    from black.mode import TargetVersion
+
+    mode = black.Mode(
+        line_length=LINE_LENGTH,
+        target_versions={TargetVersion.PY311},
+        is_pyi=job.pyi,
+    )
+    try:
+        return black.format_str(job.text, mode=mode)
+    except black.parsing.InvalidInput as exc:
+        raise FormatError(job.path, f"generated code is not valid Python: {exc}") from None
+
+
+def _format_batch(jobs: Sequence[FormatJob]) -> list[str]:
+    return [format_one(job) for job in jobs]
+
+
+class FormatCache:
+    """{key: formatted text}, loaded from and saved to one JSON file."""
+
+    def __init__(self, path: Path | None) -> None:
+        self.path = path
+        self.entries: dict[str, str] = {}
+        self.used: set[str] = set()
+        if path is not None and path.is_file():
+            try:
+                data = json.loads(path.read_text(encoding="utf-8"))
+            except (OSError, ValueError):
+                data = {}
+            if isinstance(data, dict):
+                self.entries = {k: v for k, v in data.items() if isinstance(v, str)}
+
+    def save(self) -> None:
+        """Keep only the entries used by this run; write atomically."""
+        if self.path is None:
+            return
+        kept = {k: self.entries[k] for k in sorted(self.used) if k in self.entries}
+        atomic_write(self.path, json.dumps(kept, ensure_ascii=False).encode())
+
+
+def format_all(jobs: Sequence[FormatJob], cache: FormatCache, workers: int) -> list[str]:
+    """The formatted text of every job, in order."""
+    version = black_version()
+    keys = [_key(job, version) for job in jobs]
+    cache.used.update(keys)
+    missing = [i for i, key in enumerate(keys) if key not in cache.entries]
+    if missing:
+        todo = [jobs[i] for i in missing]
+        for i, text in zip(missing, _run(todo, workers), strict=True):
+            cache.entries[keys[i]] = text
+    return [cache.entries[key] for key in keys]
+
+
+def _run(jobs: list[FormatJob], workers: int) -> list[str]:
+    workers = min(workers, len(jobs))
+    if workers <= 1 or "fork" not in multiprocessing.get_all_start_methods():
+        return _format_batch(jobs)
+    import black  # noqa: F401  - imported once here, inherited by the forked workers
+
+    # Largest first, dealt round-robin: batches of similar total size.
+    order = sorted(range(len(jobs)), key=lambda i: -len(jobs[i].text))
+    batches: list[list[int]] = [order[w::workers] for w in range(workers)]
+    context = multiprocessing.get_context("fork")
+    results: list[str] = [""] * len(jobs)
+    with concurrent.futures.ProcessPoolExecutor(workers, mp_context=context) as pool:
+        futures = [
+            (batch, pool.submit(_format_batch, [jobs[i] for i in batch])) for batch in batches
+        ]
+        for batch, future in futures:
+            for i, text in zip(batch, future.result(), strict=True):
+                results[i] = text
+    return results
+
+
+def default_workers() -> int:
+    return max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1)

@@ -209,3 +209,23 @@ def test_area_name_from_a_slug_file_name_else_from_the_title() -> None:
     assert area_name("areas/Channel.md", "Channel (Windows Web Services)") == (
         "channel-windows-web-services"
     )
+
+
+def test_entries_without_links() -> None:
+    page = area(
+        """
+        # Odd Lists
+
+        The following functions are part of odd lists:
+
+        -   **WsUnlinked** - documented elsewhere
+        -   <a id="anchor"></a>[**WsLinked**](nf-webservices-wslinked.md)
+        -   see the overview for more.
+        """
+    )
+    ((group, entries),) = page.groups
+    assert group == "function"
+    assert [(e.name, e.description, e.link.url if e.link else None) for e in entries] == [
+        ("WsUnlinked", "documented elsewhere", None),
+        ("WsLinked", "", "nf-webservices-wslinked.md"),
+    ]

@@ -42,6 +42,7 @@ _LEAD_IN = re.compile(
 )
 _INDEX_LEAD_IN = re.compile(r"\bincludes the following (?P<kind>[\w/ ]+?)\s*:$", re.IGNORECASE)
 _ANY_LEAD_IN = re.compile(r"^the following\b.*:$", re.IGNORECASE)
+_IDENTIFIER = re.compile(r"[A-Za-z_]\w*")
 _MAYBE_LEAD_IN = re.compile(r"following.*:\s*$", re.IGNORECASE | re.DOTALL)  # before inline parsing
 
 
@@ -124,15 +125,23 @@ def _first_header(page: PageContext, start: int, end: int) -> str:
 
 
 def _entry(node: Node, skip_nested: bool = False) -> AreaEntry | None:
-    """An entry from a table cell pair or a list item: its first link names it."""
-    anchor = node.find("a")
+    """An entry from a table cell or a list item: its first link names it;
+    without a link, a C name in bold does; else it is no entry."""
+    anchor = next((a for a in node.iter("a") if a.attrs.get("href", "").strip()), None)
     text = _own_text(node) if skip_nested else node.text()
-    if anchor is None:
-        name = text.split(" ")[0] if text else ""
-        return AreaEntry(name, "", None) if name else None
-    name = anchor.text()
+    name = anchor.text() if anchor is not None else ""
+    if not name:
+        bold = next((b.text() for b in _bold(node)), "")
+        name = bold if _IDENTIFIER.fullmatch(bold) else ""
+    if not name:
+        return None
     rest = text[len(name) :].strip(" -\u2013\u2014:") if text.startswith(name) else ""
-    return AreaEntry(name, rest, Link(name, anchor.attrs.get("href", "").strip()))
+    link = Link(name, anchor.attrs["href"].strip()) if anchor is not None else None
+    return AreaEntry(name, rest, link)
+
+
+def _bold(node: Node) -> list[Node]:
+    return [b for tag in ("strong", "b") for b in node.iter(tag)]
 
 
 def _table_entries(root: Node) -> list[AreaEntry]:

@@ -605,3 +605,38 @@ def test_front_matter_requirements() -> None:
     assert requirements.min_server == "Windows Server 2008 R2 [desktop apps only]"
     assert page.front.api_names == ("WsDemo",)
     assert page.front.api_locations == ("WebServices.dll",)
+
+
+def test_members_in_a_definition_list() -> None:
+    page = element(
+        """
+        # WS\\_DEMO\\_PAIR structure
+
+        A pair.
+
+        ## Members
+
+        <dl> <dt>
+
+        **first**
+        </dt> <dd>
+
+        The first value.
+
+        </dd> <dt>
+
+        **second**
+        </dt> <dd>
+
+        The second value.
+
+        </dd> </dl>
+        """,
+        front="title: WS_DEMO_PAIR structure\nms.topic: reference\n",
+    )
+    assert page.kind is PageKind.STRUCT
+    assert [(f.name, f.description.text) for f in page.fields] == [
+        ("first", "The first value."),
+        ("second", "The second value."),
+    ]
+    assert page.description.text == "A pair."

@@ -6,8 +6,8 @@ indented-code rule is off: upstream pages indent prose by 16 spaces, which
 CommonMark would take as code.
 
 `tokens_to_html` turns a run of block tokens into one HTML string for
-`generator.parse.tree`, with `<!--wwsgen:N-->` markers that carry file line
-numbers, so raw HTML blocks and Markdown are read as one document.
+`generator.parse.tree`, laid out on the lines of the file, so raw HTML blocks
+and Markdown are read as one document with file line numbers.
 """
 
 from __future__ import annotations
@@ -19,8 +19,6 @@ from typing import Any
 
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
-
-LINE_MARK = "wwsgen:"
 
 _MD = MarkdownIt("commonmark", {"html": True}).enable("table").disable(["code", "inline"])
 
@@ -107,28 +105,39 @@ def split(
 
 
 def tokens_to_html(body: Body, tokens: Sequence[Token]) -> str:
-    """Block tokens as one HTML string, with line markers before each block."""
+    """Block tokens as one HTML string whose line N is file line `first + N - 1`
+    (`first`: the line of the first token): blocks are padded with the newlines
+    the source has between them, so the HTML parser's line count gives file lines."""
     out: list[str] = []
+    line = body.line(tokens[0]) if tokens else 0
     for token in tokens:
         if token.map is not None and token.nesting >= 0 and token.type != "inline":
-            out.append(f"<!--{LINE_MARK}{body.line(token)}-->")
+            start = body.line(token)
+            if start > line:
+                out.append("\n" * (start - line))
+                line = start
         kind = token.type
         if kind == "inline":
-            _inline_html(body.children(token), out)
+            piece = _inline_html(body.children(token))
         elif kind == "html_block":
-            out.append(token.content)
+            piece = token.content
         elif kind in ("fence", "code_block"):
-            out.append(f"<pre>{escape(token.content, quote=False)}</pre>")
+            piece = f"<pre>{escape(token.content, quote=False)}</pre>"
         elif kind == "hr":
-            out.append("<hr>")
+            piece = "<hr>"
         elif token.nesting == 1:
-            out.append(f"<{token.tag}>")
+            piece = f"<{token.tag}>"
         elif token.nesting == -1:
-            out.append(f"</{token.tag}>")
+            piece = f"</{token.tag}>"
+        else:
+            continue
+        out.append(piece)
+        line += piece.count("\n")
     return "".join(out)
 
 
-def _inline_html(children: Sequence[Token], out: list[str]) -> None:
+def _inline_html(children: Sequence[Token]) -> str:
+    out: list[str] = []
     for child in children:
         kind = child.type
         if kind in ("text", "text_special"):
@@ -150,3 +159,4 @@ def _inline_html(children: Sequence[Token], out: list[str]) -> None:
             out.append(f"<{child.tag}>")
         elif child.nesting == -1:
             out.append(f"</{child.tag}>")
+    return "".join(out)

@@ -13,8 +13,6 @@ from __future__ import annotations
 from collections.abc import Iterator
 from html.parser import HTMLParser
 
-from generator.parse.markdown import LINE_MARK
-
 _VOID = frozenset({"br", "img", "hr", "input", "meta", "link", "col", "wbr", "source", "area"})
 _BLOCKS_CLOSING_P = frozenset(
     {
@@ -91,11 +89,10 @@ class _Builder(HTMLParser):
         super().__init__(convert_charrefs=True)
         self.root = Node("#root", {}, first_line)
         self.stack = [self.root]
-        self.sync_file = first_line
-        self.sync_html = 1
+        self.first_line = first_line
 
     def _line(self) -> int:
-        return self.sync_file + self.getpos()[0] - self.sync_html
+        return self.first_line + self.getpos()[0] - 1
 
     def _close_to(self, index: int) -> None:
         del self.stack[index:]
@@ -142,15 +139,10 @@ class _Builder(HTMLParser):
         else:
             children.append(data)
 
-    def handle_comment(self, data: str) -> None:
-        number = data[len(LINE_MARK) :]
-        if data.startswith(LINE_MARK) and number.isdecimal():
-            self.sync_file = int(number)
-            self.sync_html = self.getpos()[0]
-
 
 def build_tree(html: str, first_line: int) -> tuple[Node, list[Node]]:
-    """Parse `html`; return the root and the elements left open at the end."""
+    """Parse `html`, whose first line is file line `first_line`; return the
+    root and the elements left open at the end."""
     builder = _Builder(first_line)
     builder.feed(html)
     builder.close()

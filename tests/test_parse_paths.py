@@ -146,3 +146,11 @@ def test_parallel_and_serial_parsing_give_the_same_docset(tmp_path: Path) -> Non
         write(tmp_path, f"nf-webservices-ws{index}.md", page)
     write(tmp_path, "bad.md", "---\nUID: x\n")
     assert parse_paths([tmp_path], jobs=1) == parse_paths([tmp_path], jobs=3)
+
+
+def test_folder_links_are_not_followed(tmp_path: Path) -> None:
+    write(tmp_path, "docs/a.md", function_page("WsA", "a", "A."))
+    (tmp_path / "docs" / "loop").symlink_to(tmp_path / "docs", target_is_directory=True)
+    docset = parse_paths([tmp_path / "docs"])
+    assert docset.pages == 1
+    assert [e.name for e in docset.elements] == ["WsA"]

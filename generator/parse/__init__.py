@@ -43,6 +43,19 @@ def expand_paths(paths: Sequence[str | Path]) -> tuple[list[tuple[Path, str]], l
     return files, problems
 
 
+def _pages_below(folder: Path) -> list[Path]:
+    """Page files below `folder`, sorted by relative path; hidden files and
+    folders are skipped and symbolic links to folders are not followed."""
+    found = []
+    for top, dirs, names in os.walk(folder):
+        dirs[:] = [d for d in dirs if not d.startswith(".")]
+        relative = Path(top).relative_to(folder)
+        for name in names:
+            if not name.startswith(".") and name.lower().endswith(PAGE_SUFFIXES):
+                found.append(((relative / name).as_posix(), Path(top) / name))
+    return [path for _, path in sorted(found)]
+
+
 def _expand(
     paths: Sequence[str | Path],
 ) -> tuple[list[tuple[Path, str]], list[Diagnostic], list[int]]:
@@ -53,14 +66,7 @@ def _expand(
     for origin, given in enumerate(paths):
         path = Path(given)
         if path.is_dir():
-            found = sorted(
-                (p.relative_to(path).as_posix(), p)
-                for p in path.rglob("*")
-                if p.suffix.lower() in PAGE_SUFFIXES
-                and p.is_file()
-                and not any(part.startswith(".") for part in p.relative_to(path).parts)
-            )
-            files.extend((p, (path / relative).as_posix()) for relative, p in found)
+            files.extend((p, p.as_posix()) for p in _pages_below(path))
         elif path.is_file():
             files.append((path, path.as_posix()))
         else:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import multiprocessing
 from pathlib import Path
 
 from generator.docmodel import Link
@@ -154,3 +155,15 @@ def test_folder_links_are_not_followed(tmp_path: Path) -> None:
     docset = parse_paths([tmp_path / "docs"])
     assert docset.pages == 1
     assert [e.name for e in docset.elements] == ["WsA"]
+
+
+def _count_in_worker(folder: str) -> int:
+    return len(parse_paths([folder], jobs=2).elements)
+
+
+def test_parsing_inside_a_pool_worker_runs_in_that_process(tmp_path: Path) -> None:
+    """Pool workers are daemonic and may not fork: the parser stays serial there."""
+    for index in range(3):
+        write(tmp_path, f"p{index}.md", function_page(f"Ws{index}", f"{index}", "X."))
+    with multiprocessing.get_context("fork").Pool(1) as pool:
+        assert pool.map(_count_in_worker, [str(tmp_path)]) == [3]

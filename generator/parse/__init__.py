@@ -16,6 +16,7 @@ import multiprocessing
 import os
 from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 from typing import TypeVar
 
@@ -90,9 +91,13 @@ def _workers(files: int, jobs: int | None) -> int:
     """How many processes to use: `jobs`, else one per CPU for large inputs.
 
     Workers are forked (never spawned: starting fresh interpreters costs more
-    than they save), so only where fork is available.
+    than they save), so only where fork is available, and never from a
+    daemonic process (a multiprocessing pool worker), which may not fork.
     """
-    if "fork" not in multiprocessing.get_all_start_methods():
+    if (
+        "fork" not in multiprocessing.get_all_start_methods()
+        or multiprocessing.current_process().daemon
+    ):
         return 1
     if jobs is not None:
         return max(1, jobs)
@@ -110,8 +115,12 @@ def _parse_files(files: list[tuple[Path, str]], jobs: int | None) -> list[PageRe
         return [parse_file(path, display) for path, display in files]
     chunk = max(1, len(files) // (workers * 4))
     context = multiprocessing.get_context("fork")
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-        return list(pool.map(_parse_file_pair, files, chunksize=chunk))
+    try:
+        with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+            return list(pool.map(_parse_file_pair, files, chunksize=chunk))
+    except (OSError, BrokenProcessPool):
+        # No processes to be had (limits, memory): the same work in this one.
+        return [parse_file(path, display) for path, display in files]
 
 
 _Page = TypeVar("_Page", ElementPage, AreaPage)

@@ -26,9 +26,8 @@ class PageContext:
     def tree(self, start: int, end: int) -> Node:
         """The HTML tree of `tokens[start:end]`; an unclosed `<table>` is an error,
         since its rows cannot be told from the prose after it."""
-        tokens = self.body.tokens[start:end]
-        first_line = self.body.line(tokens[0]) if tokens else self.body.offset + 1
-        root, still_open = build_tree(tokens_to_html(self.body, tokens), first_line)
+        html = tokens_to_html(self.body, self.body.tokens[start:end])
+        root, still_open = build_tree(html, self.body.offset + 1)
         for node in still_open:
             if node.tag == "table":
                 self.error(

@@ -105,11 +105,11 @@ def split(
 
 
 def tokens_to_html(body: Body, tokens: Sequence[Token]) -> str:
-    """Block tokens as one HTML string whose line N is file line `first + N - 1`
-    (`first`: the line of the first token): blocks are padded with the newlines
-    the source has between them, so the HTML parser's line count gives file lines."""
+    """Block tokens as one HTML string whose line N is file line `body.offset + N`
+    (line 1 is the body's first line): blocks are padded with the newlines the
+    source has before them, so the HTML parser's line count gives file lines."""
     out: list[str] = []
-    line = body.line(tokens[0]) if tokens else 0
+    line = body.offset + 1
     for token in tokens:
         if token.map is not None and token.nesting >= 0 and token.type != "inline":
             start = body.line(token)

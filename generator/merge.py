@@ -381,7 +381,7 @@ def _params(
         else:
             inference = ctx.infer(owner, index, ctx.abi)
             direction = inference.direction
-            optional = bool(found.optional) if found else bool(inference.optional)
+            optional = bool(found and found.optional) or bool(inference.optional)
             rule = inference.rule or "inferred"
         result.append(
             Parameter(

@@ -48,7 +48,10 @@ def literal(text: str) -> str:
             last = index == len(body) - 1
             first = index == 0
             before_quote = index + 1 < len(body) and body[index + 1] == '"'
-            out.append('\\"' if first or last or before_quote else '"')
+            if first or last:
+                out.append("\\x22")  # black pads a docstring that ends in a quote
+            else:
+                out.append('\\"' if before_quote else '"')
         elif char == "\n" or char.isprintable():
             out.append(char)
         else:

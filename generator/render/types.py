@@ -68,6 +68,11 @@ class TypeUse:
     arg: str
     refs: frozenset[tuple[str, bool]] = frozenset()
     spec: str = ""
+    ann: str = ""  # the ctypes type as an annotation (`_ct._Pointer[X]` for POINTER(X))
+
+    @property
+    def cls(self) -> str:
+        return self.ann or self.expr
 
 
 class TypeMap:
@@ -106,10 +111,11 @@ class TypeMap:
         for count in reversed(ctype.array):
             base = TypeUse(
                 expr=f"({base.expr} * {count})",
-                read=f"_ct.Array[{base.expr}]",
-                arg=f"_ct.Array[{base.expr}]",
+                read=f"_ct.Array[{base.cls}]",
+                arg=f"_ct.Array[{base.cls}]",
                 refs=base.refs,
                 spec=f"{base.spec}[{count}]",
+                ann=f"_ct.Array[{base.cls}]",
             )
         return base
 
@@ -122,10 +128,10 @@ class TypeMap:
             return _pointers(_void_pointer(), pointers - 1)
         if kind is None:
             return self._primitive(name, pointers)
-        py = qualify(name)
-        spec = self.py_names[name]
         if kind is Kind.ENUM:
             return _pointers(_scalar("_ct.c_int32", "int"), pointers)
+        py = qualify(name)
+        spec = self.py_names[name]
         if kind is Kind.HANDLE:
             handle = TypeUse(py, py, py, frozenset({(name, False)}), spec)
             return _pointers(handle, pointers)
@@ -167,9 +173,10 @@ def _pointers(use: TypeUse, count: int) -> TypeUse:
     for _ in range(count):
         use = TypeUse(
             expr=f"_ct.POINTER({use.expr})",
-            read=f"_ct._Pointer[{use.expr}]",
-            arg=f"_rt.PointerArg[{use.expr}]",
+            read=f"_ct._Pointer[{use.cls}]",
+            arg=f"_rt.PointerArg[{use.cls}]",
             refs=use.refs,
             spec=use.spec + "*",
+            ann=f"_ct._Pointer[{use.cls}]",
         )
     return use

@@ -227,3 +227,16 @@ def test_links_resolve_to_elements(corpus: tuple[list[Path], DocSet]) -> None:
     assert entries["WsCreateHeap"].link.element == "WsCreateHeap"  # /windows/desktop/api/... path
     assert entries["WS_HEAP"].link is not None
     assert entries["WS_HEAP"].link.element == "WS_HEAP"  # ws-heap.md
+
+
+def test_pure_markdown_fast_path_gives_the_same_model(
+    corpus: tuple[list[Path], DocSet],
+    seeds_dir: Path,
+    sdk_api_dir: Path,
+    wsw_dir: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Trees built straight from Markdown tokens equal those the HTML parser builds."""
+    _, docset = corpus
+    monkeypatch.setattr("generator.parse.context.tokens_to_tree", lambda body, tokens: None)
+    assert parse_paths([seeds_dir, sdk_api_dir, wsw_dir], jobs=1) == docset

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from generator.diagnostics import Severity
 from generator.docmodel import ElementPage, Text
 from generator.parse import parse_text
-from generator.parse.markdown import parse_body, tokens_to_html
+from generator.parse.markdown import parse_body, tokens_to_html, tokens_to_tree
 from generator.parse.source import decode, fix_spaces
 from generator.parse.text import render
 from generator.parse.tree import build_tree
@@ -120,3 +122,33 @@ def test_decode_non_utf8_names_line_and_byte() -> None:
     assert text is None and problem is not None
     assert (problem.line, problem.severity) == (3, Severity.ERROR)
     assert "byte 0xe9 at offset 8" in problem.message
+
+
+MARKDOWN_PIECES = st.sampled_from(
+    [
+        "# Title\n", "## -parameters\n", "### -param a [in]\n", "Some *text* and **bold**.\n",
+        "A [link](ws-heap.md) and `code`.\n", "line one\nline two  \nline three\n", "\n",
+        "- item\n", "    - nested item\n", "1. first\n", "> quoted\n",
+        "| Function | Description |\n", "|---|---|\n", "| [**WsX**](nf-x.md) | Does. |\n",
+        "```C++\ntypedef struct _WS_X WS_X;\n```\n", "---\n", "Escaped \\_ &amp; \\[in\\]\n",
+        "![image](a.png)\n", "<https://example.com>\n",
+    ]
+)  # fmt: skip
+
+
+@settings(max_examples=300, deadline=None, database=None)
+@given(st.lists(MARKDOWN_PIECES, max_size=25))
+def test_markdown_tree_equals_the_html_parser_tree(pieces: list[str]) -> None:
+    body = parse_body("".join(pieces), 3)
+    direct = tokens_to_tree(body, body.tokens)
+    assert direct is not None
+    parsed, still_open = build_tree(tokens_to_html(body, body.tokens), 4)
+    assert still_open == []
+    assert render(direct.children) == render(parsed.children)
+    for tag in ("li", "tr", "a", "h3", "pre", "p"):
+        assert [n.line for n in direct.iter(tag)] == [n.line for n in parsed.iter(tag)], tag
+
+
+def test_raw_html_takes_the_html_parser() -> None:
+    body = parse_body("Text with <b>html</b>.\n", 0)
+    assert tokens_to_tree(body, body.tokens) is None

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from generator.diagnostics import Diagnostic, Severity
-from generator.parse.markdown import Body, tokens_to_html
+from generator.parse.markdown import Body, tokens_to_html, tokens_to_tree
 from generator.parse.tree import Node, build_tree
 
 
@@ -26,8 +26,11 @@ class PageContext:
     def tree(self, start: int, end: int) -> Node:
         """The HTML tree of `tokens[start:end]`; an unclosed `<table>` is an error,
         since its rows cannot be told from the prose after it."""
-        html = tokens_to_html(self.body, self.body.tokens[start:end])
-        root, still_open = build_tree(html, self.body.offset + 1)
+        tokens = self.body.tokens[start:end]
+        direct = tokens_to_tree(self.body, tokens)
+        if direct is not None:
+            return direct  # pure Markdown: its tables are always closed
+        root, still_open = build_tree(tokens_to_html(self.body, tokens), self.body.offset + 1)
         for node in still_open:
             if node.tag == "table":
                 self.error(

@@ -20,6 +20,8 @@ from typing import Any
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
+from generator.parse.tree import Node
+
 _MD = MarkdownIt("commonmark", {"html": True}).enable("table").disable(["code", "inline"])
 
 
@@ -134,6 +136,82 @@ def tokens_to_html(body: Body, tokens: Sequence[Token]) -> str:
         out.append(piece)
         line += piece.count("\n")
     return "".join(out)
+
+
+def tokens_to_tree(body: Body, tokens: Sequence[Token]) -> Node | None:
+    """The tree `build_tree(tokens_to_html(...))` gives, built straight from
+    the tokens; None when they hold raw HTML, which needs the HTML parser.
+
+    Most of a Markdown page (lists, pipe tables, links) is pure Markdown: this
+    skips writing it as HTML and parsing that again.
+    """
+    root = Node("#root", {}, body.offset + 1)
+    stack = [root]
+    line = body.offset + 1
+    for token in tokens:
+        kind = token.type
+        if kind == "html_block":
+            return None
+        if token.map is not None and token.nesting >= 0 and kind != "inline":
+            line = max(line, body.line(token))
+        if kind == "inline":
+            children = body.children(token)
+            if any(child.type == "html_inline" for child in children):
+                return None
+            _inline_nodes(children, stack, line)
+        elif kind in ("fence", "code_block"):
+            pre = Node("pre", {}, line)
+            pre.children.append(token.content)
+            stack[-1].children.append(pre)
+        elif kind == "hr":
+            stack[-1].children.append(Node("hr", {}, line))
+        elif token.nesting == 1:
+            node = Node(token.tag, {}, line)
+            stack[-1].children.append(node)
+            stack.append(node)
+        elif token.nesting == -1:
+            _pop(stack, token.tag)
+    return root
+
+
+def _pop(stack: list[Node], tag: str) -> None:
+    for index in range(len(stack) - 1, 0, -1):
+        if stack[index].tag == tag:
+            del stack[index:]
+            return
+
+
+def _inline_nodes(children: Sequence[Token], stack: list[Node], line: int) -> None:
+    for child in children:
+        kind = child.type
+        if kind in ("text", "text_special", "softbreak", "hardbreak"):
+            if kind == "hardbreak":
+                stack[-1].children.append(Node("br", {}, line))
+            text = "\n" if kind in ("softbreak", "hardbreak") else child.content
+            line += text.count("\n")
+            if not text:
+                continue
+            siblings = stack[-1].children
+            if siblings and isinstance(siblings[-1], str):
+                siblings[-1] += text
+            else:
+                siblings.append(text)
+        elif kind == "code_inline":
+            code = Node("code", {}, line)
+            code.children.append(child.content)
+            stack[-1].children.append(code)
+        elif kind == "link_open":
+            node = Node("a", {"href": str(child.attrs.get("href", ""))}, line)
+            stack[-1].children.append(node)
+            stack.append(node)
+        elif kind == "image":
+            continue
+        elif child.nesting == 1:
+            node = Node(child.tag, {}, line)
+            stack[-1].children.append(node)
+            stack.append(node)
+        elif child.nesting == -1:
+            _pop(stack, child.tag)
 
 
 def _inline_html(children: Sequence[Token]) -> str:

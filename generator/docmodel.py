@@ -99,7 +99,9 @@ class ReturnCode:
     """One row of the `## -returns` table.
 
     `catch_all` marks a row such as "Other Errors" that stands for codes not
-    listed rather than naming one: its `code` is not an HRESULT name.
+    listed rather than naming one: its `code` is not an HRESULT name. `line`
+    is where the code is written (its `<dt>`). A page may list one code in
+    several rows with different meanings; all rows are kept, in page order.
     """
 
     code: str

@@ -58,8 +58,7 @@ def test_group_names_are_normalised() -> None:
 
 
 def test_tables_headed_by_a_kind() -> None:
-    page = area(
-        """
+    page = area("""
         # Demo Area
 
         Intro with a [link](ws-heap.md).
@@ -82,8 +81,7 @@ def test_tables_headed_by_a_kind() -> None:
         | Return code | Description |
         |---|---|
         | E_FAIL | Not a group. |
-        """
-    )
+        """)
     assert (page.name, page.title, page.assetid) == ("demo-area", "Demo Area", "1234")
     assert page.description.text == "What the area does."
     assert groups(page) == [
@@ -99,8 +97,7 @@ def test_tables_headed_by_a_kind() -> None:
 
 
 def test_bullet_lists_after_a_lead_in_and_groups_of_one_kind_merge() -> None:
-    page = area(
-        """
+    page = area("""
         # Heap
 
         A heap tracks allocations.
@@ -122,8 +119,7 @@ def test_bullet_lists_after_a_lead_in_and_groups_of_one_kind_merge() -> None:
         The following function is part of the heap too:
 
         -   [**WsResetHeap**](/windows/desktop/api/WebServices/nf-webservices-wsresetheap)
-        """
-    )
+        """)
     assert groups(page) == [
         ("enumeration", ["WS_HEAP_PROPERTY_ID"]),
         ("function", ["WsAlloc", "WsCreateHeap", "WsResetHeap"]),
@@ -131,8 +127,7 @@ def test_bullet_lists_after_a_lead_in_and_groups_of_one_kind_merge() -> None:
 
 
 def test_kind_items_with_nested_lists() -> None:
-    page = area(
-        """
+    page = area("""
         # Utilities
 
         The following definitions are general utilities used with other elements:
@@ -144,8 +139,7 @@ def test_kind_items_with_nested_lists() -> None:
             -   [**WsOffsetOf**](/windows/desktop/api/WebServices/nf-webservices-wsoffsetof)
         -   Not a kind:
             -   [**Other**](other.md)
-        """
-    )
+        """)
     assert groups(page) == [
         ("enumeration", ["WS_DATETIME_FORMAT"]),
         ("macro", ["WsCountOf", "WsOffsetOf"]),
@@ -212,8 +206,7 @@ def test_area_name_from_a_slug_file_name_else_from_the_title() -> None:
 
 
 def test_entries_without_links() -> None:
-    page = area(
-        """
+    page = area("""
         # Odd Lists
 
         The following functions are part of odd lists:
@@ -221,11 +214,20 @@ def test_entries_without_links() -> None:
         -   **WsUnlinked** - documented elsewhere
         -   <a id="anchor"></a>[**WsLinked**](nf-webservices-wslinked.md)
         -   see the overview for more.
-        """
-    )
+        """)
     ((group, entries),) = page.groups
     assert group == "function"
     assert [(e.name, e.description, e.link.url if e.link else None) for e in entries] == [
         ("WsUnlinked", "documented elsewhere", None),
         ("WsLinked", "", "nf-webservices-wslinked.md"),
     ]
+
+
+def test_table_header_with_markup_is_seen_by_the_quick_check_too() -> None:
+    text = FRONT + (
+        "# Marked Up\n\n| <b>Function</b> | Description |\n|---|---|\n"
+        "| [**WsX**](nf-webservices-wsx.md) | Does. |\n"
+    )
+    result = parse_text(text, "marked-up.md")
+    assert result.kind is PageKind.AREA
+    assert result == parse_text(text, "marked-up.md", quick=False)

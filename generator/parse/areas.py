@@ -47,7 +47,8 @@ _MAYBE_LEAD_IN = re.compile(r"following.*:\s*$", re.IGNORECASE | re.DOTALL)  # b
 
 
 def group_kind(phrase: str) -> str | None:
-    """ "Functions", "Callback functions", "Enums/Constants" -> the group name."""
+    """The group name a phrase stands for ("Callback functions" -> callback),
+    or None when it names no kind ("API elements")."""
     text = collapse(phrase).lower().rstrip(":").strip()
     for pattern, kind in _GROUP_KINDS:
         if pattern.fullmatch(text):
@@ -57,6 +58,8 @@ def group_kind(phrase: str) -> str | None:
 
 @dataclass(frozen=True)
 class Groups:
+    """The groups of one overview page and whether it is an index page."""
+
     groups: tuple[tuple[str, tuple[AreaEntry, ...]], ...]
     index: bool
 

@@ -139,13 +139,13 @@ def _quick_article(body: str, offset: int, path: str, front: FrontMatter) -> Art
     Most conceptual pages are long samples. A page is surely an article when
     its front matter names no element kind, its H1 names no element (no kind
     suffix; a bare C name only with no `typedef` in the page and a file name
-    not like `nf-...`), and its raw text has no line starting like a table
-    headed by a kind and no paragraph with "following" ending in ":" (so no
-    groups). Then only the lines up to the H1 are parsed, for its title.
+    not like `nf-...`), and its raw text has no line with a kind word and a
+    `|` (a table headed by a kind) and no paragraph with "following" ending
+    in ":" (so no groups). Then only the lines up to the H1 are parsed.
     """
     if _UID.match(front.uid) or front.topic.lower() in _SUFFIX_KINDS or front.placeholder:
         return None
-    if _starts_a_line_with_kind(body) or any(
+    if _kind_word_in_a_table_line(body) or any(
         chunk.rstrip().endswith(":") and "following" in chunk.lower()
         for chunk in _PARAGRAPH_BREAK.split(body)
     ):
@@ -178,18 +178,15 @@ def _file_prefix(path: str) -> str:
     return stem[:2] if stem[2:3] == "-" else ""
 
 
-def _starts_a_line_with_kind(body: str) -> bool:
-    """Whether a line starts (after spaces, `|`, `*`, `_`) with a kind word
-    and has a `|` after it, as the header row of a group table does.
-    (A single regex for this is very slow on long pages.)"""
+def _kind_word_in_a_table_line(body: str) -> bool:
+    """Whether a line holds both a kind word and a `|`, as the header row of a
+    group table does, whatever markup is around the word. (A single regex
+    for this is very slow on long pages.)"""
     lower = body.lower()
     for match in _KIND_WORD.finditer(lower):
         line_start = lower.rfind("\n", 0, match.start()) + 1
         line_end = lower.find("\n", match.end())
-        if (
-            not lower[line_start : match.start()].strip(" \t|*_")
-            and "|" in lower[match.end() : line_end if line_end >= 0 else len(lower)]
-        ):
+        if "|" in lower[line_start : line_end if line_end >= 0 else len(lower)]:
             return True
     return False
 

@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 
 from generator.diagnostics import Severity
 from generator.parse import parse_paths, parse_text
+from generator.parse.source import decode
 
 REPO = Path(__file__).resolve().parent.parent
 PAGES = REPO / "tests" / "fixtures" / "pages"
@@ -142,3 +143,15 @@ def test_parse_text_never_raises_on_page_like_text(parts: list[str]) -> None:
 @given(st.text(max_size=400))
 def test_parse_text_never_raises_on_any_text(text: str) -> None:
     parse_text(text, "fuzz.md")
+
+
+@settings(max_examples=200, deadline=None, database=None)
+@given(st.binary(max_size=300))
+def test_any_bytes_give_text_or_one_diagnostic(data: bytes) -> None:
+    text, problem = decode(data, "bytes.md")
+    assert (text is None) != (problem is None)
+    if text is not None:
+        assert "\r" not in text
+        parse_text(text, "bytes.md")
+    else:
+        assert problem is not None and problem.line is not None and problem.line >= 1

@@ -105,7 +105,7 @@ def parse_text(text: str, path: str, quick: bool = True) -> PageResult:
             fm.body_offset + 1,
             "no H1 heading ('# Title'): a page must name what it documents in its first heading",
         )
-        return PageResult(path, None, None, tuple(page.diagnostics))
+        return PageResult(path, None, None, _in_line_order(page.diagnostics))
     title = page.body.plain(page.body.tokens[h1.index + 1])
     kind, name = _classify(page, h1, title, fm.front)
     result: ElementPage | AreaPage | ArticlePage

@@ -624,38 +624,39 @@ def _check_collisions(
     constants: tuple[Constant, ...],
     hresults: tuple[HResult, ...],
 ) -> None:
-    """Two elements with one Python name in one namespace are an error."""
-    top: list[tuple[str, str]] = [(r, r) for r in RESERVED_TOP_LEVEL]
+    """Two elements with one Python name in one namespace are an error.
+
+    The package namespace holds every element, every enumeration member (also
+    exported by its C name) and the package's own names."""
+    top: list[tuple[str, str]] = [(f"the package's own {r}", r) for r in RESERVED_TOP_LEVEL]
     places: dict[str, tuple[str, int | None]] = {}
 
-    def add(c_name: str, py: str, where: tuple[str, int | None]) -> None:
-        top.append((c_name, py))
-        places.setdefault(c_name, where)
+    def add(label: str, py: str, where: tuple[str, int | None]) -> None:
+        top.append((label, py))
+        places.setdefault(label, where)
 
-    for f in functions:
-        add(f.name, f.py_name, ctx.where(f.name, "functions.yaml"))
-    for c in callbacks:
-        add(c.name, c.py_name, ctx.where(c.name, "callbacks.yaml"))
+    for group, what, abi_file in (
+        (functions, "function", "functions.yaml"),
+        (callbacks, "callback", "callbacks.yaml"),
+        (enums, "enumeration", "enums.yaml"),
+        (aggregates, "structure", "structs.yaml"),
+        (handles, "handle", "handles.yaml"),
+        (aliases, "alias", "aliases.yaml"),
+        (constants, "constant", "constants.yaml"),
+    ):
+        for element in group:
+            add(f"{what} {element.name}", element.py_name, ctx.where(element.name, abi_file))
     for e in enums:
-        add(e.name, e.py_name, ctx.where(e.name, "enums.yaml"))
         for m in e.members:
-            add(m.name, m.py_name, ctx.where(e.name, "enums.yaml"))
-    for a in aggregates:
-        add(a.name, a.py_name, ctx.where(a.name, "structs.yaml"))
-    for h in handles:
-        add(h.name, h.py_name, ctx.where(h.name, "handles.yaml"))
-    for al in aliases:
-        add(al.name, al.py_name, ctx.where(al.name, "aliases.yaml"))
-    for k in constants:
-        add(k.name, k.py_name, ctx.where(k.name, "constants.yaml"))
-    for h2 in hresults:
-        add(h2.name, h2.py_name, (f"{ctx.abi_dir}/constants.yaml", None))
-    for py, c_names in names.find_collisions(top).items():
-        path, line = next((places[c] for c in c_names if c in places), (ctx.abi_dir, None))
+            add(f"member {m.name} of {e.name}", m.py_name, ctx.where(e.name, "enums.yaml"))
+    for h in hresults:
+        add(f"HRESULT {h.name}", h.py_name, (f"{ctx.abi_dir}/constants.yaml", None))
+    for py, labels in names.find_collisions(top).items():
+        path, line = next((places[c] for c in labels if c in places), (ctx.abi_dir, None))
         ctx.report(
             path,
             line,
-            f"{' and '.join(c_names)} would all be the Python name {py!r} in package wwsapi; "
+            f"{' and '.join(labels)} would all be the Python name {py!r} in package wwsapi; "
             "rename one in the specs",
         )
     for owner, members, abi_file in (

@@ -146,7 +146,10 @@ def test_two_elements_with_one_python_name_are_an_error(tmp_path: Path) -> None:
     with pytest.raises(DiagnosticError) as caught:
         merge(parse_paths([FIXTURE / "pages"]), abi, abi_dir="abi")
     text = str(caught.value)
-    assert "abi/functions.yaml: error: from and from_ would all be the Python name 'from_'" in text
+    assert (
+        "abi/functions.yaml: error: function from and function from_ would all be "
+        "the Python name 'from_'" in text
+    )
 
 
 def test_parameters_colliding_after_mapping_are_an_error(tmp_path: Path) -> None:

@@ -51,7 +51,10 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--specs", metavar="DIR", help="specs folder (default: 'specs')")
     parser.add_argument("--templates", metavar="DIR", help=argparse.SUPPRESS)
     parser.add_argument(
-        "--no-cache", action="store_true", help="neither read nor write .wwsgen-cache/"
+        "--no-cache", action="store_true", help="neither read nor write the cache folder"
+    )
+    parser.add_argument(
+        "--cache-dir", metavar="DIR", help="cache folder (default: .wwsgen-cache in the root)"
     )
     parser.add_argument(
         "--jobs", type=int, default=0, metavar="N", help="formatting processes (default: CPUs)"
@@ -67,10 +70,15 @@ def run(args: argparse.Namespace) -> int:
     config = load_config(
         Path.cwd(), out=args.out, specs=args.specs, docs=args.docs, templates=args.templates
     )
+    cache = (
+        None
+        if args.no_cache
+        else (Path(args.cache_dir).resolve() if args.cache_dir else config.root / CACHE_DIR)
+    )
     result = generate(
         config,
         check=args.check,
-        use_cache=not args.no_cache,
+        cache=cache,
         workers=args.jobs,
         werror=args.werror,
         quiet=args.quiet,
@@ -131,23 +139,24 @@ def _inputs(config: Config) -> tuple[list[tuple[str, Path]], list[str], list[Dia
     return abi_files + pages, given, problems
 
 
-def _manifest_path(config: Config, use_cache: bool) -> Path | None:
-    if not use_cache:
+def _manifest_path(config: Config, cache: Path | None) -> Path | None:
+    if cache is None:
         return None
     out_id = hashlib.sha256(str(config.out.resolve()).encode()).hexdigest()[:16]
-    return config.root / CACHE_DIR / f"manifest-{out_id}.json"
+    return cache / f"manifest-{out_id}.json"
 
 
 def generate(
     config: Config,
     *,
     check: bool = False,
-    use_cache: bool = True,
+    cache: Path | None = None,
     workers: int = 0,
     werror: bool = False,
     quiet: bool = False,
 ) -> Result:
-    """One run; raises DiagnosticError on bad input (nothing written then)."""
+    """One run; raises DiagnosticError on bad input (nothing written then).
+    `cache` is the cache folder (None: no cache)."""
     from generator.render.manifest import Manifest, digest, input_key
 
     inputs, page_trees, problems = _inputs(config)
@@ -160,7 +169,7 @@ def generate(
         "docs": "\n".join(config.relative(d) for d in config.docs),
     }
     key = input_key(inputs, config.templates, settings)
-    manifest_path = _manifest_path(config, use_cache)
+    manifest_path = _manifest_path(config, cache)
     manifest = Manifest.load(manifest_path)
     if manifest is not None and manifest.key == key:
         differing, missing, stale = manifest.differences(config.out)
@@ -170,7 +179,7 @@ def generate(
         if not differing and not missing and not stale:
             return Result(len(manifest.files), 0, 0, [], fast=True)
 
-    outputs = _produce(config, inputs, page_trees, use_cache, workers, werror, quiet)
+    outputs = _produce(config, inputs, page_trees, cache, workers, werror, quiet)
     Manifest(key, {path: digest(data) for path, data in outputs.items()}).save(manifest_path)
 
     from generator.render.writer import apply, compare
@@ -206,7 +215,7 @@ def _produce(
     config: Config,
     inputs: list[tuple[str, Path]],
     page_trees: list[str],
-    use_cache: bool,
+    cache_dir: Path | None,
     workers: int,
     werror: bool,
     quiet: bool,
@@ -238,7 +247,7 @@ def _produce(
     if not quiet:
         for diagnostic in warnings:
             print(diagnostic, file=sys.stderr)
-    cache = FormatCache(config.root / CACHE_DIR / "black.json" if use_cache else None)
+    cache = FormatCache(cache_dir / "black.json" if cache_dir else None)
     abi_inputs = tuple(shown for shown, path in inputs if path.parent == config.abi)
     doc_inputs = tuple(config.relative(Path(tree)) for tree in page_trees)
     outputs = render(

@@ -115,11 +115,21 @@ def c_declaration(ctype: CType, name: str) -> str:
     return f"{base} {name}" + "".join(f"[{n}]" for n in ctype.array)
 
 
-def c_prototype(returns: CType, name: str, params: Iterable[Parameter], callback: bool) -> str:
-    args = ", ".join(c_declaration(p.type, p.name) for p in params) or "void"
-    if callback:
-        return f"typedef {returns} (CALLBACK *{name})({args});"
-    return f"{returns} WINAPI {name}({args});"
+def c_prototype(
+    returns: CType, name: str, params: Iterable[Parameter], callback: bool
+) -> list[str]:
+    """The C declaration, one parameter per line when it is long."""
+    declarations = [c_declaration(p.type, p.name) for p in params]
+    head = f"typedef {returns} (CALLBACK *{name})(" if callback else f"{returns} WINAPI {name}("
+    one_line = head + (", ".join(declarations) or "void") + ");"
+    if len(one_line) <= WIDTH - len(INDENT) or not declarations:
+        return [INDENT + one_line]
+    lines = [INDENT + head]
+    lines += [
+        INDENT * 2 + d + ("," if i < len(declarations) - 1 else "")
+        for i, d in enumerate(declarations)
+    ]
+    return [*lines, INDENT + ");"]
 
 
 def _direction(param: Parameter) -> str:
@@ -159,10 +169,10 @@ def _doc_tail(doc: Doc) -> list[str]:
         lines += _section("See also", _paragraphs(", ".join(unique), INDENT))
     lines.append("")
     if doc.has_page:
-        lines.append(f"Documentation: {doc.source}")
+        lines += [f"Documentation: {doc.source}", "Reference:"]
     else:
         lines.append("Documentation: not in the specs; Microsoft's reference page:")
-    lines.append(doc.url if not doc.has_page else f"Reference: {doc.url}")
+    lines.append(INDENT + doc.url)
     return lines
 
 
@@ -205,7 +215,7 @@ def function_doc(f: Function) -> str:
         lines += _section("Raises", raises)
     elif f.doc.returns_text:
         lines += _section("Returns", _paragraphs(f.doc.returns_text, INDENT))
-    lines += _section("C declaration", [INDENT + c_prototype(f.returns, f.name, f.params, False)])
+    lines += _section("C declaration", c_prototype(f.returns, f.name, f.params, False))
     lines += _doc_tail(f.doc)
     return "\n".join(lines)
 
@@ -215,7 +225,7 @@ def callback_doc(c: Callback) -> str:
     lines += _section("Args", _args(c.params))
     if c.doc.returns_text:
         lines += _section("Returns", _paragraphs(c.doc.returns_text, INDENT))
-    lines += _section("C declaration", [INDENT + c_prototype(c.returns, c.name, c.params, True)])
+    lines += _section("C declaration", c_prototype(c.returns, c.name, c.params, True))
     lines += _doc_tail(c.doc)
     return "\n".join(lines)
 

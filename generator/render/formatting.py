@@ -74,12 +74,17 @@ def _format_batch(jobs: Sequence[FormatJob]) -> list[str]:
 
 
 class FormatCache:
-    """{key: formatted text}, loaded from and saved to one JSON file."""
+    """{key: formatted text}, loaded from and saved to one JSON file.
+
+    Entries are kept most recently used last; saving keeps the newest
+    `MAX_ENTRIES`, so alternating outputs (specs, a corpus) both stay cached.
+    """
+
+    MAX_ENTRIES = 600
 
     def __init__(self, path: Path | None) -> None:
         self.path = path
         self.entries: dict[str, str] = {}
-        self.used: set[str] = set()
         if path is not None and path.is_file():
             try:
                 data = json.loads(path.read_text(encoding="utf-8"))
@@ -88,11 +93,21 @@ class FormatCache:
             if isinstance(data, dict):
                 self.entries = {k: v for k, v in data.items() if isinstance(v, str)}
 
+    def get(self, key: str) -> str | None:
+        text = self.entries.pop(key, None)
+        if text is not None:
+            self.entries[key] = text  # now the most recently used
+        return text
+
+    def put(self, key: str, text: str) -> None:
+        self.entries.pop(key, None)
+        self.entries[key] = text
+
     def save(self) -> None:
-        """Keep only the entries used by this run; write atomically."""
+        """Write atomically, keeping the newest MAX_ENTRIES entries."""
         if self.path is None:
             return
-        kept = {k: self.entries[k] for k in sorted(self.used) if k in self.entries}
+        kept = dict(list(self.entries.items())[-self.MAX_ENTRIES :])
         atomic_write(self.path, json.dumps(kept, ensure_ascii=False).encode())
 
 
@@ -100,13 +115,13 @@ def format_all(jobs: Sequence[FormatJob], cache: FormatCache, workers: int) -> l
     """The formatted text of every job, in order."""
     version = black_version()
     keys = [_key(job, version) for job in jobs]
-    cache.used.update(keys)
-    missing = [i for i, key in enumerate(keys) if key not in cache.entries]
+    results = [cache.get(key) for key in keys]
+    missing = [i for i, text in enumerate(results) if text is None]
     if missing:
-        todo = [jobs[i] for i in missing]
-        for i, text in zip(missing, _run(todo, workers), strict=True):
-            cache.entries[keys[i]] = text
-    return [cache.entries[key] for key in keys]
+        for i, text in zip(missing, _run([jobs[i] for i in missing], workers), strict=True):
+            cache.put(keys[i], text)
+            results[i] = text
+    return [text or "" for text in results]
 
 
 def _run(jobs: list[FormatJob], workers: int) -> list[str]:

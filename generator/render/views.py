@@ -98,6 +98,7 @@ class ModuleView:
     functions: tuple[FunctionView, ...]
     uses_enum: bool
     uses_flag: bool
+    uses_ctypes: bool
 
 
 def value_literal(value: int | float | str) -> str:
@@ -144,6 +145,13 @@ class ModuleBuilder:
             if self.where.get(n, plan.name) != plan.name and n not in imported
         }
         enums = tuple(self._enum(e) for e in plan.enums)
+        fragments = [
+            *(a.value for c in classes for a in c.annotations),
+            *(c.base for c in classes),
+            *(t for step in steps for t in (step.restype, *step.argtypes, step.expr)),
+            *(p for f in functions for p in f.params),
+            *(f.returns for f in functions),
+        ]
         return ModuleView(
             name=plan.name,
             doc=docstrings.literal(docstrings.area_doc(plan.area, PACKAGE)),
@@ -161,6 +169,7 @@ class ModuleBuilder:
             functions=functions,
             uses_enum=any(not e.flags for e in plan.enums),
             uses_flag=any(e.flags for e in plan.enums),
+            uses_ctypes=any("_ct." in fragment for fragment in fragments),
         )
 
     def _imports(self, names: set[str]) -> tuple[ImportView, ...]:
@@ -320,8 +329,13 @@ class ExportView:
 @dataclass(frozen=True)
 class PackageView:
     exports: tuple[ExportView, ...]
-    modules: tuple[str, ...]
+    modules: tuple[str, ...]  # the area modules
     string_count_property: str
+
+    @property
+    def all_modules(self) -> tuple[str, ...]:
+        """Every public module: the areas and hresults."""
+        return tuple(sorted((*self.modules, "hresults")))
 
 
 def _chunks(names: list[str], width: int = 80) -> tuple[str, ...]:

@@ -125,6 +125,9 @@ FRAGMENTS = st.sampled_from(
         "<!--wwsgen:x-->", "<!--wwsgen:9-->", "\r\n", "\n", "    indented\n", "<b>", "</i>",
         "[x](", "](y)", "<a href=\"http://[\">z</a>", "\ufeff", "# Some article\n",
         "The following may be used:\n", "| Value | Meaning |\n", "struct x;\n",
+        "### -field a b c\n", "### -field = 1\n", "### -param *a* [in] extra\n",
+        "#### -field `b`:2\n", "### -param a [in\n", "### -param [\n",
+        "<![ABC[", "<![", "<!DOCTYPE x>", "<?pi?>", "</ >", "<a b=\"", "<script>x",
     ]
 )  # fmt: skip
 

@@ -152,3 +152,26 @@ def test_markdown_tree_equals_the_html_parser_tree(pieces: list[str]) -> None:
 def test_raw_html_takes_the_html_parser() -> None:
     body = parse_body("Text with <b>html</b>.\n", 0)
     assert tokens_to_tree(body, body.tokens) is None
+
+
+@pytest.mark.parametrize("html", ["<![ABC[ x", "<![\n<p>x</p>", "<![foo\n<p>y</p>"])
+def test_malformed_declarations_become_text(html: str) -> None:
+    root, still_open = build_tree(html, 1)
+    assert still_open == []
+    assert "<!" in root.text()
+
+
+HTML_PIECES = st.sampled_from(
+    [
+        "<", ">", "<!", "<![", "[", "]", "<!--", "-->", "<?", "</", "<p>", "</p>", "<table>",
+        "</table>", "<tr>", "<td>", "<dt>", "<dl>", "<a href='", "'>", "x", " ", "\n", "&",
+        "&#", "&#x", ";", "CDATA", "if", "=", '"', "script", "/>",
+    ]
+)  # fmt: skip
+
+
+@settings(max_examples=500, deadline=None, database=None)
+@given(st.lists(HTML_PIECES, max_size=40))
+def test_build_tree_never_raises(pieces: list[str]) -> None:
+    root, _ = build_tree("".join(pieces), 1)
+    render(root.children)

@@ -56,7 +56,7 @@ _FIELD_HEAD = re.compile(r"^-\s*(?:field\b|(?=\s|$))", re.IGNORECASE)
 _PARAM_REST = re.compile(
     r"^(?P<name>[^\s\[]*)\s*(?:\[(?P<ann>[^\]]*)\]?)?\s*(?P<extra>.*)$", re.DOTALL
 )
-_FIELD_REST = re.compile(r"^(?P<name>[^\s:=]*)\s*(?:[:=]\s*(?P<value>.*?))?\s*$", re.DOTALL)
+_FIELD_REST = re.compile(r"^(?P<name>[^\s:=]*)\s*(?P<rest>.*)$", re.DOTALL)
 _IDENTIFIER = re.compile(r"[A-Za-z_]\w*")
 _QUALIFIED = re.compile(r"[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*")
 _CODE = re.compile(r"[A-Za-z_]\w*(?:\(\s*[A-Za-z_]\w*\s*\))?|0[xX][0-9A-Fa-f]+|-?\d+")
@@ -221,7 +221,7 @@ def _param(page: PageContext, rest: str, line: int, description: Text) -> Param 
     """One parameter from `name [annotation]`; None (and an error) when unnamed."""
     match = _PARAM_REST.match(rest.strip())
     assert match is not None  # every part of the pattern is optional
-    raw_name = match["name"].lstrip("*&").rstrip("[]")
+    raw_name = match["name"].strip("*`").lstrip("&").rstrip("[]")
     if not raw_name:
         page.error(line, "parameter heading without a name (expected '### -param name [in]')")
         return None
@@ -297,8 +297,14 @@ def _fields(page: PageContext, section: _Section) -> list[Field]:
         assert heading is not None
         rest = _FIELD_HEAD.sub("", heading.raw.strip().replace("\\", ""), count=1).strip()
         match = _FIELD_REST.match(rest)
-        assert match is not None
-        name = match["name"].lstrip("*&")
+        assert match is not None  # every part of the pattern is optional
+        name = match["name"].strip("*`").lstrip("&")
+        value: str | None = None
+        if match["rest"][:1] in (":", "="):
+            value = match["rest"][1:].strip() or None
+        elif match["rest"]:
+            shown = match["rest"][:40]
+            page.warning(heading.line, f"text after the field name is ignored: {shown!r}")
         if not name:
             page.error(heading.line, "field heading without a name (expected '### -field name')")
             continue
@@ -310,7 +316,6 @@ def _fields(page: PageContext, section: _Section) -> list[Field]:
         if outer and not name.startswith(outer[-1][1] + "."):
             name = f"{outer[-1][1]}.{name}"
         outer.append((heading.level, name))
-        value = match["value"] or None
         fields.append(Field(name, render(page.tree(start, end).children), heading.line, value))
     return fields
 

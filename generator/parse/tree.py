@@ -142,8 +142,17 @@ class _Builder(HTMLParser):
 
 def build_tree(html: str, first_line: int) -> tuple[Node, list[Node]]:
     """Parse `html`, whose first line is file line `first_line`; return the
-    root and the elements left open at the end."""
+    root and the elements left open at the end.
+
+    html.parser raises AssertionError on some malformed declarations
+    (`<![ABC[`); those are read again as text, never passed on.
+    """
     builder = _Builder(first_line)
-    builder.feed(html)
-    builder.close()
+    try:
+        builder.feed(html)
+        builder.close()
+    except AssertionError:
+        builder = _Builder(first_line)
+        builder.feed(html.replace("<!", "&lt;!"))
+        builder.close()
     return builder.root, builder.stack[1:]

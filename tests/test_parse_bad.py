@@ -158,3 +158,19 @@ def test_any_bytes_give_text_or_one_diagnostic(data: bytes) -> None:
         parse_text(text, "bytes.md")
     else:
         assert problem is not None and problem.line is not None and problem.line >= 1
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "## -description\n\n" + "<div>" * 3000 + "deep\n",
+        "## -description\n\n" + "*" * 3000 + "deep" + "*" * 3000 + "\n",
+        "## -description\n\n" + ">" * 3000 + " deep\n",
+        "## -returns\n\n" + "<table><tr><td>" * 2000 + "deep\n",
+        "## -parameters\n\n### -param a [in]\n\n" + "<ul><li>" * 3000 + "deep\n",
+    ],
+)
+def test_deep_nesting_never_raises(body: str) -> None:
+    result = parse_text(f"---\nUID: {'[' * 3000}\n---\n\n# WsDeep function\n\n{body}", "deep.md")
+    assert result.page is not None
+    assert all(d.path == "deep.md" for d in result.diagnostics)

@@ -20,7 +20,7 @@ from typing import Any
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
-from generator.parse.tree import Node
+from generator.parse.tree import MAX_DEPTH, Node
 
 _MD = MarkdownIt("commonmark", {"html": True}).enable("table").disable(["code", "inline"])
 
@@ -166,12 +166,17 @@ def tokens_to_tree(body: Body, tokens: Sequence[Token]) -> Node | None:
         elif kind == "hr":
             stack[-1].children.append(Node("hr", {}, line))
         elif token.nesting == 1:
-            node = Node(token.tag, {}, line)
-            stack[-1].children.append(node)
-            stack.append(node)
+            _push(stack, Node(token.tag, {}, line))
         elif token.nesting == -1:
             _pop(stack, token.tag)
     return root
+
+
+def _push(stack: list[Node], node: Node) -> None:
+    """Open `node` in the current element, as `tree.build_tree` does (up to MAX_DEPTH)."""
+    stack[-1].children.append(node)
+    if len(stack) <= MAX_DEPTH:
+        stack.append(node)
 
 
 def _pop(stack: list[Node], tag: str) -> None:
@@ -201,15 +206,11 @@ def _inline_nodes(children: Sequence[Token], stack: list[Node], line: int) -> No
             code.children.append(child.content)
             stack[-1].children.append(code)
         elif kind == "link_open":
-            node = Node("a", {"href": str(child.attrs.get("href", ""))}, line)
-            stack[-1].children.append(node)
-            stack.append(node)
+            _push(stack, Node("a", {"href": str(child.attrs.get("href", ""))}, line))
         elif kind == "image":
             continue
         elif child.nesting == 1:
-            node = Node(child.tag, {}, line)
-            stack[-1].children.append(node)
-            stack.append(node)
+            _push(stack, Node(child.tag, {}, line))
         elif child.nesting == -1:
             _pop(stack, child.tag)
 

@@ -31,6 +31,9 @@ _IMPLIED_CLOSE: dict[str, tuple[frozenset[str], frozenset[str]]] = {
     "thead": (frozenset({"thead", "tbody", "tfoot", "tr", "td", "th"}), frozenset({"table"})),
     "tbody": (frozenset({"thead", "tbody", "tfoot", "tr", "td", "th"}), frozenset({"table"})),
 }
+# Deeper elements are not opened (their content joins the element at this
+# depth): real pages nest a dozen levels, and every reader of the tree recurses.
+MAX_DEPTH = 100
 _TABLE_SCOPE = frozenset({"table", "td", "th"})
 _TABLE_PARTS = frozenset({"table", "td", "th", "tr", "thead", "tbody", "tfoot"})
 
@@ -116,7 +119,7 @@ class _Builder(HTMLParser):
         self._implied_close(tag)
         node = Node(tag, {k: v or "" for k, v in attrs}, self._line())
         self.stack[-1].children.append(node)
-        if tag not in _VOID:
+        if tag not in _VOID and len(self.stack) <= MAX_DEPTH:
             self.stack.append(node)
 
     def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import textwrap
 
+import pytest
+
 from generator.docmodel import AreaPage, ArticlePage, PageKind
 from generator.parse import parse_text
 from generator.parse.areas import INDEX_MIN_ENTRIES, group_kind
@@ -231,3 +233,18 @@ def test_table_header_with_markup_is_seen_by_the_quick_check_too() -> None:
     result = parse_text(text, "marked-up.md")
     assert result.kind is PageKind.AREA
     assert result == parse_text(text, "marked-up.md", quick=False)
+
+
+@pytest.mark.parametrize(
+    "lead_in",
+    [
+        "The following functions are used with the demo:\n-   [**WsX**](nf-x.md)\n",
+        "*The following functions are used with the demo:*\n\n-   [**WsX**](nf-x.md)\n",
+        "The following functions are used\nwith the demo:\n\n-   [**WsX**](nf-x.md)\n",
+    ],
+)
+def test_lead_ins_the_quick_check_must_not_miss(lead_in: str) -> None:
+    text = FRONT + "# Demo\n\nIntro.\n\n" + lead_in
+    result = parse_text(text, "demo.md")
+    assert result.kind is PageKind.AREA
+    assert result == parse_text(text, "demo.md", quick=False)

@@ -43,7 +43,9 @@ _LEAD_IN = re.compile(
 _INDEX_LEAD_IN = re.compile(r"\bincludes the following (?P<kind>[\w/ ]+?)\s*:$", re.IGNORECASE)
 _ANY_LEAD_IN = re.compile(r"^the following\b.*:$", re.IGNORECASE)
 _IDENTIFIER = re.compile(r"[A-Za-z_]\w*")
-_MAYBE_LEAD_IN = re.compile(r"following.*:\s*$", re.IGNORECASE | re.DOTALL)  # before inline parsing
+_MAYBE_LEAD_IN = re.compile(
+    r"following.*:[*_\s\\]*$", re.IGNORECASE | re.DOTALL
+)  # raw, before parsing
 
 
 def group_kind(phrase: str) -> str | None:

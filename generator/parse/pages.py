@@ -71,6 +71,7 @@ _SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 _ATX_H1 = re.compile(r"^ {0,3}#(?:[ \t][^\n]*)?$", re.MULTILINE)
 _KIND_WORD = re.compile(r"callback|function|enum|struct|union|handle|macro")
 _PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n")
+_LINE_ENDS_WITH_COLON = re.compile(r":[*_ \t\\]*$", re.MULTILINE)  # "heap:", "heap:*"
 
 
 @dataclass(frozen=True)
@@ -140,13 +141,14 @@ def _quick_article(body: str, offset: int, path: str, front: FrontMatter) -> Art
     its front matter names no element kind, its H1 names no element (no kind
     suffix; a bare C name only with no `typedef` in the page and a file name
     not like `nf-...`), and its raw text has no line with a kind word and a
-    `|` (a table headed by a kind) and no paragraph with "following" ending
-    in ":" (so no groups). Then only the lines up to the H1 are parsed.
+    `|` (a table headed by a kind) and no run of lines with "following" and
+    a line ending in ":" (a lead-in; a list may follow it without a blank
+    line), so no groups. Then only the lines up to the H1 are parsed.
     """
     if _UID.match(front.uid) or front.topic.lower() in _SUFFIX_KINDS or front.placeholder:
         return None
     if _kind_word_in_a_table_line(body) or any(
-        chunk.rstrip().endswith(":") and "following" in chunk.lower()
+        "following" in chunk.lower() and _LINE_ENDS_WITH_COLON.search(chunk)
         for chunk in _PARAGRAPH_BREAK.split(body)
     ):
         return None

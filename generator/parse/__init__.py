@@ -5,9 +5,9 @@
 
 Modules, one job each: `source` (bytes to text), `frontmatter` (YAML front
 matter), `markdown` (markdown-it-py tokens), `tree` (HTML tree via html.parser),
-`text` (plain text and links), `tables`, `reference` (element pages), `areas`
-(overview pages), `pages` (classification), `links` (resolution), `dump`
-(JSON and readable text of a DocSet).
+`context` (one page's tokens and findings), `text` (plain text and links),
+`tables`, `reference` (element pages), `areas` (overview pages), `pages`
+(classification), `links` (resolution), `dump` (JSON and readable text).
 """
 
 from __future__ import annotations

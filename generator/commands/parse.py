@@ -1,4 +1,8 @@
-"""`wwsgen parse PATH...`: show what the doc pages say, as the generator reads them."""
+"""`wwsgen parse PATH...`: show what the doc pages say, as the generator reads them.
+
+Prints the model as readable text (or `--json`), then a summary line
+`N pages, M elements, ... K errors`; diagnostics go to stderr; exit 1 on any error.
+"""
 
 from __future__ import annotations
 
@@ -18,7 +22,9 @@ def configure(parser: argparse.ArgumentParser) -> None:
         "paths", nargs="+", metavar="PATH", help="page files or folders; later ones win"
     )
     parser.add_argument(
-        "--json", action="store_true", help="print the whole model as JSON (sorted keys)"
+        "--json",
+        action="store_true",
+        help="print the whole model as JSON (sorted keys); the summary line then goes to stderr",
     )
 
 

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from generator.apimodel import ApiModel
+from generator.render import gap
 from generator.render.modules import ModulePlan, layout_order, module_of, plan_modules
 from generator.render.types import TypeMap
 from generator.render.views import ModuleBuilder, hresults_view, layout_view, package_view
@@ -85,9 +86,18 @@ def package_files(ctx: PlanContext) -> Iterable[PlannedFile]:
     )
 
 
+def gap_bases(ctx: PlanContext) -> Iterable[PlannedFile]:
+    """wwsapi/bases.py: the generation-gap bases and property tables that
+    wwsapi.pythonic completes (see generator/render/gap.py)."""
+    view = gap.gap_view(ctx.model, ctx.types, ctx.where)
+    inputs = gap.gap_inputs(ctx.model, view, ctx.abi_inputs)
+    yield PlannedFile(f"{PACKAGE}/bases.py", "wwsapi/bases.py.j2", {"view": view}, inputs)
+
+
 OUTPUT_KINDS: tuple[Callable[[PlanContext], Iterable[PlannedFile]], ...] = (
     package_files,
     area_modules,
+    gap_bases,
 )
 
 

@@ -2,8 +2,9 @@
 
 Doc pages mix Markdown and raw HTML (tables of return codes, `<dl>` lists,
 alerts), often split over several Markdown blocks. `generator.parse.markdown`
-turns both into one HTML string; this module builds the tree the rest of the
-parser reads. It closes elements the way HTML does where pages leave them open
+turns both into one HTML string (or, for pure Markdown, builds the same tree
+itself); this module builds the tree the rest of the parser reads. It closes
+elements the way HTML does where pages leave them open
 (`<li>`, `<td>`, `<p>`, ...), ignores stray end tags, and reports elements still
 open at the end so that an unterminated `<table>` can be diagnosed.
 """

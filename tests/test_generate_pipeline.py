@@ -275,3 +275,26 @@ def test_bound_functions_raise_documented_errors(package: Path, tmp_path: Path) 
     library = tmp_path / "libfakews.so"
     subprocess.run([compiler, "-shared", "-fPIC", "-o", library, source], check=True)
     assert python(package, USE_FAKE_DLL.format(library=str(library))).strip() == "ok"
+
+
+def test_templates_already_follow_blacks_layout() -> None:
+    """Black has the last word on every file, but the renderer lays code out
+    as black would, which halves black's time (see generator/render/wrap.py)."""
+    from generator.merge import merge
+    from generator.parse import parse_paths
+    from generator.render.engine import environment, render_file
+    from generator.render.formatting import FormatJob, format_one
+    from generator.render.plan import plan_files
+
+    model = merge(parse_paths([FIXTURE / "pages"]), load_abi(FIXTURE / "abi"))
+    env = environment(FIXTURE.parent.parent.parent / "templates")
+    mine = ("__init__.py", "__init__.pyi", "_runtime.py", "_layout.py", "hresults.py")
+    checked = 0
+    for planned in plan_files(model, ("abi",), ("pages",)):
+        name = planned.path.rsplit("/", 1)[-1]
+        if planned.template != "wwsapi/area.py.j2" and name not in mine:
+            continue
+        text = render_file(env, planned)
+        assert format_one(FormatJob(planned.path, text, name.endswith(".pyi"))) == text, name
+        checked += 1
+    assert checked >= 10

@@ -13,6 +13,7 @@ and documentation tools read them.
 
 from __future__ import annotations
 
+import re
 import textwrap
 from collections.abc import Iterable
 
@@ -36,27 +37,29 @@ WIDTH = 88
 INDENT = "    "
 
 
-def literal(text: str) -> str:
-    """A triple-quoted literal whose value is `text` (lines right-stripped)."""
+def literal(text: str, indent: str = "") -> str:
+    """A triple-quoted literal whose value is `text` (lines right-stripped),
+    its lines after the first indented by `indent` as black would indent a
+    docstring at that depth (the value then holds the indentation, which
+    `inspect.cleandoc` removes)."""
     lines = [line.rstrip() for line in text.strip("\n").split("\n")]
     body = "\n".join(lines).strip()
-    out: list[str] = []
-    for index, char in enumerate(body):
-        if char == "\\":
-            out.append("\\\\")
-        elif char == '"':
-            last = index == len(body) - 1
-            first = index == 0
-            before_quote = index + 1 < len(body) and body[index + 1] == '"'
-            if first or last:
-                out.append("\\x22")  # black pads a docstring that ends in a quote
-            else:
-                out.append('\\"' if before_quote else '"')
-        elif char == "\n" or char.isprintable():
-            out.append(char)
-        else:
-            out.append(_escape(char))
-    return '"""' + "".join(out) + ('\n"""' if "\n" in body else '"""')
+    table = {ord("\\"): "\\\\"}
+    for char in set(body):
+        if char != "\n" and not char.isprintable():
+            table[ord(char)] = _escape(char)
+    out = _QUOTE_BEFORE_QUOTE.sub('\\\\"', body.translate(table))
+    if out.startswith('"'):
+        out = "\\x22" + out[1:]  # black pads a docstring that starts or ends in a quote
+    if out.endswith('"') and len(out) > 1:
+        out = out[:-1] + "\\x22"
+    if "\n" in out:
+        out = _LINE_START.sub("\n" + indent, out) + "\n" + indent
+    return '"""' + out + '"""'
+
+
+_QUOTE_BEFORE_QUOTE = re.compile('"(?=")')
+_LINE_START = re.compile("\n(?!\n)")
 
 
 def _escape(char: str) -> str:

@@ -24,6 +24,7 @@ from generator.apimodel import (
 from generator.render import docstrings
 from generator.render.modules import ModulePlan, Step, type_refs
 from generator.render.types import TypeMap
+from generator.render.wrap import Group, call, collection, text
 
 PACKAGE = "wwsapi"
 
@@ -49,7 +50,7 @@ class ClassView:
     name: str
     base: str
     doc: str
-    annotations: tuple[ValueView, ...] = ()
+    annotations: tuple[str, ...] = ()  # `name: type` lines, indented
 
 
 @dataclass(frozen=True)
@@ -61,27 +62,34 @@ class StepView:
     doc: str = ""
     flags: str = ""
     restype: str = ""
-    argtypes: tuple[str, ...] = ()
+    argtypes: str = ""  # the `_argtypes_ = (...)` statement, indented for the class body
     expr: str = ""
 
 
 @dataclass(frozen=True)
 class FunctionView:
-    """A function stub: `params` are `name: annotation` sources, `args` the
-    names passed on, `bind_args` the arguments of `_rt.bind`, as source."""
+    """A function stub as source: its `def` line(s), and the two statements
+    of its body (binding, then the call), indented for the body."""
 
     name: str
     doc: str
-    params: tuple[str, ...]
-    args: tuple[str, ...]
-    returns: str
-    bind_args: tuple[str, ...]
+    signature: str
+    bind: str
+    call: str
 
 
 @dataclass(frozen=True)
 class ImportView:
     module: str
     names: tuple[str, ...]
+
+    def code(self, indent: str = "", comment: str = "") -> str:
+        """`from .module import names`, parenthesised one per line when long."""
+        line = f"{indent}from .{self.module} import {', '.join(self.names)}"
+        if len(line) + len(comment) <= 100:
+            return line + comment
+        head = f"from .{self.module} import ({comment}"
+        return text(collection(head, self.names, ")"), indent)
 
 
 @dataclass(frozen=True)
@@ -92,7 +100,7 @@ class ModuleView:
     typing_imports: tuple[ImportView, ...]
     constants: tuple[ValueView, ...]
     enums: tuple[EnumView, ...]
-    members: tuple[ValueView, ...]  # enum members exported at module level
+    members: tuple[str, ...]  # statements exporting enum members at module level
     classes: tuple[ClassView, ...]
     steps: tuple[StepView, ...]
     functions: tuple[FunctionView, ...]
@@ -101,13 +109,41 @@ class ModuleView:
     uses_ctypes: bool
 
 
+def string(value: str) -> str:
+    """A string literal in black's preferred quotes: double, unless the text
+    holds a double quote (then repr's choice, which black keeps too)."""
+    literal = repr(value)
+    if literal.startswith("'") and '"' not in value:
+        return '"' + literal[1:-1] + '"'
+    return literal
+
+
+def annotation(name: str, value: str, indent: str = "    ") -> str:
+    """`name: value` in a class body, split as black splits a long one."""
+    line = f"{indent}{name}: {value}"
+    if len(line) <= 100:
+        return line
+    inner = indent + "    "
+    if value.endswith("]") and "[" in value:
+        head, _, rest = value.partition("[")
+        return f"{indent}{name}: {head}[\n{inner}{rest[:-1]}\n{indent}]"
+    return f"{indent}{name}: (\n{inner}{value}\n{indent})"
+
+
+def assignment(name: str, value: str) -> str:
+    """`name = value`, the value in parentheses on its own line when too long
+    (black's layout)."""
+    line = f"{name} = {value}"
+    return line if len(line) <= 100 else f"{name} = (\n    {value}\n)"
+
+
 def value_literal(value: int | float | str) -> str:
     """A Python literal of a constant value (repr for text: data, not code)."""
     if isinstance(value, bool):
-        return repr(int(value))
+        return str(int(value))
     if isinstance(value, int):
         return f"0x{value:X}" if value >= 256 else str(value)
-    return repr(value)
+    return string(value) if isinstance(value, str) else repr(value)
 
 
 class ModuleBuilder:
@@ -146,11 +182,10 @@ class ModuleBuilder:
         }
         enums = tuple(self._enum(e) for e in plan.enums)
         fragments = [
-            *(a.value for c in classes for a in c.annotations),
+            *(a for c in classes for a in c.annotations),
             *(c.base for c in classes),
-            *(t for step in steps for t in (step.restype, *step.argtypes, step.expr)),
-            *(p for f in functions for p in f.params),
-            *(f.returns for f in functions),
+            *(t for step in steps for t in (step.restype, step.argtypes, step.expr)),
+            *(f.signature for f in functions),
         ]
         return ModuleView(
             name=plan.name,
@@ -160,7 +195,7 @@ class ModuleBuilder:
             constants=tuple(ValueView(k.py_name, value_literal(k.value)) for k in plan.constants),
             enums=enums,
             members=tuple(
-                ValueView(m.py_name, f"{e.py_name}.{m.py_name}")
+                assignment(m.py_name, f"{e.py_name}.{m.py_name}")
                 for e in plan.enums
                 for m in e.members
             ),
@@ -182,21 +217,23 @@ class ModuleBuilder:
         return EnumView(
             name=e.py_name,
             base="_IntFlag" if e.flags else "_IntEnum",
-            doc=docstrings.literal(docstrings.enum_doc(e)),
+            doc=docstrings.literal(docstrings.enum_doc(e), "    "),
             members=tuple(ValueView(m.py_name, str(m.value)) for m in e.members),
         )
 
     def _handle(self, h: Handle) -> ClassView:
-        return ClassView(h.py_name, "_rt.Handle", docstrings.literal(docstrings.handle_doc(h)))
+        return ClassView(
+            h.py_name, "_rt.Handle", docstrings.literal(docstrings.handle_doc(h), "    ")
+        )
 
     def _aggregate(self, a: Aggregate, annotated: Callable[[str], str]) -> ClassView:
         base = "_ct.Union" if a.kind is AggregateKind.UNION else "_ct.Structure"
         return ClassView(
             name=a.py_name,
             base=base,
-            doc=docstrings.literal(docstrings.aggregate_doc(a)),
+            doc=docstrings.literal(docstrings.aggregate_doc(a), "    "),
             annotations=tuple(
-                ValueView(f.py_name, self.types.use(f.type, annotated).read) for f in a.fields
+                annotation(f.py_name, self.types.use(f.type, annotated).read) for f in a.fields
             ),
         )
 
@@ -206,10 +243,17 @@ class ModuleBuilder:
             return StepView(
                 kind="callback",
                 name=element.py_name,
-                doc=docstrings.literal(docstrings.callback_doc(element)),
+                doc=docstrings.literal(docstrings.callback_doc(element), "    "),
                 flags="_rt.STDCALL" if element.convention == "stdcall" else "_rt.CDECL",
                 restype=self.types.use(element.returns, direct).expr,
-                argtypes=tuple(self.types.use(p.type, direct).expr for p in element.params),
+                argtypes=text(
+                    collection(
+                        "_argtypes_ = (",
+                        [self.types.use(p.type, direct).expr for p in element.params],
+                        ")",
+                    ),
+                    "    ",
+                ),
             )
         return StepView(
             kind="alias",
@@ -228,38 +272,39 @@ class ModuleBuilder:
         by_name = self.py
         restype = self.types.use(f.returns, by_name).spec
         argtypes = " ".join(self.types.use(p.type, by_name).spec for p in f.params)
-        bind_args = ["__name__", repr(f.name), repr(restype), repr(argtypes)]
+        bind_args = ["__name__", string(f.name), string(restype), string(argtypes)]
+        codes: list[str | Group] = []
         if f.returns_hresult:
             bind_args.append("checked=True")
             if f.error_param is not None:
                 bind_args.append(f"error_index={f.error_param}")
             codes = [
-                repr(f"{c.code}: {' '.join(c.description.split())}".strip())
+                string(f"{c.code}: {' '.join(c.description.split())}".strip())
                 for c in f.return_codes
                 if c.value is not None and not c.success
             ]
-            if codes:
-                bind_args.append(
-                    "codes=(" + ", ".join(codes) + ("," if len(codes) == 1 else "") + ")"
-                )
         if f.convention != "stdcall":
             bind_args.append("stdcall=False")
+        bind_items: list[str | Group] = list(bind_args)
+        if f.returns_hresult and codes:
+            bind_items.append(collection("codes=(", codes, ")"))
+        if params:
+            params.append("/")
         return FunctionView(
             name=f.py_name,
-            doc=docstrings.literal(docstrings.function_doc(f)),
-            params=tuple(params),
-            args=tuple(p.py_name for p in f.params),
-            returns=returns,
-            bind_args=tuple(bind_args),
+            doc=docstrings.literal(docstrings.function_doc(f), "    "),
+            signature=text(call(f"def {f.py_name}(", params, f") -> {returns}:")),
+            bind=text(call(f"_fn: _rt.Function[{returns}] = _rt.bind(", bind_items), "    "),
+            call=text(call("return _fn(", [p.py_name for p in f.params]), "    "),
         )
 
 
 @dataclass(frozen=True)
 class FieldsView:
-    """The `_fields_` of one aggregate: its items as source."""
+    """The `_fields_` of one aggregate: the assignment as source."""
 
     name: str
-    items: tuple[str, ...]
+    code: str
     pack: int | None
 
 
@@ -280,11 +325,16 @@ def layout_view(aggregates: list[Aggregate], types: TypeMap, where: dict[str, st
     views = []
     for a in aggregates:
         items = tuple(
-            f"({f.py_name!r}, {types.use(f.type, name).expr}"
-            + (f", {f.bits})" if f.bits is not None else ")")
+            collection(
+                "(",
+                [string(f.py_name), types.use(f.type, name).expr]
+                + ([str(f.bits)] if f.bits is not None else []),
+                ")",
+            )
             for f in a.fields
         )
-        views.append(FieldsView(name(a.name), items, a.packing))
+        py = name(a.name)
+        views.append(FieldsView(py, text(collection(f"{py}._fields_ = [", items, "]")), a.packing))
     by_module: dict[str, set[str]] = {}
     for c_name in used:
         by_module.setdefault(where[c_name], set()).add(types.py_names[c_name])
@@ -308,7 +358,7 @@ class HResultsView:
 def hresults_view(hresults: tuple[HResult, ...]) -> HResultsView:
     def view(h: HResult) -> HResultView:
         return HResultView(
-            h.py_name, f"0x{h.value:08X}", docstrings.literal(docstrings.hresult_doc(h))
+            h.py_name, f"0x{h.value:08X}", docstrings.literal(docstrings.hresult_doc(h), "    ")
         )
 
     return HResultsView(
@@ -343,11 +393,11 @@ def _chunks(names: list[str], width: int = 80) -> tuple[str, ...]:
     current = ""
     for name in names:
         if current and len(current) + len(name) + 1 > width:
-            lines.append(repr(current + " "))
+            lines.append(string(current + " "))
             current = ""
         current = f"{current} {name}" if current else name
     if current:
-        lines.append(repr(current))
+        lines.append(string(current))
     return tuple(lines)
 
 

@@ -33,7 +33,7 @@ from ._runtime import WsapiUnavailableError, WsError
 
 # The public names of each module (space-separated).
 _NAMES: dict[str, str] = {
-    "constants": ("WS_THING_LIMIT WS_THING_NAME"),
+    "constants": "WS_THING_LIMIT WS_THING_NAME",
     "errors": (
         "WS_ERROR WS_ERROR_PROPERTY_ID WS_ERROR_PROPERTY_ORIGINAL_ERROR_CODE "
         "WS_ERROR_PROPERTY_STRING_COUNT WS_STRING WsGetErrorString"
@@ -42,14 +42,14 @@ _NAMES: dict[str, str] = {
         "WS_HEAP WS_HEAP_PROPERTY WS_HEAP_PROPERTY_ID WS_HEAP_PROPERTY_MAX_SIZE "
         "WS_HEAP_PROPERTY_TRIM_SIZE WsCreateHeap WsFreeHeap"
     ),
-    "hresults": ("E_INVALIDARG E_OUTOFMEMORY WS_E_INVALID_OPERATION WS_S_ASYNC error_class"),
-    "misc_callbacks": ("WS_ASYNC_CALLBACK"),
+    "hresults": "E_INVALIDARG E_OUTOFMEMORY WS_E_INVALID_OPERATION WS_S_ASYNC error_class",
+    "misc_callbacks": "WS_ASYNC_CALLBACK",
     "misc_enums": (
         "WS_CALLBACK_MODEL WS_LONG_CALLBACK WS_SHORT_CALLBACK WS_THING_FLAGS "
         "WS_THING_FLAG_A WS_THING_FLAG_B"
     ),
-    "misc_functions": ("WsStartAsync"),
-    "misc_structs": ("WS_ASYNC_CONTEXT WS_THING"),
+    "misc_functions": "WsStartAsync",
+    "misc_structs": "WS_ASYNC_CONTEXT WS_THING",
 }
 _MODULE_OF = {name: module for module, names in _NAMES.items() for name in names.split()}
 _SUBMODULES = frozenset(

@@ -127,10 +127,13 @@ def test_names_are_snake_case_then_the_keyword_rule() -> None:
 
 
 def _pythonic() -> ModuleType:
-    return pytest.importorskip("wwsapi.pythonic", reason="the generated package wwsapi is needed")
+    module: ModuleType = pytest.importorskip(
+        "wwsapi.pythonic", reason="the generated package wwsapi is needed"
+    )
+    return module
 
 
-def _classes() -> list[type]:
+def _classes() -> list[Any]:
     p = _pythonic()
     return [
         p.Heap,
@@ -151,7 +154,7 @@ def test_every_class_completes_its_generated_base() -> None:
 
     assert [str(m) for m in contract.check(_classes(), bases)] == []
     implemented = {
-        cls.__name__: contract.implemented(cls, bases.BASES[cls.KIND]) for cls in _classes()
+        cls.__name__: contract.implemented(cls, bases.BASES[cls.HANDLE]) for cls in _classes()
     }
     assert set(implemented["SecurityToken"]) == {
         "WsGetSecurityTokenProperty",
@@ -162,7 +165,7 @@ def test_every_class_completes_its_generated_base() -> None:
     )
     assert {"WsGetMessageProperty", "WsCreateMessage"} <= set(implemented["Message"])
     for cls in _classes():
-        assert bases.BASES[cls.KIND] in cls.__mro__, f"{cls.__name__} does not subclass its base"
+        assert bases.BASES[cls.HANDLE] in cls.__mro__, f"{cls.__name__} does not subclass its base"
 
 
 def test_a_stub_left_alone_raises_not_implemented() -> None:
@@ -261,48 +264,38 @@ def test_unchanged_specs_generate_matching_bases(
     assert _mismatches(_generate(specs_copy(), tmp_path)) == []
 
 
-def test_a_parameter_made_required_on_its_page_is_caught(
+def test_doc_changes_that_break_a_signature_are_caught(
     specs_copy: Callable[[], Path], tmp_path: Path
 ) -> None:
+    """Three edits of a copy of the specs, each a way a doc page can change
+    under a hand-written method; each must show up as a mismatch."""
     _pythonic()
     specs = specs_copy()
+    pages = specs / "pages"
+    # 1. a parameter made required on its page (doc only)
     _edit(
-        specs / "pages" / "nf-webservices-wsgetsecuritytokenproperty.md",
+        pages / "nf-webservices-wsgetsecuritytokenproperty.md",
         "### -param heap [in, optional]",
         "### -param heap [in]",
     )
-    where = "SecurityToken.get_property (WsGetSecurityTokenProperty)"
-    assert _mismatches(_generate(specs, tmp_path)) == [
-        f"{where}: missing positional parameter 'heap'",
-        f"{where}: 'heap' must be keyword-only, as in the stub",
-    ]
-
-
-def test_a_renamed_parameter_is_caught(specs_copy: Callable[[], Path], tmp_path: Path) -> None:
-    _pythonic()
-    specs = specs_copy()
-    _edit(
-        specs / "pages" / "nf-webservices-wscreateheap.md",
-        "### -param trimSize",
-        "### -param keepSize",
-    )
+    # 2. a parameter renamed (page and prototype)
+    _edit(pages / "nf-webservices-wscreateheap.md", "### -param trimSize", "### -param keepSize")
     _edit(specs / "abi" / "functions.yaml", "- trimSize: SIZE_T", "- keepSize: SIZE_T")
-    assert _mismatches(_generate(specs, tmp_path)) == [
-        "Heap.create (WsCreateHeap): positional parameter 2 is 'trim_size', "
-        "the stub has 'keep_size'"
-    ]
-
-
-def test_an_added_parameter_is_caught(specs_copy: Callable[[], Path], tmp_path: Path) -> None:
-    _pythonic()
-    specs = specs_copy()
-    page = specs / "pages" / "nf-webservices-wsresetmessage.md"
-    _edit(page, "### -param error", "### -param flags [in]\n\nHow to reset.\n\n### -param error")
+    # 3. a parameter added (page and prototype)
+    _edit(
+        pages / "nf-webservices-wsresetmessage.md",
+        "### -param error",
+        "### -param flags [in]\n\nHow to reset.\n\n### -param error",
+    )
     functions = specs / "abi" / "functions.yaml"
     text = functions.read_text(encoding="utf-8")
-    start = text.index("WsResetMessage:")
-    at = text.index("  - error: WS_ERROR*", start)
+    at = text.index("  - error: WS_ERROR*", text.index("WsResetMessage:"))
     functions.write_text(text[:at] + "  - flags: ULONG\n" + text[at:], encoding="utf-8")
+
     assert _mismatches(_generate(specs, tmp_path)) == [
-        "Message.reset (WsResetMessage): missing positional parameter 'flags'"
+        "Heap.create (WsCreateHeap): positional parameter 2 is 'trim_size', "
+        "the stub has 'keep_size'",
+        "Message.reset (WsResetMessage): missing positional parameter 'flags'",
+        "SecurityToken.get_property (WsGetSecurityTokenProperty): "
+        "missing positional parameter 'heap'",
     ]

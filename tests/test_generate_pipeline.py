@@ -197,35 +197,37 @@ HRESULT WsGetErrorString(void *error, uint32_t index, WS_STRING *string) {
 """
 
 USE_FAKE_DLL = """
-import ctypes, inspect, sys
+import ctypes, inspect, pickle
 import wwsapi
+import wwsapi.heap
 from wwsapi import _runtime
 lib = ctypes.CDLL({library!r})
 _runtime.load_dll = lambda: lib
 calls = ctypes.c_int.in_dll(lib, "calls")
-
-stub = wwsapi.WsCreateHeap
 heap = ctypes.POINTER(wwsapi.WS_HEAP)()
-try:
-    stub(maxSize=1)
-except TypeError:
-    pass  # positional only, before binding as after
-else:
-    raise AssertionError
-assert stub(1024, 0, None, 0, ctypes.byref(heap), None) == 0
-assert ctypes.cast(heap, ctypes.c_void_p).value == 0x1234
+
+# a stub binds on its first call and puts the C function in its place
+free_stub = wwsapi.heap.WsFreeHeap
+assert isinstance(free_stub, type(lambda: 0))
+assert free_stub(heap) is None and calls.value == 100
+assert isinstance(wwsapi.heap.WsFreeHeap, ctypes._CFuncPtr)
+assert wwsapi.WsFreeHeap is wwsapi.heap.WsFreeHeap
+# a name taken from the package is bound at once where the DLL has it
+stub = wwsapi.heap.WsCreateHeap
 bound = wwsapi.WsCreateHeap
-# first call bound the C function and put it in place of the stub
 assert bound is not stub and isinstance(bound, ctypes._CFuncPtr), bound
 assert wwsapi.heap.WsCreateHeap is bound
 assert bound.__doc__ == stub.__doc__ and bound.__wrapped__ is stub
 assert list(inspect.signature(bound).parameters)[0] == "maxSize"
-try:
-    bound(maxSize=1)
-except TypeError:
-    pass
-else:
-    raise AssertionError
+for function in (stub, bound):  # positional only, before binding as after
+    try:
+        function(maxSize=1)
+    except TypeError:
+        pass
+    else:
+        raise AssertionError
+assert bound(1024, 0, None, 0, ctypes.byref(heap), None) == 0
+assert ctypes.cast(heap, ctypes.c_void_p).value == 0x1234
 # a failing HRESULT raises the class of its code, with the page's meaning and
 # the strings of the error object passed
 error = ctypes.cast(ctypes.c_void_p(0x5678), ctypes.POINTER(wwsapi.WS_ERROR))
@@ -238,7 +240,6 @@ except wwsapi.E_INVALIDARG as exc:
     assert exc.error_strings == ("first", "second \\u00e9"), exc.error_strings
     assert str(exc) == ("WsCreateHeap failed: E_INVALIDARG (0x80070057): An argument is wrong. "
                         "[first; second \\u00e9]"), str(exc)
-    import pickle
     again = pickle.loads(pickle.dumps(exc))
     assert type(again) is wwsapi.E_INVALIDARG and again.error_strings == exc.error_strings
 else:
@@ -249,19 +250,23 @@ try:
 except wwsapi.WsError as exc:
     assert type(exc) is wwsapi.WsError and exc.code is None and exc.error_strings == ()
     assert exc.hresult == 0x803D0F00
+else:
+    raise AssertionError("no exception")
 # success codes are returned, not raised
 assert bound(2, 0, None, 0, ctypes.byref(heap), None) == wwsapi.WS_S_ASYNC
 # a stale reference to the stub keeps working, through the same function
 before = calls.value
 assert stub(3, 0, None, 0, ctypes.byref(heap), None) == 0
 assert calls.value == before + 1 and wwsapi.WsCreateHeap is bound
-# a void function
-assert wwsapi.WsFreeHeap(heap) is None and calls.value == before + 101
-# a missing export is the same clear error
+# a function the DLL lacks stays a stub, whose call says so
+missing = wwsapi.WsStartAsync
+assert isinstance(missing, type(lambda: 0))
 try:
-    wwsapi.WsStartAsync(None, None, None)
+    missing(None, None, None)
 except wwsapi.WsapiUnavailableError as exc:
     assert "does not export WsStartAsync" in str(exc)
+else:
+    raise AssertionError("no exception")
 print("ok")
 """
 

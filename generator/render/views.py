@@ -73,6 +73,7 @@ class FunctionView:
 
     name: str
     doc: str
+    decorator: str
     signature: str
     bind: str
     call: str
@@ -272,7 +273,7 @@ class ModuleBuilder:
         by_name = self.py
         restype = self.types.use(f.returns, by_name).spec
         argtypes = " ".join(self.types.use(p.type, by_name).spec for p in f.params)
-        bind_args = ["__name__", string(f.name), string(restype), string(argtypes)]
+        bind_args = [string(f.name), string(restype), string(argtypes)]
         codes: list[str | Group] = []
         if f.returns_hresult:
             bind_args.append("checked=True")
@@ -293,8 +294,9 @@ class ModuleBuilder:
         return FunctionView(
             name=f.py_name,
             doc=docstrings.literal(docstrings.function_doc(f), "    "),
+            decorator=text(call("@_rt.prototype(", bind_items)),
             signature=text(call(f"def {f.py_name}(", params, f") -> {returns}:")),
-            bind=text(call(f"_fn: _rt.Function[{returns}] = _rt.bind(", bind_items), "    "),
+            bind=f"    _fn: _rt.Function[{returns}] = _rt.bind(__name__, {string(f.py_name)})",
             call=text(call("return _fn(", [p.py_name for p in f.params]), "    "),
         )
 

@@ -29,6 +29,7 @@ from __future__ import annotations
 import importlib as _importlib
 import typing as _typing
 
+from . import _runtime
 from ._runtime import WsapiUnavailableError, WsError
 
 # The public names of each module (space-separated).
@@ -69,14 +70,15 @@ __all__ = ["WsError", "WsapiUnavailableError", *_MODULE_OF]
 
 
 def __getattr__(name: str) -> _typing.Any:
-    """Import the module of `name` on first use, then keep the value here."""
+    """Import the module of `name` on first use, then keep the value here (a
+    function already bound to webservices.dll where that is available)."""
     module = _MODULE_OF.get(name)
     if module is None:
         if name in _SUBMODULES:
             return _importlib.import_module(f"{__name__}.{name}")
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
     value = getattr(_importlib.import_module(f"{__name__}.{module}"), name)
-    globals().setdefault(name, value)
+    globals().setdefault(name, _runtime.bound_if_available(value))
     return globals()[name]
 
 

@@ -339,12 +339,23 @@ def resolve(module: str, spec: str) -> typing.Any:
     return resolved
 
 
-_bound: dict[str, typing.Any] = {}
+class _Prototype(typing.NamedTuple):
+    c_name: str
+    restype: str
+    argtypes: str
+    checked: bool
+    error_index: int | None
+    codes: tuple[str, ...]
+    stdcall: bool
 
 
-def bind(
-    module: str,
-    name: str,
+_prototypes: dict[tuple[str, str], _Prototype] = {}
+_bound: dict[tuple[str, str], typing.Any] = {}
+_F = typing.TypeVar("_F", bound=Callable[..., typing.Any])
+
+
+def prototype(
+    c_name: str,
     restype: str,
     argtypes: str,
     *,
@@ -352,27 +363,42 @@ def bind(
     error_index: int | None = None,
     codes: tuple[str, ...] = (),
     stdcall: bool = True,
-) -> typing.Any:
-    """The ctypes function pointer of `name`, bound on first use and put in
-    place of the stub in `module` and in the package.
+) -> Callable[[_F], _F]:
+    """Decorator of a function stub: records the C function it stands for.
 
     `restype` and `argtypes` are the prototype in `resolve`'s notation
     (argument types separated by spaces); `checked` attaches the HRESULT
-    errcheck, which reads the WS_ERROR object at `error_index`."""
-    key = f"{module}.{name}"
+    errcheck, which reads the WS_ERROR object at `error_index`; `codes` are the
+    documented failure codes as "NAME: meaning"."""
+
+    def register(stub: _F) -> _F:
+        key = (stub.__module__, stub.__name__)
+        _prototypes[key] = _Prototype(
+            c_name, restype, argtypes, checked, error_index, codes, stdcall
+        )
+        return stub
+
+    return register
+
+
+def bind(module: str, name: str) -> typing.Any:
+    """The ctypes function pointer of the stub `name` of `module`, bound on
+    first use and put in place of the stub in the module and in the package."""
+    key = (module, name)
     function: typing.Any = _bound.get(key)
     if function is not None:
         return function
-    prototype = (_STDCALL_TYPE if stdcall else _ct.CFUNCTYPE)(
-        resolve(module, restype), *(resolve(module, spec) for spec in argtypes.split())
+    spec = _prototypes[key]
+    prototype = (_STDCALL_TYPE if spec.stdcall else _ct.CFUNCTYPE)(
+        resolve(module, spec.restype), *(resolve(module, t) for t in spec.argtypes.split())
     )
     dll = load_dll()
     try:
-        function = prototype((name, dll))
+        function = prototype((spec.c_name, dll))
     except AttributeError as exc:
-        raise WsapiUnavailableError(f"{DLL_NAME} does not export {name}") from exc
-    if checked:
-        function.errcheck = _checker(name, error_index, codes)
+        raise WsapiUnavailableError(f"{DLL_NAME} does not export {spec.c_name}") from exc
+    if spec.checked:
+        function.errcheck = _checker(spec.c_name, spec.error_index, spec.codes)
     namespace = sys.modules[module].__dict__
     stub = namespace.get(name)
     if isinstance(stub, types.FunctionType):
@@ -387,3 +413,18 @@ def bind(
             setattr(package, name, function)
     _bound[key] = function
     return function
+
+
+def bound_if_available(value: typing.Any) -> typing.Any:
+    """`value`, or the bound function when `value` is a stub whose function
+    webservices.dll provides here: so that `from wwsapi import WsCreateHeap`
+    gives the ctypes function itself where it can (the stub otherwise, whose
+    call then explains why not)."""
+    if isinstance(value, types.FunctionType):
+        key = (value.__module__, value.__name__)
+        if key in _prototypes:
+            try:
+                return bind(*key)
+            except WsapiUnavailableError:
+                return value
+    return value

@@ -72,6 +72,9 @@ class WS_STRING(_ct.Structure):
     chars: _ct._Pointer[_ct.c_uint16]
 
 
+@_rt.prototype(
+    "WsGetErrorString", "c_int32", "WS_ERROR* c_uint32 WS_STRING*", checked=True, error_index=0
+)
 def WsGetErrorString(
     error: _rt.PointerArg[WS_ERROR] | None, index: int, string: _rt.PointerArg[WS_STRING], /
 ) -> int:
@@ -95,14 +98,7 @@ def WsGetErrorString(
     Documentation: not in the specs; Microsoft's reference page:
         https://learn.microsoft.com/en-us/windows/win32/api/webservices/nf-webservices-wsgeterrorstring
     """
-    _fn: _rt.Function[int] = _rt.bind(
-        __name__,
-        "WsGetErrorString",
-        "c_int32",
-        "WS_ERROR* c_uint32 WS_STRING*",
-        checked=True,
-        error_index=0,
-    )
+    _fn: _rt.Function[int] = _rt.bind(__name__, "WsGetErrorString")
     return _fn(error, index, string)
 
 

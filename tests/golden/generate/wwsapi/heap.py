@@ -89,6 +89,14 @@ class WS_HEAP_PROPERTY(_ct.Structure):
     valueSize: int
 
 
+@_rt.prototype(
+    "WsCreateHeap",
+    "c_int32",
+    "c_size_t c_size_t WS_HEAP_PROPERTY* c_uint32 WS_HEAP** WS_ERROR*",
+    checked=True,
+    error_index=5,
+    codes=("E_INVALIDARG: An argument is wrong.", "E_OUTOFMEMORY: There was not enough memory."),
+)
 def WsCreateHeap(
     maxSize: int,
     trimSize: int,
@@ -144,21 +152,11 @@ def WsCreateHeap(
     Reference:
         https://learn.microsoft.com/en-us/windows/win32/api/webservices/nf-webservices-wscreateheap
     """
-    _fn: _rt.Function[int] = _rt.bind(
-        __name__,
-        "WsCreateHeap",
-        "c_int32",
-        "c_size_t c_size_t WS_HEAP_PROPERTY* c_uint32 WS_HEAP** WS_ERROR*",
-        checked=True,
-        error_index=5,
-        codes=(
-            "E_INVALIDARG: An argument is wrong.",
-            "E_OUTOFMEMORY: There was not enough memory.",
-        ),
-    )
+    _fn: _rt.Function[int] = _rt.bind(__name__, "WsCreateHeap")
     return _fn(maxSize, trimSize, properties, propertyCount, heap, error)
 
 
+@_rt.prototype("WsFreeHeap", "None", "WS_HEAP*")
 def WsFreeHeap(heap: _rt.PointerArg[WS_HEAP], /) -> None:
     """Destroys a heap and everything allocated from it.
 
@@ -179,7 +177,7 @@ def WsFreeHeap(heap: _rt.PointerArg[WS_HEAP], /) -> None:
     Reference:
         https://learn.microsoft.com/en-us/windows/win32/api/webservices/nf-webservices-wsfreeheap
     """
-    _fn: _rt.Function[None] = _rt.bind(__name__, "WsFreeHeap", "None", "WS_HEAP*")
+    _fn: _rt.Function[None] = _rt.bind(__name__, "WsFreeHeap")
     return _fn(heap)
 
 

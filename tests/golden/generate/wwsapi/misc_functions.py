@@ -26,6 +26,9 @@ if _typing.TYPE_CHECKING:
     from .misc_structs import WS_ASYNC_CONTEXT, WS_THING
 
 
+@_rt.prototype(
+    "WsStartAsync", "c_int32", "WS_ASYNC_CONTEXT* WS_THING* WS_ERROR*", checked=True, error_index=2
+)
 def WsStartAsync(
     asyncContext: _rt.PointerArg[WS_ASYNC_CONTEXT] | None,
     thing: _rt.PointerArg[WS_THING],
@@ -56,14 +59,7 @@ def WsStartAsync(
     Documentation: not in the specs; Microsoft's reference page:
         https://learn.microsoft.com/en-us/windows/win32/api/webservices/nf-webservices-wsstartasync
     """
-    _fn: _rt.Function[int] = _rt.bind(
-        __name__,
-        "WsStartAsync",
-        "c_int32",
-        "WS_ASYNC_CONTEXT* WS_THING* WS_ERROR*",
-        checked=True,
-        error_index=2,
-    )
+    _fn: _rt.Function[int] = _rt.bind(__name__, "WsStartAsync")
     return _fn(asyncContext, thing, error)
 
 

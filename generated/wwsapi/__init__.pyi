@@ -31,8 +31,8 @@ from . import utilities as utilities
 from . import xml_buffer as xml_buffer
 from . import xml_reader as xml_reader
 from . import xml_writer as xml_writer
-from ._runtime import WsapiUnavailableError as WsapiUnavailableError
-from ._runtime import WsError as WsError
+from ._errors import WsapiUnavailableError as WsapiUnavailableError
+from ._errors import WsError as WsError
 from .asynchronous_model import *  # noqa: F403
 from .channel import *  # noqa: F403
 from .constants import *  # noqa: F403

@@ -49,16 +49,21 @@ import importlib
 import os
 import sys
 import types
-import typing
 from _ctypes import CFuncPtr as CFuncPtr
-from collections.abc import Callable
 
-if typing.TYPE_CHECKING:
+from ._errors import WsapiUnavailableError, WsError
+
+# The typing module costs tens of milliseconds to import on some systems and is
+# needed only by type checkers, which read this name as typing.TYPE_CHECKING.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
     from _ctypes import _CArgObject, _CData
-    from typing import TypeAlias
+    from collections.abc import Callable
+    from typing import Any, TypeAlias, TypeVar
 
-    _CT = typing.TypeVar("_CT", bound=_CData)
-    _R = typing.TypeVar("_R")
+    _CT = TypeVar("_CT", bound=_CData)
+    _R = TypeVar("_R")
+    _F = TypeVar("_F", bound=Callable[..., Any])
     PointerArg: TypeAlias = "_ct._Pointer[_CT] | _ct.Array[_CT] | _CArgObject"
     VoidArg: TypeAlias = "int | bytes | _CData | _CArgObject | None"
     Function: TypeAlias = Callable[..., _R]
@@ -77,63 +82,6 @@ CDECL: int = _ct.CFUNCTYPE(None)._flags_
 
 # WS_ERROR_PROPERTY_STRING_COUNT, read to collect an error object's strings.
 _STRING_COUNT_PROPERTY: int | None = 0
-
-
-class WsError(Exception):
-    """A WWSAPI function returned a failing HRESULT.
-
-    `hresult` is the code as an unsigned 32-bit value, `code` its name where
-    known, `meaning` what the function's documentation says it means there,
-    `function` the C function, `error_strings` the strings of the WS_ERROR
-    object passed to the call (empty without one).
-    """
-
-    hresult: int = 0
-    code: str | None = None
-
-    def __init__(
-        self,
-        hresult: int,
-        *,
-        function: str = "",
-        code: str | None = None,
-        meaning: str = "",
-        error_strings: tuple[str, ...] = (),
-    ) -> None:
-        self.hresult = hresult & 0xFFFFFFFF
-        if code is not None:
-            self.code = code
-        self.function = function
-        self.meaning = meaning
-        self.error_strings = error_strings
-        super().__init__(self._message())
-
-    def _message(self) -> str:
-        text = f"{self.code or 'HRESULT'} (0x{self.hresult:08X})"
-        if self.function:
-            text = f"{self.function} failed: {text}"
-        if self.meaning:
-            text += f": {self.meaning}"
-        if self.error_strings:
-            text += " [" + "; ".join(self.error_strings) + "]"
-        return text
-
-    def __reduce__(self) -> tuple[typing.Any, ...]:
-        state = {
-            "function": self.function,
-            "code": self.code,
-            "meaning": self.meaning,
-            "error_strings": self.error_strings,
-        }
-        return (_rebuild_error, (type(self), self.hresult, state))
-
-
-def _rebuild_error(cls: type[WsError], hresult: int, state: dict[str, typing.Any]) -> WsError:
-    return cls(hresult, **state)
-
-
-class WsapiUnavailableError(OSError):
-    """webservices.dll (or one of its functions) cannot be loaded here."""
 
 
 class Handle(_ct.Structure):
@@ -194,7 +142,7 @@ def utf16_buffer(text: str) -> _ct.Array[_ct.c_uint16]:
     return buffer
 
 
-def utf16_text(chars: typing.Any, length: int) -> str:
+def utf16_text(chars: Any, length: int) -> str:
     """The text of `length` WCHARs at `chars` (a pointer or an address)."""
     if not chars or length <= 0:
         return ""
@@ -221,10 +169,10 @@ def leave(module: str) -> None:
         importlib.import_module(f"{__package__}._layout")
 
 
-_dll: typing.Any = None
+_dll: Any = None
 
 
-def load_dll() -> typing.Any:
+def load_dll() -> Any:
     """webservices.dll, loaded on first use; WsapiUnavailableError if impossible."""
     global _dll
     if _dll is None:
@@ -244,7 +192,7 @@ class _WsString(_ct.Structure):
     _fields_ = [("length", _ct.c_uint32), ("chars", _ct.c_void_p)]
 
 
-def error_strings(error: typing.Any) -> tuple[str, ...]:
+def error_strings(error: Any) -> tuple[str, ...]:
     """The strings of a WS_ERROR object, oldest first; () when unreadable."""
     if not error or _STRING_COUNT_PROPERTY is None:
         return ()
@@ -279,7 +227,7 @@ def _code_value(name: str) -> int | None:
     return value if isinstance(value, int) else None
 
 
-def failure(function: str, result: int, error: typing.Any, codes: tuple[str, ...]) -> WsError:
+def failure(function: str, result: int, error: Any, codes: tuple[str, ...]) -> WsError:
     """The exception for a failing HRESULT `result` of `function`; `codes` are
     the function's documented codes as "NAME: meaning"."""
     from .hresults import error_class
@@ -303,10 +251,10 @@ def failure(function: str, result: int, error: typing.Any, codes: tuple[str, ...
 
 def _checker(
     function: str, error_index: int | None, codes: tuple[str, ...]
-) -> Callable[[int, typing.Any, tuple[typing.Any, ...]], int]:
+) -> Callable[[int, Any, tuple[Any, ...]], int]:
     """The errcheck of one function: success codes pass through, failures raise."""
 
-    def check(result: int, func: typing.Any, args: tuple[typing.Any, ...]) -> int:
+    def check(result: int, func: Any, args: tuple[Any, ...]) -> int:
         if result < 0:
             error = args[error_index] if error_index is not None else None
             raise failure(function, result, error, codes)
@@ -315,15 +263,15 @@ def _checker(
     return check
 
 
-_RUNTIME_TYPES: dict[str, typing.Any] = {"GUID": GUID, "FILETIME": FILETIME, "DECIMAL": DECIMAL}
+_RUNTIME_TYPES: dict[str, Any] = {"GUID": GUID, "FILETIME": FILETIME, "DECIMAL": DECIMAL}
 
 
-def resolve(module: str, spec: str) -> typing.Any:
+def resolve(module: str, spec: str) -> Any:
     """The ctypes type written `spec` in a prototype: a ctypes name
     (`c_uint32`), a Windows structure of this module (`GUID`) or a class of the
     package (`WS_HEAP`), followed by one `*` per level of pointer; `None` is void."""
     base = spec.rstrip("*")
-    resolved: typing.Any
+    resolved: Any
     if base == "None":
         resolved = None
     elif base.startswith("c_"):
@@ -339,19 +287,32 @@ def resolve(module: str, spec: str) -> typing.Any:
     return resolved
 
 
-class _Prototype(typing.NamedTuple):
-    c_name: str
-    restype: str
-    argtypes: str
-    checked: bool
-    error_index: int | None
-    codes: tuple[str, ...]
-    stdcall: bool
+class _Prototype:
+    """The C function a stub stands for (see `prototype`)."""
+
+    __slots__ = ("argtypes", "c_name", "checked", "codes", "error_index", "restype", "stdcall")
+
+    def __init__(
+        self,
+        c_name: str,
+        restype: str,
+        argtypes: str,
+        checked: bool,
+        error_index: int | None,
+        codes: tuple[str, ...],
+        stdcall: bool,
+    ) -> None:
+        self.c_name = c_name
+        self.restype = restype
+        self.argtypes = argtypes
+        self.checked = checked
+        self.error_index = error_index
+        self.codes = codes
+        self.stdcall = stdcall
 
 
 _prototypes: dict[tuple[str, str], _Prototype] = {}
-_bound: dict[tuple[str, str], typing.Any] = {}
-_F = typing.TypeVar("_F", bound=Callable[..., typing.Any])
+_bound: dict[tuple[str, str], Any] = {}
 
 
 def prototype(
@@ -381,11 +342,11 @@ def prototype(
     return register
 
 
-def bind(module: str, name: str) -> typing.Any:
+def bind(module: str, name: str) -> Any:
     """The ctypes function pointer of the stub `name` of `module`, bound on
     first use and put in place of the stub in the module and in the package."""
     key = (module, name)
-    function: typing.Any = _bound.get(key)
+    function: Any = _bound.get(key)
     if function is not None:
         return function
     spec = _prototypes[key]
@@ -415,7 +376,7 @@ def bind(module: str, name: str) -> typing.Any:
     return function
 
 
-def bound_if_available(value: typing.Any) -> typing.Any:
+def bound_if_available(value: Any) -> Any:
     """`value`, or the bound function when `value` is a stub whose function
     webservices.dll provides here: so that `from wwsapi import WsCreateHeap`
     gives the ctypes function itself where it can (the stub otherwise, whose

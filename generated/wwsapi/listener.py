@@ -34,13 +34,12 @@ Area page: specs/pages/areas/listener.md
 from __future__ import annotations
 
 import ctypes as _ct
-import typing as _typing
 from enum import IntEnum as _IntEnum
 
 from . import _runtime as _rt
 
 _rt.enter(__name__)
-if _typing.TYPE_CHECKING:
+if _rt.TYPE_CHECKING:
     from .channel import WS_CHANNEL, WS_CHANNEL_PROPERTY
     from .misc_structs import WS_SECURITY_DESCRIPTION
 

@@ -52,13 +52,12 @@ Area page: specs/pages/areas/message.md
 from __future__ import annotations
 
 import ctypes as _ct
-import typing as _typing
 from enum import IntEnum as _IntEnum
 
 from . import _runtime as _rt
 
 _rt.enter(__name__)
-if _typing.TYPE_CHECKING:
+if _rt.TYPE_CHECKING:
     from .asynchronous_model import WS_ASYNC_CONTEXT
     from .channel import WS_CHANNEL
     from .errors import WS_ERROR

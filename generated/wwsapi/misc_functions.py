@@ -17,12 +17,11 @@ Elements listed on no area page.
 from __future__ import annotations
 
 import ctypes as _ct
-import typing as _typing
 
 from . import _runtime as _rt
 
 _rt.enter(__name__)
-if _typing.TYPE_CHECKING:
+if _rt.TYPE_CHECKING:
     from .asynchronous_model import WS_ASYNC_CONTEXT
     from .channel import WS_CHANNEL_PROPERTY, WS_PUSH_BYTES_CALLBACK, WS_WRITE_CALLBACK
     from .errors import WS_ERROR

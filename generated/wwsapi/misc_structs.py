@@ -20,12 +20,11 @@ Elements listed on no area page.
 from __future__ import annotations
 
 import ctypes as _ct
-import typing as _typing
 
 from . import _runtime as _rt
 
 _rt.enter(__name__)
-if _typing.TYPE_CHECKING:
+if _rt.TYPE_CHECKING:
     from .channel import (
         WS_CHANNEL_PROPERTIES,
         WS_CHANNEL_PROPERTY,

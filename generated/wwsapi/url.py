@@ -31,13 +31,12 @@ Area page: specs/pages/areas/url.md
 from __future__ import annotations
 
 import ctypes as _ct
-import typing as _typing
 from enum import IntEnum as _IntEnum
 
 from . import _runtime as _rt
 
 _rt.enter(__name__)
-if _typing.TYPE_CHECKING:
+if _rt.TYPE_CHECKING:
     from .errors import WS_ERROR
     from .heap import WS_HEAP
     from .misc_structs import WS_STRING

@@ -28,13 +28,12 @@ Area page: specs/pages/areas/xml-buffer.md
 from __future__ import annotations
 
 import ctypes as _ct
-import typing as _typing
 from enum import IntEnum as _IntEnum
 
 from . import _runtime as _rt
 
 _rt.enter(__name__)
-if _typing.TYPE_CHECKING:
+if _rt.TYPE_CHECKING:
     from .errors import WS_ERROR
     from .heap import WS_HEAP
     from .xml_reader import WS_XML_READER, WS_XML_READER_ENCODING, WS_XML_READER_PROPERTY

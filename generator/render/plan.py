@@ -73,6 +73,7 @@ def package_files(ctx: PlanContext) -> Iterable[PlannedFile]:
     yield PlannedFile(f"{PACKAGE}/__init__.py", "wwsapi/__init__.py.j2", {"view": view}, inputs)
     yield PlannedFile(f"{PACKAGE}/__init__.pyi", "wwsapi/__init__.pyi.j2", {"view": view}, inputs)
     yield PlannedFile(f"{PACKAGE}/_runtime.py", "wwsapi/_runtime.py.j2", {"view": view}, inputs)
+    yield PlannedFile(f"{PACKAGE}/_errors.py", "wwsapi/_errors.py.j2", {}, ())
     yield PlannedFile(
         f"{PACKAGE}/hresults.py",
         "wwsapi/hresults.py.j2",

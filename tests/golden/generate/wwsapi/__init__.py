@@ -24,16 +24,12 @@ Functions take their C parameters in order, positionally, as ctypes values:
 out parameters are pointers the caller provides (`ctypes.byref(x)`).
 """
 
-from __future__ import annotations
-
-import importlib as _importlib
-import typing as _typing
-
-from . import _runtime
-from ._runtime import WsapiUnavailableError, WsError
+# Only what `import wwsapi` needs is imported here (not even typing or ctypes):
+# the areas, ctypes and the name index load on first use.
+from ._errors import WsapiUnavailableError, WsError
 
 # The public names of each module (space-separated).
-_NAMES: dict[str, str] = {
+_NAMES = {
     "constants": "WS_THING_LIMIT WS_THING_NAME",
     "errors": (
         "WS_ERROR WS_ERROR_PROPERTY_ID WS_ERROR_PROPERTY_ORIGINAL_ERROR_CODE "
@@ -52,7 +48,6 @@ _NAMES: dict[str, str] = {
     "misc_functions": "WsStartAsync",
     "misc_structs": "WS_ASYNC_CONTEXT WS_THING",
 }
-_MODULE_OF = {name: module for module, names in _NAMES.items() for name in names.split()}
 _SUBMODULES = frozenset(
     {
         "constants",
@@ -65,22 +60,28 @@ _SUBMODULES = frozenset(
         "hresults",
     }
 )
+_module_of: dict[str, str] = {}
 
-__all__ = ["WsError", "WsapiUnavailableError", *_MODULE_OF]
 
-
-def __getattr__(name: str) -> _typing.Any:
+def __getattr__(name: str) -> object:
     """Import the module of `name` on first use, then keep the value here (a
     function already bound to webservices.dll where that is available)."""
-    module = _MODULE_OF.get(name)
-    if module is None:
-        if name in _SUBMODULES:
-            return _importlib.import_module(f"{__name__}.{name}")
+    import importlib
+
+    if not _module_of:
+        _module_of.update((n, module) for module, names in _NAMES.items() for n in names.split())
+    if name == "__all__":
+        value: object = ["WsError", "WsapiUnavailableError", *_module_of]
+    elif name in _module_of:
+        value = getattr(importlib.import_module(f"{__name__}.{_module_of[name]}"), name)
+        value = importlib.import_module(f"{__name__}._runtime").bound_if_available(value)
+    elif name in _SUBMODULES:
+        return importlib.import_module(f"{__name__}.{name}")
+    else:
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(_importlib.import_module(f"{__name__}.{module}"), name)
-    globals().setdefault(name, _runtime.bound_if_available(value))
-    return globals()[name]
+    return globals().setdefault(name, value)
 
 
 def __dir__() -> list[str]:
-    return sorted({*globals(), *_MODULE_OF, *_SUBMODULES})
+    names = {n for module_names in _NAMES.values() for n in module_names.split()}
+    return sorted({*globals(), *names, *_SUBMODULES})

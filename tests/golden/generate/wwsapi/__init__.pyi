@@ -20,8 +20,8 @@ from . import misc_callbacks as misc_callbacks
 from . import misc_enums as misc_enums
 from . import misc_functions as misc_functions
 from . import misc_structs as misc_structs
-from ._runtime import WsapiUnavailableError as WsapiUnavailableError
-from ._runtime import WsError as WsError
+from ._errors import WsapiUnavailableError as WsapiUnavailableError
+from ._errors import WsError as WsError
 from .constants import *  # noqa: F403
 from .errors import *  # noqa: F403
 from .heap import *  # noqa: F403

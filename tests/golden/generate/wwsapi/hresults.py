@@ -21,7 +21,7 @@ class of a value.
 
 from __future__ import annotations
 
-from ._runtime import WsError
+from ._errors import WsError
 
 
 class E_INVALIDARG(WsError):

@@ -16,12 +16,10 @@ Elements listed on no area page.
 
 from __future__ import annotations
 
-import typing as _typing
-
 from . import _runtime as _rt
 
 _rt.enter(__name__)
-if _typing.TYPE_CHECKING:
+if _rt.TYPE_CHECKING:
     from .errors import WS_ERROR
     from .misc_structs import WS_ASYNC_CONTEXT, WS_THING
 

@@ -179,13 +179,10 @@ class ChannelBase:
     PROPERTY_IDS: _typing.ClassVar[str] = "WS_CHANNEL_PROPERTY_ID"
 
     @_completes("WsAbandonMessage")
-    def abandon_message(
-        self,
-        message: _typing.Any,
-    ) -> None:
-        """Completes WsAbandonMessage.
+    def abandon_message(self, message: _typing.Any) -> None:
+        """Completes WsAbandonMessage (see its docstring).
 
-        C parameters of WsAbandonMessage:
+        C parameters:
             WS_CHANNEL* channel: self
             WS_MESSAGE* message: message (positional)
             WS_ERROR* error: managed by the implementation
@@ -193,27 +190,20 @@ class ChannelBase:
         raise _missing("ChannelBase.abandon_message")
 
     @_completes("WsAbortChannel")
-    def abort(
-        self,
-    ) -> None:
-        """Cancels every pending I/O operation on a channel without waiting for it to finish. An
-        open channel is faulted as a result.
+    def abort(self) -> None:
+        """Completes WsAbortChannel (see its docstring).
 
-        C parameters of WsAbortChannel:
+        C parameters:
             WS_CHANNEL* channel: self
             WS_ERROR* error: managed by the implementation
         """
         raise _missing("ChannelBase.abort")
 
     @_completes("WsCloseChannel")
-    def close(
-        self,
-        *,
-        async_context: _typing.Any = None,
-    ) -> None:
-        """Closes an open or faulted channel, ending the communication that takes place on it.
+    def close(self, *, async_context: _typing.Any = None) -> None:
+        """Completes WsCloseChannel (see its docstring).
 
-        C parameters of WsCloseChannel:
+        C parameters:
             WS_CHANNEL* channel: self
             const WS_ASYNC_CONTEXT* asyncContext: async_context (keyword, default None)
             WS_ERROR* error: managed by the implementation
@@ -230,10 +220,9 @@ class ChannelBase:
         properties: _typing.Any = None,
         security_description: _typing.Any = None,
     ) -> _typing.Self:
-        """Creates a WS_CHANNEL with the given message exchange pattern, protocol binding,
-        properties and security. Clients use such a channel to talk to a service endpoint.
+        """Completes WsCreateChannel (see its docstring).
 
-        C parameters of WsCreateChannel:
+        C parameters:
             WS_CHANNEL_TYPE channelType: channel_type (positional)
             WS_CHANNEL_BINDING channelBinding: channel_binding (positional)
             const WS_CHANNEL_PROPERTY* properties: properties (keyword, default None)
@@ -247,15 +236,11 @@ class ChannelBase:
     @_completes("WsCreateChannelForListener")
     @classmethod
     def create_for_listener(
-        cls,
-        listener: _typing.Any,
-        *,
-        properties: _typing.Any = None,
+        cls, listener: _typing.Any, *, properties: _typing.Any = None
     ) -> _typing.Self:
-        """Creates a WS_CHANNEL tied to a listener. The channel is later passed to WsAcceptChannel
-        to accept an incoming connection or message exchange.
+        """Completes WsCreateChannelForListener (see its docstring).
 
-        C parameters of WsCreateChannelForListener:
+        C parameters:
             WS_LISTENER* listener: listener (positional)
             const WS_CHANNEL_PROPERTY* properties: properties (keyword, default None)
             ULONG propertyCount: managed by the implementation
@@ -265,14 +250,10 @@ class ChannelBase:
         raise _missing("ChannelBase.create_for_listener")
 
     @_completes("WsGetChannelProperty")
-    def get_property(
-        self,
-        id_: _typing.Any,
-    ) -> _typing.Any:
-        """Reads the current value of one channel property, identified by a WS_CHANNEL_PROPERTY_ID
-        value.
+    def get_property(self, id_: _typing.Any) -> _typing.Any:
+        """Completes WsGetChannelProperty (see its docstring).
 
-        C parameters of WsGetChannelProperty:
+        C parameters:
             WS_CHANNEL* channel: self
             WS_CHANNEL_PROPERTY_ID id: id_ (positional)
             void* value: returned as value
@@ -282,16 +263,10 @@ class ChannelBase:
         raise _missing("ChannelBase.get_property")
 
     @_completes("WsOpenChannel")
-    def open(
-        self,
-        endpoint_address: _typing.Any,
-        *,
-        async_context: _typing.Any = None,
-    ) -> None:
-        """Opens a channel created with WsCreateChannel so that messages can be exchanged with the
-        given endpoint.
+    def open(self, endpoint_address: _typing.Any, *, async_context: _typing.Any = None) -> None:
+        """Completes WsOpenChannel (see its docstring).
 
-        C parameters of WsOpenChannel:
+        C parameters:
             WS_CHANNEL* channel: self
             const WS_ENDPOINT_ADDRESS* endpointAddress: endpoint_address (positional)
             const WS_ASYNC_CONTEXT* asyncContext: async_context (keyword, default None)
@@ -300,16 +275,10 @@ class ChannelBase:
         raise _missing("ChannelBase.open")
 
     @_completes("WsReadMessageEnd")
-    def read_message_end(
-        self,
-        message: _typing.Any,
-        *,
-        async_context: _typing.Any = None,
-    ) -> None:
-        """Receives the closing body and envelope tags of a message on a channel, completing a
-        message started with WsReadMessageStart.
+    def read_message_end(self, message: _typing.Any, *, async_context: _typing.Any = None) -> None:
+        """Completes WsReadMessageEnd (see its docstring).
 
-        C parameters of WsReadMessageEnd:
+        C parameters:
             WS_CHANNEL* channel: self
             WS_MESSAGE* message: message (positional)
             const WS_ASYNC_CONTEXT* asyncContext: async_context (keyword, default None)
@@ -319,15 +288,11 @@ class ChannelBase:
 
     @_completes("WsReadMessageStart")
     def read_message_start(
-        self,
-        message: _typing.Any,
-        *,
-        async_context: _typing.Any = None,
+        self, message: _typing.Any, *, async_context: _typing.Any = None
     ) -> None:
-        """Receives the opening of the next message on a channel, stores its headers in the message
-        object and makes the body ready for reading.
+        """Completes WsReadMessageStart (see its docstring).
 
-        C parameters of WsReadMessageStart:
+        C parameters:
             WS_CHANNEL* channel: self
             WS_MESSAGE* message: message (positional)
             const WS_ASYNC_CONTEXT* asyncContext: async_context (keyword, default None)
@@ -346,10 +311,9 @@ class ChannelBase:
         heap: _typing.Any = None,
         async_context: _typing.Any = None,
     ) -> _typing.Any:
-        """Receives the next message on a channel, finds which of the expected message types it is
-        by comparing actions, and deserializes its body as described for that type.
+        """Completes WsReceiveMessage (see its docstring).
 
-        C parameters of WsReceiveMessage:
+        C parameters:
             WS_CHANNEL* channel: self
             WS_MESSAGE* message: message (positional)
             const WS_MESSAGE_DESCRIPTION** messageDescriptions: message_descriptions (positional)
@@ -379,11 +343,9 @@ class ChannelBase:
         heap: _typing.Any = None,
         async_context: _typing.Any = None,
     ) -> _typing.Any:
-        """Performs a request-reply exchange on a channel: sends a request message whose body is
-        serialized from a value, then receives the reply that belongs to it and deserializes the
-        reply body.
+        """Completes WsRequestReply (see its docstring).
 
-        C parameters of WsRequestReply:
+        C parameters:
             WS_CHANNEL* channel: self
             WS_MESSAGE* requestMessage: request_message (positional)
             const WS_MESSAGE_DESCRIPTION* requestMessageDescription: request_message_description (positional)
@@ -402,13 +364,10 @@ class ChannelBase:
         raise _missing("ChannelBase.request_reply")
 
     @_completes("WsResetChannel")
-    def reset(
-        self,
-    ) -> None:
-        """Returns a channel to the WS_CHANNEL_STATE_CREATED state so that it can be opened or
-        accepted again.
+    def reset(self) -> None:
+        """Completes WsResetChannel (see its docstring).
 
-        C parameters of WsResetChannel:
+        C parameters:
             WS_CHANNEL* channel: self
             WS_ERROR* error: managed by the implementation
         """
@@ -425,9 +384,9 @@ class ChannelBase:
         fault_error: _typing.Any = None,
         async_context: _typing.Any = None,
     ) -> None:
-        """Completes WsSendFaultMessageForError.
+        """Completes WsSendFaultMessageForError (see its docstring).
 
-        C parameters of WsSendFaultMessageForError:
+        C parameters:
             WS_CHANNEL* channel: self
             WS_MESSAGE* replyMessage: reply_message (positional)
             WS_ERROR* faultError: fault_error (keyword, default None)
@@ -449,10 +408,9 @@ class ChannelBase:
         body_value: _typing.Any = None,
         async_context: _typing.Any = None,
     ) -> None:
-        """Sends a complete message on a channel in one call: sets the action, writes the headers,
-        serializes the body from a value and writes the end of the message.
+        """Completes WsSendMessage (see its docstring).
 
-        C parameters of WsSendMessage:
+        C parameters:
             WS_CHANNEL* channel: self
             WS_MESSAGE* message: message (positional)
             const WS_MESSAGE_DESCRIPTION* messageDescription: message_description (positional)
@@ -475,9 +433,9 @@ class ChannelBase:
         *,
         async_context: _typing.Any = None,
     ) -> None:
-        """Completes WsSendReplyMessage.
+        """Completes WsSendReplyMessage (see its docstring).
 
-        C parameters of WsSendReplyMessage:
+        C parameters:
             WS_CHANNEL* channel: self
             WS_MESSAGE* replyMessage: reply_message (positional)
             const WS_MESSAGE_DESCRIPTION* replyMessageDescription: reply_message_description (positional)
@@ -491,14 +449,10 @@ class ChannelBase:
         raise _missing("ChannelBase.send_reply_message")
 
     @_completes("WsSetChannelProperty")
-    def set_property(
-        self,
-        id_: _typing.Any,
-        value: _typing.Any,
-    ) -> None:
-        """Changes the value of one channel property, identified by a WS_CHANNEL_PROPERTY_ID value.
+    def set_property(self, id_: _typing.Any, value: _typing.Any) -> None:
+        """Completes WsSetChannelProperty (see its docstring).
 
-        C parameters of WsSetChannelProperty:
+        C parameters:
             WS_CHANNEL* channel: self
             WS_CHANNEL_PROPERTY_ID id: id_ (positional)
             const void* value: value (positional)
@@ -508,15 +462,10 @@ class ChannelBase:
         raise _missing("ChannelBase.set_property")
 
     @_completes("WsShutdownSessionChannel")
-    def shutdown_session(
-        self,
-        *,
-        async_context: _typing.Any = None,
-    ) -> None:
-        """Tells the remote party of a session channel that the sender has finished: no further
-        messages will be sent on the channel.
+    def shutdown_session(self, *, async_context: _typing.Any = None) -> None:
+        """Completes WsShutdownSessionChannel (see its docstring).
 
-        C parameters of WsShutdownSessionChannel:
+        C parameters:
             WS_CHANNEL* channel: self
             const WS_ASYNC_CONTEXT* asyncContext: async_context (keyword, default None)
             WS_ERROR* error: managed by the implementation
@@ -524,16 +473,10 @@ class ChannelBase:
         raise _missing("ChannelBase.shutdown_session")
 
     @_completes("WsWriteMessageEnd")
-    def write_message_end(
-        self,
-        message: _typing.Any,
-        *,
-        async_context: _typing.Any = None,
-    ) -> None:
-        """Sends the closing body and envelope tags of a message on a channel, completing a message
-        started with WsWriteMessageStart.
+    def write_message_end(self, message: _typing.Any, *, async_context: _typing.Any = None) -> None:
+        """Completes WsWriteMessageEnd (see its docstring).
 
-        C parameters of WsWriteMessageEnd:
+        C parameters:
             WS_CHANNEL* channel: self
             WS_MESSAGE* message: message (positional)
             const WS_ASYNC_CONTEXT* asyncContext: async_context (keyword, default None)
@@ -543,15 +486,11 @@ class ChannelBase:
 
     @_completes("WsWriteMessageStart")
     def write_message_start(
-        self,
-        message: _typing.Any,
-        *,
-        async_context: _typing.Any = None,
+        self, message: _typing.Any, *, async_context: _typing.Any = None
     ) -> None:
-        """Sends the opening of a message (the envelope, all headers the message currently has and
-        the start of the body) on a channel and makes the body ready for writing.
+        """Completes WsWriteMessageStart (see its docstring).
 
-        C parameters of WsWriteMessageStart:
+        C parameters:
             WS_CHANNEL* channel: self
             WS_MESSAGE* message: message (positional)
             const WS_ASYNC_CONTEXT* asyncContext: async_context (keyword, default None)
@@ -572,25 +511,20 @@ class ErrorBase:
     PROPERTY_IDS: _typing.ClassVar[str] = "WS_ERROR_PROPERTY_ID"
 
     @_completes("WsAddErrorString")
-    def add_string(
-        self,
-        string: _typing.Any,
-    ) -> None:
-        """Adds a string to the error strings of an error object.
+    def add_string(self, string: _typing.Any) -> None:
+        """Completes WsAddErrorString (see its docstring).
 
-        C parameters of WsAddErrorString:
+        C parameters:
             WS_ERROR* error: self
             const WS_STRING* string: string (positional)
         """
         raise _missing("ErrorBase.add_string")
 
     @_completes("WsCopyError")
-    def copy(
-        self,
-    ) -> None:
-        """Completes WsCopyError.
+    def copy(self) -> None:
+        """Completes WsCopyError (see its docstring).
 
-        C parameters of WsCopyError:
+        C parameters:
             WS_ERROR* source: self
             WS_ERROR* destination: managed by the implementation
         """
@@ -598,16 +532,10 @@ class ErrorBase:
 
     @_completes("WsCreateError")
     @classmethod
-    def create(
-        cls,
-        *,
-        properties: _typing.Any = None,
-    ) -> _typing.Self:
-        """Creates an error object. Passed as the error parameter of other functions, it collects
-        rich information about a failure (error strings and properties) in addition to the
-        returned HRESULT.
+    def create(cls, *, properties: _typing.Any = None) -> _typing.Self:
+        """Completes WsCreateError (see its docstring).
 
-        C parameters of WsCreateError:
+        C parameters:
             const WS_ERROR_PROPERTY* properties: properties (keyword, default None)
             ULONG propertyCount: managed by the implementation
             WS_ERROR** error: the new object
@@ -622,9 +550,9 @@ class ErrorBase:
         heap: _typing.Any,
         fault: _typing.Any,
     ) -> None:
-        """Completes WsCreateFaultFromError.
+        """Completes WsCreateFaultFromError (see its docstring).
 
-        C parameters of WsCreateFaultFromError:
+        C parameters:
             WS_ERROR* error: self
             HRESULT faultErrorCode: fault_error_code (positional)
             WS_FAULT_DISCLOSURE faultDisclosure: fault_disclosure (positional)
@@ -635,14 +563,11 @@ class ErrorBase:
 
     @_completes("WsGetFaultErrorDetail")
     def get_fault_detail(
-        self,
-        fault_detail_description: _typing.Any,
-        read_option: _typing.Any,
-        heap: _typing.Any,
+        self, fault_detail_description: _typing.Any, read_option: _typing.Any, heap: _typing.Any
     ) -> _typing.Any:
-        """Completes WsGetFaultErrorDetail.
+        """Completes WsGetFaultErrorDetail (see its docstring).
 
-        C parameters of WsGetFaultErrorDetail:
+        C parameters:
             WS_ERROR* error: self
             const WS_FAULT_DETAIL_DESCRIPTION* faultDetailDescription: fault_detail_description (positional)
             WS_READ_OPTION readOption: read_option (positional)
@@ -653,13 +578,10 @@ class ErrorBase:
         raise _missing("ErrorBase.get_fault_detail")
 
     @_completes("WsGetFaultErrorProperty")
-    def get_fault_property(
-        self,
-        id_: _typing.Any,
-    ) -> _typing.Any:
-        """Completes WsGetFaultErrorProperty.
+    def get_fault_property(self, id_: _typing.Any) -> _typing.Any:
+        """Completes WsGetFaultErrorProperty (see its docstring).
 
-        C parameters of WsGetFaultErrorProperty:
+        C parameters:
             WS_ERROR* error: self
             WS_FAULT_ERROR_PROPERTY_ID id: id_ (positional)
             void* buffer: returned as buffer
@@ -668,13 +590,10 @@ class ErrorBase:
         raise _missing("ErrorBase.get_fault_property")
 
     @_completes("WsGetErrorProperty")
-    def get_property(
-        self,
-        id_: _typing.Any,
-    ) -> _typing.Any:
-        """Reads a property of an error object, such as the number of error strings it holds.
+    def get_property(self, id_: _typing.Any) -> _typing.Any:
+        """Completes WsGetErrorProperty (see its docstring).
 
-        C parameters of WsGetErrorProperty:
+        C parameters:
             WS_ERROR* error: self
             WS_ERROR_PROPERTY_ID id: id_ (positional)
             void* buffer: returned as buffer
@@ -683,13 +602,10 @@ class ErrorBase:
         raise _missing("ErrorBase.get_property")
 
     @_completes("WsGetErrorString")
-    def get_string(
-        self,
-        index: _typing.Any,
-    ) -> _typing.Any:
-        """Returns one of the error strings held by an error object.
+    def get_string(self, index: _typing.Any) -> _typing.Any:
+        """Completes WsGetErrorString (see its docstring).
 
-        C parameters of WsGetErrorString:
+        C parameters:
             WS_ERROR* error: self
             ULONG index: index (positional)
             WS_STRING* string: returned as string
@@ -697,27 +613,21 @@ class ErrorBase:
         raise _missing("ErrorBase.get_string")
 
     @_completes("WsResetError")
-    def reset(
-        self,
-    ) -> None:
-        """Discards the information held by an error object so that it can be used again. The
-        object itself is not released.
+    def reset(self) -> None:
+        """Completes WsResetError (see its docstring).
 
-        C parameters of WsResetError:
+        C parameters:
             WS_ERROR* error: self
         """
         raise _missing("ErrorBase.reset")
 
     @_completes("WsSetFaultErrorDetail")
     def set_fault_detail(
-        self,
-        fault_detail_description: _typing.Any,
-        write_option: _typing.Any,
-        value: _typing.Any,
+        self, fault_detail_description: _typing.Any, write_option: _typing.Any, value: _typing.Any
     ) -> None:
-        """Completes WsSetFaultErrorDetail.
+        """Completes WsSetFaultErrorDetail (see its docstring).
 
-        C parameters of WsSetFaultErrorDetail:
+        C parameters:
             WS_ERROR* error: self
             WS_FAULT_DETAIL_DESCRIPTION* faultDetailDescription: fault_detail_description (positional)
             WS_WRITE_OPTION writeOption: write_option (positional)
@@ -727,14 +637,10 @@ class ErrorBase:
         raise _missing("ErrorBase.set_fault_detail")
 
     @_completes("WsSetFaultErrorProperty")
-    def set_fault_property(
-        self,
-        id_: _typing.Any,
-        value: _typing.Any,
-    ) -> None:
-        """Completes WsSetFaultErrorProperty.
+    def set_fault_property(self, id_: _typing.Any, value: _typing.Any) -> None:
+        """Completes WsSetFaultErrorProperty (see its docstring).
 
-        C parameters of WsSetFaultErrorProperty:
+        C parameters:
             WS_ERROR* error: self
             WS_FAULT_ERROR_PROPERTY_ID id: id_ (positional)
             const void* value: value (positional)
@@ -743,14 +649,10 @@ class ErrorBase:
         raise _missing("ErrorBase.set_fault_property")
 
     @_completes("WsSetErrorProperty")
-    def set_property(
-        self,
-        id_: _typing.Any,
-        value: _typing.Any,
-    ) -> None:
-        """Sets a property of an error object.
+    def set_property(self, id_: _typing.Any, value: _typing.Any) -> None:
+        """Completes WsSetErrorProperty (see its docstring).
 
-        C parameters of WsSetErrorProperty:
+        C parameters:
             WS_ERROR* error: self
             WS_ERROR_PROPERTY_ID id: id_ (positional)
             const void* value: value (positional)
@@ -771,14 +673,10 @@ class HeapBase:
     PROPERTY_IDS: _typing.ClassVar[str] = "WS_HEAP_PROPERTY_ID"
 
     @_completes("WsAlloc")
-    def alloc(
-        self,
-        size: _typing.Any,
-    ) -> _typing.Any:
-        """Allocates a block of memory from a heap. Single blocks are never freed on their own: all
-        blocks of a heap are released together by WsResetHeap or WsFreeHeap.
+    def alloc(self, size: _typing.Any) -> _typing.Any:
+        """Completes WsAlloc (see its docstring).
 
-        C parameters of WsAlloc:
+        C parameters:
             WS_HEAP* heap: self
             SIZE_T size: size (positional)
             void** ptr: returned as ptr
@@ -789,16 +687,11 @@ class HeapBase:
     @_completes("WsCreateHeap")
     @classmethod
     def create(
-        cls,
-        max_size: _typing.Any,
-        trim_size: _typing.Any,
-        *,
-        properties: _typing.Any = None,
+        cls, max_size: _typing.Any, trim_size: _typing.Any, *, properties: _typing.Any = None
     ) -> _typing.Self:
-        """Creates a heap object. Memory is taken from it with WsAlloc and given back all at once
-        with WsResetHeap or WsFreeHeap.
+        """Completes WsCreateHeap (see its docstring).
 
-        C parameters of WsCreateHeap:
+        C parameters:
             SIZE_T maxSize: max_size (positional)
             SIZE_T trimSize: trim_size (positional)
             const WS_HEAP_PROPERTY* properties: properties (keyword, default None)
@@ -809,13 +702,10 @@ class HeapBase:
         raise _missing("HeapBase.create")
 
     @_completes("WsGetHeapProperty")
-    def get_property(
-        self,
-        id_: _typing.Any,
-    ) -> _typing.Any:
-        """Reads a property of a heap, such as its size limits or how much it currently uses.
+    def get_property(self, id_: _typing.Any) -> _typing.Any:
+        """Completes WsGetHeapProperty (see its docstring).
 
-        C parameters of WsGetHeapProperty:
+        C parameters:
             WS_HEAP* heap: self
             WS_HEAP_PROPERTY_ID id: id_ (positional)
             void* value: returned as value
@@ -825,14 +715,10 @@ class HeapBase:
         raise _missing("HeapBase.get_property")
 
     @_completes("WsResetHeap")
-    def reset(
-        self,
-    ) -> None:
-        """Releases every allocation made from a heap with WsAlloc in one step. Pointers returned
-        by those allocations must not be used afterwards. The heap object itself remains and can
-        be used again.
+    def reset(self) -> None:
+        """Completes WsResetHeap (see its docstring).
 
-        C parameters of WsResetHeap:
+        C parameters:
             WS_HEAP* heap: self
             WS_ERROR* error: managed by the implementation
         """
@@ -851,29 +737,20 @@ class ListenerBase:
     PROPERTY_IDS: _typing.ClassVar[str] = "WS_LISTENER_PROPERTY_ID"
 
     @_completes("WsAbortListener")
-    def abort(
-        self,
-    ) -> None:
-        """Cancels every pending I/O operation on a listener without waiting for it to finish. An
-        open listener is faulted as a result.
+    def abort(self) -> None:
+        """Completes WsAbortListener (see its docstring).
 
-        C parameters of WsAbortListener:
+        C parameters:
             WS_LISTENER* listener: self
             WS_ERROR* error: managed by the implementation
         """
         raise _missing("ListenerBase.abort")
 
     @_completes("WsAcceptChannel")
-    def accept_channel(
-        self,
-        channel: _typing.Any,
-        *,
-        async_context: _typing.Any = None,
-    ) -> None:
-        """Waits for the next incoming connection or message exchange on a listener and attaches it
-        to a channel, which is then open and ready to receive.
+    def accept_channel(self, channel: _typing.Any, *, async_context: _typing.Any = None) -> None:
+        """Completes WsAcceptChannel (see its docstring).
 
-        C parameters of WsAcceptChannel:
+        C parameters:
             WS_LISTENER* listener: self
             WS_CHANNEL* channel: channel (positional)
             const WS_ASYNC_CONTEXT* asyncContext: async_context (keyword, default None)
@@ -882,15 +759,10 @@ class ListenerBase:
         raise _missing("ListenerBase.accept_channel")
 
     @_completes("WsCloseListener")
-    def close(
-        self,
-        *,
-        async_context: _typing.Any = None,
-    ) -> None:
-        """Closes an open or faulted listener so that it stops listening for incoming
-        communication.
+    def close(self, *, async_context: _typing.Any = None) -> None:
+        """Completes WsCloseListener (see its docstring).
 
-        C parameters of WsCloseListener:
+        C parameters:
             WS_LISTENER* listener: self
             const WS_ASYNC_CONTEXT* asyncContext: async_context (keyword, default None)
             WS_ERROR* error: managed by the implementation
@@ -907,10 +779,9 @@ class ListenerBase:
         properties: _typing.Any = None,
         security_description: _typing.Any = None,
     ) -> _typing.Self:
-        """Creates a WS_LISTENER for the given channel type and protocol binding. A service opens
-        the listener on a URL and then accepts channels from it.
+        """Completes WsCreateListener (see its docstring).
 
-        C parameters of WsCreateListener:
+        C parameters:
             WS_CHANNEL_TYPE channelType: channel_type (positional)
             WS_CHANNEL_BINDING channelBinding: channel_binding (positional)
             const WS_LISTENER_PROPERTY* properties: properties (keyword, default None)
@@ -922,14 +793,10 @@ class ListenerBase:
         raise _missing("ListenerBase.create")
 
     @_completes("WsGetListenerProperty")
-    def get_property(
-        self,
-        id_: _typing.Any,
-    ) -> _typing.Any:
-        """Reads the current value of one listener property, identified by a
-        WS_LISTENER_PROPERTY_ID value.
+    def get_property(self, id_: _typing.Any) -> _typing.Any:
+        """Completes WsGetListenerProperty (see its docstring).
 
-        C parameters of WsGetListenerProperty:
+        C parameters:
             WS_LISTENER* listener: self
             WS_LISTENER_PROPERTY_ID id: id_ (positional)
             void* value: returned as value
@@ -939,16 +806,10 @@ class ListenerBase:
         raise _missing("ListenerBase.get_property")
 
     @_completes("WsOpenListener")
-    def open(
-        self,
-        url: _typing.Any,
-        *,
-        async_context: _typing.Any = None,
-    ) -> None:
-        """Makes a listener start listening on the given URL. Once the listener is open, channels
-        can be accepted from it with WsAcceptChannel.
+    def open(self, url: _typing.Any, *, async_context: _typing.Any = None) -> None:
+        """Completes WsOpenListener (see its docstring).
 
-        C parameters of WsOpenListener:
+        C parameters:
             WS_LISTENER* listener: self
             WS_STRING* url: url (positional)
             const WS_ASYNC_CONTEXT* asyncContext: async_context (keyword, default None)
@@ -957,27 +818,20 @@ class ListenerBase:
         raise _missing("ListenerBase.open")
 
     @_completes("WsResetListener")
-    def reset(
-        self,
-    ) -> None:
-        """Returns a listener to the WS_LISTENER_STATE_CREATED state so that it can be opened
-        again.
+    def reset(self) -> None:
+        """Completes WsResetListener (see its docstring).
 
-        C parameters of WsResetListener:
+        C parameters:
             WS_LISTENER* listener: self
             WS_ERROR* error: managed by the implementation
         """
         raise _missing("ListenerBase.reset")
 
     @_completes("WsSetListenerProperty")
-    def set_property(
-        self,
-        id_: _typing.Any,
-        value: _typing.Any,
-    ) -> None:
-        """Completes WsSetListenerProperty.
+    def set_property(self, id_: _typing.Any, value: _typing.Any) -> None:
+        """Completes WsSetListenerProperty (see its docstring).
 
-        C parameters of WsSetListenerProperty:
+        C parameters:
             WS_LISTENER* listener: self
             WS_LISTENER_PROPERTY_ID id: id_ (positional)
             const void* value: value (positional)
@@ -1006,10 +860,9 @@ class MessageBase:
         value: _typing.Any,
         header_attributes: _typing.Any,
     ) -> None:
-        """Adds an application-defined header to a message, serializing the given value as the
-        element described by a WS_ELEMENT_DESCRIPTION.
+        """Completes WsAddCustomHeader (see its docstring).
 
-        C parameters of WsAddCustomHeader:
+        C parameters:
             WS_MESSAGE* message: self
             const WS_ELEMENT_DESCRIPTION* headerDescription: header_description (positional)
             WS_WRITE_OPTION writeOption: write_option (positional)
@@ -1028,9 +881,9 @@ class MessageBase:
         write_option: _typing.Any,
         value: _typing.Any,
     ) -> None:
-        """Completes WsAddMappedHeader.
+        """Completes WsAddMappedHeader (see its docstring).
 
-        C parameters of WsAddMappedHeader:
+        C parameters:
             WS_MESSAGE* message: self
             const WS_XML_STRING* headerName: header_name (positional)
             WS_TYPE valueType: value_type (positional)
@@ -1042,15 +895,10 @@ class MessageBase:
         raise _missing("MessageBase.add_mapped_header")
 
     @_completes("WsAddressMessage")
-    def address(
-        self,
-        *,
-        address: _typing.Any = None,
-    ) -> None:
-        """Addresses a message: marks it as addressed and, when an endpoint address is given, adds
-        the headers that direct the message to that endpoint.
+    def address(self, *, address: _typing.Any = None) -> None:
+        """Completes WsAddressMessage (see its docstring).
 
-        C parameters of WsAddressMessage:
+        C parameters:
             WS_MESSAGE* message: self
             const WS_ENDPOINT_ADDRESS* address: address (keyword, default None)
             WS_ERROR* error: managed by the implementation
@@ -1058,12 +906,10 @@ class MessageBase:
         raise _missing("MessageBase.address")
 
     @_completes("WsCheckMustUnderstandHeaders")
-    def check_must_understand_headers(
-        self,
-    ) -> None:
-        """Completes WsCheckMustUnderstandHeaders.
+    def check_must_understand_headers(self) -> None:
+        """Completes WsCheckMustUnderstandHeaders (see its docstring).
 
-        C parameters of WsCheckMustUnderstandHeaders:
+        C parameters:
             WS_MESSAGE* message: self
             WS_ERROR* error: managed by the implementation
         """
@@ -1078,10 +924,9 @@ class MessageBase:
         *,
         properties: _typing.Any = None,
     ) -> _typing.Self:
-        """Creates a new WS_MESSAGE object that uses the given SOAP envelope version and WS-
-        Addressing version. The new message is in the WS_MESSAGE_STATE_EMPTY state.
+        """Completes WsCreateMessage (see its docstring).
 
-        C parameters of WsCreateMessage:
+        C parameters:
             WS_ENVELOPE_VERSION envelopeVersion: envelope_version (positional)
             WS_ADDRESSING_VERSION addressingVersion: addressing_version (positional)
             const WS_MESSAGE_PROPERTY* properties: properties (keyword, default None)
@@ -1094,15 +939,11 @@ class MessageBase:
     @_completes("WsCreateMessageForChannel")
     @classmethod
     def create_for_channel(
-        cls,
-        channel: _typing.Any,
-        *,
-        properties: _typing.Any = None,
+        cls, channel: _typing.Any, *, properties: _typing.Any = None
     ) -> _typing.Self:
-        """Creates a new WS_MESSAGE object whose envelope version and addressing version are taken
-        from the given channel, so that the message can be used with that channel.
+        """Completes WsCreateMessageForChannel (see its docstring).
 
-        C parameters of WsCreateMessageForChannel:
+        C parameters:
             WS_CHANNEL* channel: channel (positional)
             const WS_MESSAGE_PROPERTY* properties: properties (keyword, default None)
             ULONG propertyCount: managed by the implementation
@@ -1112,15 +953,10 @@ class MessageBase:
         raise _missing("MessageBase.create_for_channel")
 
     @_completes("WsFillBody")
-    def fill_body(
-        self,
-        min_size: _typing.Any,
-        *,
-        async_context: _typing.Any = None,
-    ) -> None:
-        """Completes WsFillBody.
+    def fill_body(self, min_size: _typing.Any, *, async_context: _typing.Any = None) -> None:
+        """Completes WsFillBody (see its docstring).
 
-        C parameters of WsFillBody:
+        C parameters:
             WS_MESSAGE* message: self
             ULONG minSize: min_size (positional)
             const WS_ASYNC_CONTEXT* asyncContext: async_context (keyword, default None)
@@ -1129,15 +965,10 @@ class MessageBase:
         raise _missing("MessageBase.fill_body")
 
     @_completes("WsFlushBody")
-    def flush_body(
-        self,
-        min_size: _typing.Any,
-        *,
-        async_context: _typing.Any = None,
-    ) -> None:
-        """Completes WsFlushBody.
+    def flush_body(self, min_size: _typing.Any, *, async_context: _typing.Any = None) -> None:
+        """Completes WsFlushBody (see its docstring).
 
-        C parameters of WsFlushBody:
+        C parameters:
             WS_MESSAGE* message: self
             ULONG minSize: min_size (positional)
             const WS_ASYNC_CONTEXT* asyncContext: async_context (keyword, default None)
@@ -1155,10 +986,9 @@ class MessageBase:
         *,
         heap: _typing.Any = None,
     ) -> _typing.Any:
-        """Looks up an application-defined header, described by a WS_ELEMENT_DESCRIPTION, and
-        deserializes its value. Headers that may occur several times are selected by index.
+        """Completes WsGetCustomHeader (see its docstring).
 
-        C parameters of WsGetCustomHeader:
+        C parameters:
             WS_MESSAGE* message: self
             const WS_ELEMENT_DESCRIPTION* customHeaderDescription: custom_header_description (positional)
             WS_REPEATING_HEADER_OPTION repeatingOption: repeating_option (positional)
@@ -1181,10 +1011,9 @@ class MessageBase:
         *,
         heap: _typing.Any = None,
     ) -> _typing.Any:
-        """Looks up one of the standard addressing headers listed in WS_HEADER_TYPE and
-        deserializes its value.
+        """Completes WsGetHeader (see its docstring).
 
-        C parameters of WsGetHeader:
+        C parameters:
             WS_MESSAGE* message: self
             WS_HEADER_TYPE headerType: header_type (positional)
             WS_TYPE valueType: value_type (positional)
@@ -1197,13 +1026,10 @@ class MessageBase:
         raise _missing("MessageBase.get_header")
 
     @_completes("WsGetHeaderAttributes")
-    def get_header_attributes(
-        self,
-        reader: _typing.Any,
-    ) -> _typing.Any:
-        """Completes WsGetHeaderAttributes.
+    def get_header_attributes(self, reader: _typing.Any) -> _typing.Any:
+        """Completes WsGetHeaderAttributes (see its docstring).
 
-        C parameters of WsGetHeaderAttributes:
+        C parameters:
             WS_MESSAGE* message: self
             WS_XML_READER* reader: reader (positional)
             ULONG* headerAttributes: returned as header_attributes
@@ -1221,9 +1047,9 @@ class MessageBase:
         read_option: _typing.Any,
         heap: _typing.Any,
     ) -> _typing.Any:
-        """Completes WsGetMappedHeader.
+        """Completes WsGetMappedHeader (see its docstring).
 
-        C parameters of WsGetMappedHeader:
+        C parameters:
             WS_MESSAGE* message: self
             const WS_XML_STRING* headerName: header_name (positional)
             WS_REPEATING_HEADER_OPTION repeatingOption: repeating_option (positional)
@@ -1238,14 +1064,10 @@ class MessageBase:
         raise _missing("MessageBase.get_mapped_header")
 
     @_completes("WsGetMessageProperty")
-    def get_property(
-        self,
-        id_: _typing.Any,
-    ) -> _typing.Any:
-        """Reads the current value of one message property, identified by a WS_MESSAGE_PROPERTY_ID
-        value.
+    def get_property(self, id_: _typing.Any) -> _typing.Any:
+        """Completes WsGetMessageProperty (see its docstring).
 
-        C parameters of WsGetMessageProperty:
+        C parameters:
             WS_MESSAGE* message: self
             WS_MESSAGE_PROPERTY_ID id: id_ (positional)
             void* value: returned as value
@@ -1256,16 +1078,11 @@ class MessageBase:
 
     @_completes("WsInitializeMessage")
     def initialize(
-        self,
-        initialization: _typing.Any,
-        *,
-        source_message: _typing.Any = None,
+        self, initialization: _typing.Any, *, source_message: _typing.Any = None
     ) -> None:
-        """Gives an empty message its initial set of headers. On success the message is in the
-        WS_MESSAGE_STATE_INITIALIZED state and further headers can be added; on failure its
-        state does not change.
+        """Completes WsInitializeMessage (see its docstring).
 
-        C parameters of WsInitializeMessage:
+        C parameters:
             WS_MESSAGE* message: self
             WS_MESSAGE_INITIALIZATION initialization: initialization (positional)
             WS_MESSAGE* sourceMessage: source_message (keyword, default None)
@@ -1274,13 +1091,10 @@ class MessageBase:
         raise _missing("MessageBase.initialize")
 
     @_completes("WsMarkHeaderAsUnderstood")
-    def mark_header_as_understood(
-        self,
-        header_position: _typing.Any,
-    ) -> None:
-        """Completes WsMarkHeaderAsUnderstood.
+    def mark_header_as_understood(self, header_position: _typing.Any) -> None:
+        """Completes WsMarkHeaderAsUnderstood (see its docstring).
 
-        C parameters of WsMarkHeaderAsUnderstood:
+        C parameters:
             WS_MESSAGE* message: self
             WS_XML_NODE_POSITION* headerPosition: header_position (positional)
             WS_ERROR* error: managed by the implementation
@@ -1289,17 +1103,11 @@ class MessageBase:
 
     @_completes("WsReadBody")
     def read_body(
-        self,
-        body_description: _typing.Any,
-        read_option: _typing.Any,
-        *,
-        heap: _typing.Any = None,
+        self, body_description: _typing.Any, read_option: _typing.Any, *, heap: _typing.Any = None
     ) -> _typing.Any:
-        """Deserializes a value from the body of a message through the message's XML reader. The
-        message must be in the WS_MESSAGE_STATE_READING state, and the call does not change that
-        state.
+        """Completes WsReadBody (see its docstring).
 
-        C parameters of WsReadBody:
+        C parameters:
             WS_MESSAGE* message: self
             const WS_ELEMENT_DESCRIPTION* bodyDescription: body_description (positional)
             WS_READ_OPTION readOption: read_option (positional)
@@ -1311,13 +1119,10 @@ class MessageBase:
         raise _missing("MessageBase.read_body")
 
     @_completes("WsReadEnvelopeEnd")
-    def read_envelope_end(
-        self,
-    ) -> None:
-        """Completes a message started with WsReadEnvelopeStart by reading the end of the body and
-        the end of the envelope. For messages received from a channel use WsReadMessageEnd.
+    def read_envelope_end(self) -> None:
+        """Completes WsReadEnvelopeEnd (see its docstring).
 
-        C parameters of WsReadEnvelopeEnd:
+        C parameters:
             WS_MESSAGE* message: self
             WS_ERROR* error: managed by the implementation
         """
@@ -1331,11 +1136,9 @@ class MessageBase:
         done_callback: _typing.Any = None,
         done_callback_state: _typing.Any = None,
     ) -> None:
-        """Reads the opening of a message (the envelope and all headers) from an XML reader and
-        makes the body ready for reading. It is meant for sources other than channels; to
-        receive from a channel use WsReadMessageStart.
+        """Completes WsReadEnvelopeStart (see its docstring).
 
-        C parameters of WsReadEnvelopeStart:
+        C parameters:
             WS_MESSAGE* message: self
             WS_XML_READER* reader: reader (positional)
             WS_MESSAGE_DONE_CALLBACK doneCallback: done_callback (keyword, default None)
@@ -1345,14 +1148,10 @@ class MessageBase:
         raise _missing("MessageBase.read_envelope_start")
 
     @_completes("WsRemoveCustomHeader")
-    def remove_custom_header(
-        self,
-        header_name: _typing.Any,
-        header_ns: _typing.Any,
-    ) -> None:
-        """Completes WsRemoveCustomHeader.
+    def remove_custom_header(self, header_name: _typing.Any, header_ns: _typing.Any) -> None:
+        """Completes WsRemoveCustomHeader (see its docstring).
 
-        C parameters of WsRemoveCustomHeader:
+        C parameters:
             WS_MESSAGE* message: self
             const WS_XML_STRING* headerName: header_name (positional)
             const WS_XML_STRING* headerNs: header_ns (positional)
@@ -1361,13 +1160,10 @@ class MessageBase:
         raise _missing("MessageBase.remove_custom_header")
 
     @_completes("WsRemoveHeader")
-    def remove_header(
-        self,
-        header_type: _typing.Any,
-    ) -> None:
-        """Deletes one of the standard addressing headers listed in WS_HEADER_TYPE from a message.
+    def remove_header(self, header_type: _typing.Any) -> None:
+        """Completes WsRemoveHeader (see its docstring).
 
-        C parameters of WsRemoveHeader:
+        C parameters:
             WS_MESSAGE* message: self
             WS_HEADER_TYPE headerType: header_type (positional)
             WS_ERROR* error: managed by the implementation
@@ -1375,13 +1171,10 @@ class MessageBase:
         raise _missing("MessageBase.remove_header")
 
     @_completes("WsRemoveMappedHeader")
-    def remove_mapped_header(
-        self,
-        header_name: _typing.Any,
-    ) -> None:
-        """Completes WsRemoveMappedHeader.
+    def remove_mapped_header(self, header_name: _typing.Any) -> None:
+        """Completes WsRemoveMappedHeader (see its docstring).
 
-        C parameters of WsRemoveMappedHeader:
+        C parameters:
             WS_MESSAGE* message: self
             const WS_XML_STRING* headerName: header_name (positional)
             WS_ERROR* error: managed by the implementation
@@ -1389,13 +1182,10 @@ class MessageBase:
         raise _missing("MessageBase.remove_mapped_header")
 
     @_completes("WsResetMessage")
-    def reset(
-        self,
-    ) -> None:
-        """Puts a message back into the WS_MESSAGE_STATE_EMPTY state, discarding its headers and
-        body, so that the same object can carry another message.
+    def reset(self) -> None:
+        """Completes WsResetMessage (see its docstring).
 
-        C parameters of WsResetMessage:
+        C parameters:
             WS_MESSAGE* message: self
             WS_ERROR* error: managed by the implementation
         """
@@ -1409,10 +1199,9 @@ class MessageBase:
         write_option: _typing.Any,
         value: _typing.Any,
     ) -> None:
-        """Serializes a value as one of the standard addressing headers listed in WS_HEADER_TYPE
-        and stores it in the message, replacing a header of the same type that is already there.
+        """Completes WsSetHeader (see its docstring).
 
-        C parameters of WsSetHeader:
+        C parameters:
             WS_MESSAGE* message: self
             WS_HEADER_TYPE headerType: header_type (positional)
             WS_TYPE valueType: value_type (positional)
@@ -1424,14 +1213,10 @@ class MessageBase:
         raise _missing("MessageBase.set_header")
 
     @_completes("WsSetMessageProperty")
-    def set_property(
-        self,
-        id_: _typing.Any,
-        value: _typing.Any,
-    ) -> None:
-        """Changes the value of one message property, identified by a WS_MESSAGE_PROPERTY_ID value.
+    def set_property(self, id_: _typing.Any, value: _typing.Any) -> None:
+        """Completes WsSetMessageProperty (see its docstring).
 
-        C parameters of WsSetMessageProperty:
+        C parameters:
             WS_MESSAGE* message: self
             WS_MESSAGE_PROPERTY_ID id: id_ (positional)
             const void* value: value (positional)
@@ -1442,16 +1227,11 @@ class MessageBase:
 
     @_completes("WsWriteBody")
     def write_body(
-        self,
-        body_description: _typing.Any,
-        write_option: _typing.Any,
-        value: _typing.Any,
+        self, body_description: _typing.Any, write_option: _typing.Any, value: _typing.Any
     ) -> None:
-        """Serializes a value to the body of a message through the message's XML writer. The
-        message must be in the WS_MESSAGE_STATE_WRITING state, and the call does not change that
-        state.
+        """Completes WsWriteBody (see its docstring).
 
-        C parameters of WsWriteBody:
+        C parameters:
             WS_MESSAGE* message: self
             const WS_ELEMENT_DESCRIPTION* bodyDescription: body_description (positional)
             WS_WRITE_OPTION writeOption: write_option (positional)
@@ -1462,13 +1242,10 @@ class MessageBase:
         raise _missing("MessageBase.write_body")
 
     @_completes("WsWriteEnvelopeEnd")
-    def write_envelope_end(
-        self,
-    ) -> None:
-        """Completes a message started with WsWriteEnvelopeStart by writing the end of the body and
-        the end of the envelope. For messages sent over a channel use WsWriteMessageEnd.
+    def write_envelope_end(self) -> None:
+        """Completes WsWriteEnvelopeEnd (see its docstring).
 
-        C parameters of WsWriteEnvelopeEnd:
+        C parameters:
             WS_MESSAGE* message: self
             WS_ERROR* error: managed by the implementation
         """
@@ -1482,12 +1259,9 @@ class MessageBase:
         done_callback: _typing.Any = None,
         done_callback_state: _typing.Any = None,
     ) -> None:
-        """Writes the opening of a message (the envelope, all headers the message currently has and
-        the start of the body) to an XML writer and makes the body ready for writing. It is
-        meant for destinations other than channels; to send over a channel use
-        WsWriteMessageStart.
+        """Completes WsWriteEnvelopeStart (see its docstring).
 
-        C parameters of WsWriteEnvelopeStart:
+        C parameters:
             WS_MESSAGE* message: self
             WS_XML_WRITER* writer: writer (positional)
             WS_MESSAGE_DONE_CALLBACK doneCallback: done_callback (keyword, default None)
@@ -1510,13 +1284,10 @@ class MetadataBase:
 
     @_completes("WsCreateMetadata")
     @classmethod
-    def create(
-        cls,
-        properties: _typing.Any,
-    ) -> _typing.Self:
-        """Completes WsCreateMetadata.
+    def create(cls, properties: _typing.Any) -> _typing.Self:
+        """Completes WsCreateMetadata (see its docstring).
 
-        C parameters of WsCreateMetadata:
+        C parameters:
             WS_METADATA_PROPERTY* properties: properties (positional)
             ULONG propertyCount: managed by the implementation
             WS_METADATA** metadata: the new object
@@ -1525,13 +1296,10 @@ class MetadataBase:
         raise _missing("MetadataBase.create")
 
     @_completes("WsGetMetadataEndpoints")
-    def get_endpoints(
-        self,
-        endpoints: _typing.Any,
-    ) -> None:
-        """Completes WsGetMetadataEndpoints.
+    def get_endpoints(self, endpoints: _typing.Any) -> None:
+        """Completes WsGetMetadataEndpoints (see its docstring).
 
-        C parameters of WsGetMetadataEndpoints:
+        C parameters:
             WS_METADATA* metadata: self
             WS_METADATA_ENDPOINTS* endpoints: endpoints (positional)
             WS_ERROR* error: managed by the implementation
@@ -1539,12 +1307,10 @@ class MetadataBase:
         raise _missing("MetadataBase.get_endpoints")
 
     @_completes("WsGetMissingMetadataDocumentAddress")
-    def get_missing_document_address(
-        self,
-    ) -> _typing.Any:
-        """Completes WsGetMissingMetadataDocumentAddress.
+    def get_missing_document_address(self) -> _typing.Any:
+        """Completes WsGetMissingMetadataDocumentAddress (see its docstring).
 
-        C parameters of WsGetMissingMetadataDocumentAddress:
+        C parameters:
             WS_METADATA* metadata: self
             WS_ENDPOINT_ADDRESS** address: returned as address
             WS_ERROR* error: managed by the implementation
@@ -1552,13 +1318,10 @@ class MetadataBase:
         raise _missing("MetadataBase.get_missing_document_address")
 
     @_completes("WsGetMetadataProperty")
-    def get_property(
-        self,
-        id_: _typing.Any,
-    ) -> _typing.Any:
-        """Completes WsGetMetadataProperty.
+    def get_property(self, id_: _typing.Any) -> _typing.Any:
+        """Completes WsGetMetadataProperty (see its docstring).
 
-        C parameters of WsGetMetadataProperty:
+        C parameters:
             WS_METADATA* metadata: self
             WS_METADATA_PROPERTY_ID id: id_ (positional)
             void* value: returned as value
@@ -1568,14 +1331,10 @@ class MetadataBase:
         raise _missing("MetadataBase.get_property")
 
     @_completes("WsReadMetadata")
-    def read(
-        self,
-        reader: _typing.Any,
-        url: _typing.Any,
-    ) -> None:
-        """Completes WsReadMetadata.
+    def read(self, reader: _typing.Any, url: _typing.Any) -> None:
+        """Completes WsReadMetadata (see its docstring).
 
-        C parameters of WsReadMetadata:
+        C parameters:
             WS_METADATA* metadata: self
             WS_XML_READER* reader: reader (positional)
             WS_STRING* url: url (positional)
@@ -1584,12 +1343,10 @@ class MetadataBase:
         raise _missing("MetadataBase.read")
 
     @_completes("WsResetMetadata")
-    def reset(
-        self,
-    ) -> None:
-        """Completes WsResetMetadata.
+    def reset(self) -> None:
+        """Completes WsResetMetadata (see its docstring).
 
-        C parameters of WsResetMetadata:
+        C parameters:
             WS_METADATA* metadata: self
             WS_ERROR* error: managed by the implementation
         """
@@ -1608,13 +1365,10 @@ class OperationContextBase:
     PROPERTY_IDS: _typing.ClassVar[str] = "WS_OPERATION_CONTEXT_PROPERTY_ID"
 
     @_completes("WsGetOperationContextProperty")
-    def get_property(
-        self,
-        id_: _typing.Any,
-    ) -> _typing.Any:
-        """Completes WsGetOperationContextProperty.
+    def get_property(self, id_: _typing.Any) -> _typing.Any:
+        """Completes WsGetOperationContextProperty (see its docstring).
 
-        C parameters of WsGetOperationContextProperty:
+        C parameters:
             WS_OPERATION_CONTEXT* context: self
             WS_OPERATION_CONTEXT_PROPERTY_ID id: id_ (positional)
             void* value: returned as value
@@ -1625,14 +1379,11 @@ class OperationContextBase:
 
     @_completes("WsRegisterOperationForCancel")
     def register_operation_for_cancel(
-        self,
-        cancel_callback: _typing.Any,
-        freestate_callback: _typing.Any,
-        user_state: _typing.Any,
+        self, cancel_callback: _typing.Any, freestate_callback: _typing.Any, user_state: _typing.Any
     ) -> None:
-        """Completes WsRegisterOperationForCancel.
+        """Completes WsRegisterOperationForCancel (see its docstring).
 
-        C parameters of WsRegisterOperationForCancel:
+        C parameters:
             WS_OPERATION_CONTEXT* context: self
             WS_OPERATION_CANCEL_CALLBACK cancelCallback: cancel_callback (positional)
             WS_OPERATION_FREE_STATE_CALLBACK freestateCallback: freestate_callback (positional)
@@ -1654,12 +1405,10 @@ class PolicyBase:
     PROPERTY_IDS: _typing.ClassVar[str] = "WS_POLICY_PROPERTY_ID"
 
     @_completes("WsGetPolicyAlternativeCount")
-    def get_alternative_count(
-        self,
-    ) -> _typing.Any:
-        """Completes WsGetPolicyAlternativeCount.
+    def get_alternative_count(self) -> _typing.Any:
+        """Completes WsGetPolicyAlternativeCount (see its docstring).
 
-        C parameters of WsGetPolicyAlternativeCount:
+        C parameters:
             WS_POLICY* policy: self
             ULONG* count: returned as count
             WS_ERROR* error: managed by the implementation
@@ -1667,13 +1416,10 @@ class PolicyBase:
         raise _missing("PolicyBase.get_alternative_count")
 
     @_completes("WsGetPolicyProperty")
-    def get_property(
-        self,
-        id_: _typing.Any,
-    ) -> _typing.Any:
-        """Completes WsGetPolicyProperty.
+    def get_property(self, id_: _typing.Any) -> _typing.Any:
+        """Completes WsGetPolicyProperty (see its docstring).
 
-        C parameters of WsGetPolicyProperty:
+        C parameters:
             WS_POLICY* policy: self
             WS_POLICY_PROPERTY_ID id: id_ (positional)
             void* value: returned as value
@@ -1690,9 +1436,9 @@ class PolicyBase:
         match_required: _typing.Any,
         heap: _typing.Any,
     ) -> None:
-        """Completes WsMatchPolicyAlternative.
+        """Completes WsMatchPolicyAlternative (see its docstring).
 
-        C parameters of WsMatchPolicyAlternative:
+        C parameters:
             WS_POLICY* policy: self
             ULONG alternativeIndex: alternative_index (positional)
             WS_POLICY_CONSTRAINTS* policyConstraints: policy_constraints (positional)
@@ -1715,13 +1461,10 @@ class SecurityContextBase:
     PROPERTY_IDS: _typing.ClassVar[str] = "WS_SECURITY_CONTEXT_PROPERTY_ID"
 
     @_completes("WsGetSecurityContextProperty")
-    def get_property(
-        self,
-        id_: _typing.Any,
-    ) -> _typing.Any:
-        """Completes WsGetSecurityContextProperty.
+    def get_property(self, id_: _typing.Any) -> _typing.Any:
+        """Completes WsGetSecurityContextProperty (see its docstring).
 
-        C parameters of WsGetSecurityContextProperty:
+        C parameters:
             WS_SECURITY_CONTEXT* securityContext: self
             WS_SECURITY_CONTEXT_PROPERTY_ID id: id_ (positional)
             void* value: returned as value
@@ -1731,12 +1474,10 @@ class SecurityContextBase:
         raise _missing("SecurityContextBase.get_property")
 
     @_completes("WsRevokeSecurityContext")
-    def revoke(
-        self,
-    ) -> None:
-        """Completes WsRevokeSecurityContext.
+    def revoke(self) -> None:
+        """Completes WsRevokeSecurityContext (see its docstring).
 
-        C parameters of WsRevokeSecurityContext:
+        C parameters:
             WS_SECURITY_CONTEXT* securityContext: self
             WS_ERROR* error: managed by the implementation
         """
@@ -1757,14 +1498,11 @@ class SecurityTokenBase:
     @_completes("WsCreateXmlSecurityToken")
     @classmethod
     def create_xml(
-        cls,
-        token_xml: _typing.Any,
-        token_key: _typing.Any,
-        properties: _typing.Any,
+        cls, token_xml: _typing.Any, token_key: _typing.Any, properties: _typing.Any
     ) -> _typing.Self:
-        """Completes WsCreateXmlSecurityToken.
+        """Completes WsCreateXmlSecurityToken (see its docstring).
 
-        C parameters of WsCreateXmlSecurityToken:
+        C parameters:
             WS_XML_BUFFER* tokenXml: token_xml (positional)
             WS_SECURITY_KEY_HANDLE* tokenKey: token_key (positional)
             WS_XML_SECURITY_TOKEN_PROPERTY* properties: properties (positional)
@@ -1775,17 +1513,10 @@ class SecurityTokenBase:
         raise _missing("SecurityTokenBase.create_xml")
 
     @_completes("WsGetSecurityTokenProperty")
-    def get_property(
-        self,
-        id_: _typing.Any,
-        *,
-        heap: _typing.Any = None,
-    ) -> _typing.Any:
-        """Reads one field or property of a security token, such as the type of its key, the period
-        in which it is valid, or its XML form. The property is chosen with a
-        WS_SECURITY_TOKEN_PROPERTY_ID value.
+    def get_property(self, id_: _typing.Any, *, heap: _typing.Any = None) -> _typing.Any:
+        """Completes WsGetSecurityTokenProperty (see its docstring).
 
-        C parameters of WsGetSecurityTokenProperty:
+        C parameters:
             WS_SECURITY_TOKEN* securityToken: self
             WS_SECURITY_TOKEN_PROPERTY_ID id: id_ (positional)
             void* value: returned as value
@@ -1804,11 +1535,9 @@ class SecurityTokenBase:
         properties: _typing.Any = None,
         async_context: _typing.Any = None,
     ) -> _typing.Self:
-        """Asks an issuer, a security token service (STS), for a security token, as a client does
-        in federation. It carries out the whole WS-Trust exchange with the STS over the given
-        channel and returns once a token has been issued or the exchange has failed.
+        """Completes WsRequestSecurityToken (see its docstring).
 
-        C parameters of WsRequestSecurityToken:
+        C parameters:
             WS_CHANNEL* channel: channel (positional)
             WS_REQUEST_SECURITY_TOKEN_PROPERTY* properties: properties (keyword, default None)
             ULONG propertyCount: managed by the implementation
@@ -1831,26 +1560,20 @@ class ServiceHostBase:
     PROPERTY_IDS: _typing.ClassVar[str] = ""
 
     @_completes("WsAbortServiceHost")
-    def abort(
-        self,
-    ) -> None:
-        """Completes WsAbortServiceHost.
+    def abort(self) -> None:
+        """Completes WsAbortServiceHost (see its docstring).
 
-        C parameters of WsAbortServiceHost:
+        C parameters:
             WS_SERVICE_HOST* serviceHost: self
             WS_ERROR* error: managed by the implementation
         """
         raise _missing("ServiceHostBase.abort")
 
     @_completes("WsCloseServiceHost")
-    def close(
-        self,
-        *,
-        async_context: _typing.Any = None,
-    ) -> None:
-        """Completes WsCloseServiceHost.
+    def close(self, *, async_context: _typing.Any = None) -> None:
+        """Completes WsCloseServiceHost (see its docstring).
 
-        C parameters of WsCloseServiceHost:
+        C parameters:
             WS_SERVICE_HOST* serviceHost: self
             WS_ASYNC_CONTEXT* asyncContext: async_context (keyword, default None)
             WS_ERROR* error: managed by the implementation
@@ -1859,13 +1582,10 @@ class ServiceHostBase:
 
     @_completes("WsCreateServiceHost")
     @classmethod
-    def create(
-        cls,
-        service_properties: _typing.Any,
-    ) -> _typing.Self:
-        """Completes WsCreateServiceHost.
+    def create(cls, service_properties: _typing.Any) -> _typing.Self:
+        """Completes WsCreateServiceHost (see its docstring).
 
-        C parameters of WsCreateServiceHost:
+        C parameters:
             WS_SERVICE_ENDPOINT** endpoints: returned as endpoints
             USHORT endpointCount: managed by the implementation
             WS_SERVICE_PROPERTY* serviceProperties: service_properties (positional)
@@ -1876,13 +1596,10 @@ class ServiceHostBase:
         raise _missing("ServiceHostBase.create")
 
     @_completes("WsGetServiceHostProperty")
-    def get_property(
-        self,
-        id_: _typing.Any,
-    ) -> _typing.Any:
-        """Completes WsGetServiceHostProperty.
+    def get_property(self, id_: _typing.Any) -> _typing.Any:
+        """Completes WsGetServiceHostProperty (see its docstring).
 
-        C parameters of WsGetServiceHostProperty:
+        C parameters:
             WS_SERVICE_HOST* serviceHost: self
             WS_SERVICE_PROPERTY_ID id: id_ (positional)
             void* value: returned as value
@@ -1892,14 +1609,10 @@ class ServiceHostBase:
         raise _missing("ServiceHostBase.get_property")
 
     @_completes("WsOpenServiceHost")
-    def open(
-        self,
-        *,
-        async_context: _typing.Any = None,
-    ) -> None:
-        """Completes WsOpenServiceHost.
+    def open(self, *, async_context: _typing.Any = None) -> None:
+        """Completes WsOpenServiceHost (see its docstring).
 
-        C parameters of WsOpenServiceHost:
+        C parameters:
             WS_SERVICE_HOST* serviceHost: self
             WS_ASYNC_CONTEXT* asyncContext: async_context (keyword, default None)
             WS_ERROR* error: managed by the implementation
@@ -1907,12 +1620,10 @@ class ServiceHostBase:
         raise _missing("ServiceHostBase.open")
 
     @_completes("WsResetServiceHost")
-    def reset(
-        self,
-    ) -> None:
-        """Completes WsResetServiceHost.
+    def reset(self) -> None:
+        """Completes WsResetServiceHost (see its docstring).
 
-        C parameters of WsResetServiceHost:
+        C parameters:
             WS_SERVICE_HOST* serviceHost: self
             WS_ERROR* error: managed by the implementation
         """
@@ -1931,13 +1642,10 @@ class ServiceProxyBase:
     PROPERTY_IDS: _typing.ClassVar[str] = ""
 
     @_completes("WsAbandonCall")
-    def abandon_call(
-        self,
-        call_id: _typing.Any,
-    ) -> None:
-        """Completes WsAbandonCall.
+    def abandon_call(self, call_id: _typing.Any) -> None:
+        """Completes WsAbandonCall (see its docstring).
 
-        C parameters of WsAbandonCall:
+        C parameters:
             WS_SERVICE_PROXY* serviceProxy: self
             ULONG callId: call_id (positional)
             WS_ERROR* error: managed by the implementation
@@ -1945,12 +1653,10 @@ class ServiceProxyBase:
         raise _missing("ServiceProxyBase.abandon_call")
 
     @_completes("WsAbortServiceProxy")
-    def abort(
-        self,
-    ) -> None:
-        """Completes WsAbortServiceProxy.
+    def abort(self) -> None:
+        """Completes WsAbortServiceProxy (see its docstring).
 
-        C parameters of WsAbortServiceProxy:
+        C parameters:
             WS_SERVICE_PROXY* serviceProxy: self
             WS_ERROR* error: managed by the implementation
         """
@@ -1965,9 +1671,9 @@ class ServiceProxyBase:
         *,
         async_context: _typing.Any = None,
     ) -> _typing.Any:
-        """Completes WsCall.
+        """Completes WsCall (see its docstring).
 
-        C parameters of WsCall:
+        C parameters:
             WS_SERVICE_PROXY* serviceProxy: self
             const WS_OPERATION_DESCRIPTION* operation: operation (positional)
             const void** arguments: returned as arguments
@@ -1980,14 +1686,10 @@ class ServiceProxyBase:
         raise _missing("ServiceProxyBase.call")
 
     @_completes("WsCloseServiceProxy")
-    def close(
-        self,
-        *,
-        async_context: _typing.Any = None,
-    ) -> None:
-        """Completes WsCloseServiceProxy.
+    def close(self, *, async_context: _typing.Any = None) -> None:
+        """Completes WsCloseServiceProxy (see its docstring).
 
-        C parameters of WsCloseServiceProxy:
+        C parameters:
             WS_SERVICE_PROXY* serviceProxy: self
             const WS_ASYNC_CONTEXT* asyncContext: async_context (keyword, default None)
             WS_ERROR* error: managed by the implementation
@@ -2004,9 +1706,9 @@ class ServiceProxyBase:
         properties: _typing.Any,
         channel_properties: _typing.Any,
     ) -> _typing.Self:
-        """Completes WsCreateServiceProxy.
+        """Completes WsCreateServiceProxy (see its docstring).
 
-        C parameters of WsCreateServiceProxy:
+        C parameters:
             WS_CHANNEL_TYPE channelType: channel_type (positional)
             WS_CHANNEL_BINDING channelBinding: channel_binding (positional)
             const WS_SECURITY_DESCRIPTION* securityDescription: security_description (positional)
@@ -2030,9 +1732,9 @@ class ServiceProxyBase:
         template_size: _typing.Any,
         template_description: _typing.Any,
     ) -> _typing.Self:
-        """Completes WsCreateServiceProxyFromTemplate.
+        """Completes WsCreateServiceProxyFromTemplate (see its docstring).
 
-        C parameters of WsCreateServiceProxyFromTemplate:
+        C parameters:
             WS_CHANNEL_TYPE channelType: channel_type (positional)
             const WS_PROXY_PROPERTY* properties: properties (positional)
             ULONG propertyCount: managed by the implementation
@@ -2047,13 +1749,10 @@ class ServiceProxyBase:
         raise _missing("ServiceProxyBase.create_from_template")
 
     @_completes("WsGetServiceProxyProperty")
-    def get_property(
-        self,
-        id_: _typing.Any,
-    ) -> _typing.Any:
-        """Completes WsGetServiceProxyProperty.
+    def get_property(self, id_: _typing.Any) -> _typing.Any:
+        """Completes WsGetServiceProxyProperty (see its docstring).
 
-        C parameters of WsGetServiceProxyProperty:
+        C parameters:
             WS_SERVICE_PROXY* serviceProxy: self
             WS_PROXY_PROPERTY_ID id: id_ (positional)
             void* value: returned as value
@@ -2063,15 +1762,10 @@ class ServiceProxyBase:
         raise _missing("ServiceProxyBase.get_property")
 
     @_completes("WsOpenServiceProxy")
-    def open(
-        self,
-        address: _typing.Any,
-        *,
-        async_context: _typing.Any = None,
-    ) -> None:
-        """Completes WsOpenServiceProxy.
+    def open(self, address: _typing.Any, *, async_context: _typing.Any = None) -> None:
+        """Completes WsOpenServiceProxy (see its docstring).
 
-        C parameters of WsOpenServiceProxy:
+        C parameters:
             WS_SERVICE_PROXY* serviceProxy: self
             const WS_ENDPOINT_ADDRESS* address: address (positional)
             const WS_ASYNC_CONTEXT* asyncContext: async_context (keyword, default None)
@@ -2080,12 +1774,10 @@ class ServiceProxyBase:
         raise _missing("ServiceProxyBase.open")
 
     @_completes("WsResetServiceProxy")
-    def reset(
-        self,
-    ) -> None:
-        """Completes WsResetServiceProxy.
+    def reset(self) -> None:
+        """Completes WsResetServiceProxy (see its docstring).
 
-        C parameters of WsResetServiceProxy:
+        C parameters:
             WS_SERVICE_PROXY* serviceProxy: self
             WS_ERROR* error: managed by the implementation
         """
@@ -2105,17 +1797,10 @@ class XmlBufferBase:
 
     @_completes("WsCreateXmlBuffer")
     @classmethod
-    def create(
-        cls,
-        heap: _typing.Any,
-        *,
-        properties: _typing.Any = None,
-    ) -> _typing.Self:
-        """Creates an empty XML buffer, an in-memory store of XML nodes whose memory comes from a
-        heap. Writers fill it through WsSetOutputToBuffer and readers read it through
-        WsSetInputToBuffer.
+    def create(cls, heap: _typing.Any, *, properties: _typing.Any = None) -> _typing.Self:
+        """Completes WsCreateXmlBuffer (see its docstring).
 
-        C parameters of WsCreateXmlBuffer:
+        C parameters:
             WS_HEAP* heap: heap (positional)
             const WS_XML_BUFFER_PROPERTY* properties: properties (keyword, default None)
             ULONG propertyCount: managed by the implementation
@@ -2126,14 +1811,10 @@ class XmlBufferBase:
 
     @_completes("WsReadXmlBuffer")
     @classmethod
-    def read(
-        cls,
-        reader: _typing.Any,
-        heap: _typing.Any,
-    ) -> _typing.Self:
-        """Completes WsReadXmlBuffer.
+    def read(cls, reader: _typing.Any, heap: _typing.Any) -> _typing.Self:
+        """Completes WsReadXmlBuffer (see its docstring).
 
-        C parameters of WsReadXmlBuffer:
+        C parameters:
             WS_XML_READER* reader: reader (positional)
             WS_HEAP* heap: heap (positional)
             WS_XML_BUFFER** xmlBuffer: the new object
@@ -2152,10 +1833,9 @@ class XmlBufferBase:
         encoding: _typing.Any = None,
         properties: _typing.Any = None,
     ) -> _typing.Self:
-        """Decodes a block of encoded XML bytes into a new XML buffer allocated from a heap. A
-        reader does the decoding and is used only as a tool here.
+        """Completes WsReadXmlBufferFromBytes (see its docstring).
 
-        C parameters of WsReadXmlBufferFromBytes:
+        C parameters:
             WS_XML_READER* reader: reader (positional)
             WS_XML_READER_ENCODING* encoding: encoding (keyword, default None)
             WS_XML_READER_PROPERTY* properties: properties (keyword, default None)
@@ -2182,15 +1862,10 @@ class XmlReaderBase:
 
     @_completes("WsCreateReader")
     @classmethod
-    def create(
-        cls,
-        *,
-        properties: _typing.Any = None,
-    ) -> _typing.Self:
-        """Creates an XML reader. The new reader has no input yet: give it an encoding and a source
-        with WsSetInput or WsSetInputToBuffer before reading.
+    def create(cls, *, properties: _typing.Any = None) -> _typing.Self:
+        """Completes WsCreateReader (see its docstring).
 
-        C parameters of WsCreateReader:
+        C parameters:
             const WS_XML_READER_PROPERTY* properties: properties (keyword, default None)
             ULONG propertyCount: managed by the implementation
             WS_XML_READER** reader: the new object
@@ -2199,27 +1874,20 @@ class XmlReaderBase:
         raise _missing("XmlReaderBase.create")
 
     @_completes("WsEndReaderCanonicalization")
-    def end_canonicalization(
-        self,
-    ) -> None:
-        """Completes WsEndReaderCanonicalization.
+    def end_canonicalization(self) -> None:
+        """Completes WsEndReaderCanonicalization (see its docstring).
 
-        C parameters of WsEndReaderCanonicalization:
+        C parameters:
             WS_XML_READER* reader: self
             WS_ERROR* error: managed by the implementation
         """
         raise _missing("XmlReaderBase.end_canonicalization")
 
     @_completes("WsFillReader")
-    def fill(
-        self,
-        min_size: _typing.Any,
-        *,
-        async_context: _typing.Any = None,
-    ) -> None:
-        """Completes WsFillReader.
+    def fill(self, min_size: _typing.Any, *, async_context: _typing.Any = None) -> None:
+        """Completes WsFillReader (see its docstring).
 
-        C parameters of WsFillReader:
+        C parameters:
             WS_XML_READER* reader: self
             ULONG minSize: min_size (positional)
             const WS_ASYNC_CONTEXT* asyncContext: async_context (keyword, default None)
@@ -2229,14 +1897,11 @@ class XmlReaderBase:
 
     @_completes("WsFindAttribute")
     def find_attribute(
-        self,
-        local_name: _typing.Any,
-        ns: _typing.Any,
-        required: _typing.Any,
+        self, local_name: _typing.Any, ns: _typing.Any, required: _typing.Any
     ) -> _typing.Any:
-        """Completes WsFindAttribute.
+        """Completes WsFindAttribute (see its docstring).
 
-        C parameters of WsFindAttribute:
+        C parameters:
             WS_XML_READER* reader: self
             const WS_XML_STRING* localName: local_name (positional)
             const WS_XML_STRING* ns: ns (positional)
@@ -2247,14 +1912,10 @@ class XmlReaderBase:
         raise _missing("XmlReaderBase.find_attribute")
 
     @_completes("WsGetNamespaceFromPrefix")
-    def get_namespace_from_prefix(
-        self,
-        prefix: _typing.Any,
-        required: _typing.Any,
-    ) -> _typing.Any:
-        """Completes WsGetNamespaceFromPrefix.
+    def get_namespace_from_prefix(self, prefix: _typing.Any, required: _typing.Any) -> _typing.Any:
+        """Completes WsGetNamespaceFromPrefix (see its docstring).
 
-        C parameters of WsGetNamespaceFromPrefix:
+        C parameters:
             WS_XML_READER* reader: self
             const WS_XML_STRING* prefix: prefix (positional)
             BOOL required: required (positional)
@@ -2264,13 +1925,10 @@ class XmlReaderBase:
         raise _missing("XmlReaderBase.get_namespace_from_prefix")
 
     @_completes("WsGetReaderNode")
-    def get_node(
-        self,
-    ) -> _typing.Any:
-        """Returns the WS_XML_NODE the reader is currently positioned on, without moving the
-        reader.
+    def get_node(self) -> _typing.Any:
+        """Completes WsGetReaderNode (see its docstring).
 
-        C parameters of WsGetReaderNode:
+        C parameters:
             WS_XML_READER* xmlReader: self
             const WS_XML_NODE** node: returned as node
             WS_ERROR* error: managed by the implementation
@@ -2278,13 +1936,10 @@ class XmlReaderBase:
         raise _missing("XmlReaderBase.get_node")
 
     @_completes("WsGetReaderPosition")
-    def get_position(
-        self,
-        node_position: _typing.Any,
-    ) -> None:
-        """Completes WsGetReaderPosition.
+    def get_position(self, node_position: _typing.Any) -> None:
+        """Completes WsGetReaderPosition (see its docstring).
 
-        C parameters of WsGetReaderPosition:
+        C parameters:
             WS_XML_READER* reader: self
             WS_XML_NODE_POSITION* nodePosition: node_position (positional)
             WS_ERROR* error: managed by the implementation
@@ -2292,14 +1947,10 @@ class XmlReaderBase:
         raise _missing("XmlReaderBase.get_position")
 
     @_completes("WsGetReaderProperty")
-    def get_property(
-        self,
-        id_: _typing.Any,
-    ) -> _typing.Any:
-        """Reads one property of an XML reader, such as a configured limit, the detected character
-        set or the current line and column.
+    def get_property(self, id_: _typing.Any) -> _typing.Any:
+        """Completes WsGetReaderProperty (see its docstring).
 
-        C parameters of WsGetReaderProperty:
+        C parameters:
             WS_XML_READER* reader: self
             WS_XML_READER_PROPERTY_ID id: id_ (positional)
             void* value: returned as value
@@ -2309,14 +1960,10 @@ class XmlReaderBase:
         raise _missing("XmlReaderBase.get_property")
 
     @_completes("WsGetXmlAttribute")
-    def get_xml_attribute(
-        self,
-        local_name: _typing.Any,
-        heap: _typing.Any,
-    ) -> _typing.Any:
-        """Completes WsGetXmlAttribute.
+    def get_xml_attribute(self, local_name: _typing.Any, heap: _typing.Any) -> _typing.Any:
+        """Completes WsGetXmlAttribute (see its docstring).
 
-        C parameters of WsGetXmlAttribute:
+        C parameters:
             WS_XML_READER* reader: self
             const WS_XML_STRING* localName: local_name (positional)
             WS_HEAP* heap: heap (positional)
@@ -2327,13 +1974,10 @@ class XmlReaderBase:
         raise _missing("XmlReaderBase.get_xml_attribute")
 
     @_completes("WsMoveReader")
-    def move(
-        self,
-        move_to: _typing.Any,
-    ) -> _typing.Any:
-        """Completes WsMoveReader.
+    def move(self, move_to: _typing.Any) -> _typing.Any:
+        """Completes WsMoveReader (see its docstring).
 
-        C parameters of WsMoveReader:
+        C parameters:
             WS_XML_READER* reader: self
             WS_MOVE_TO moveTo: move_to (positional)
             BOOL* found: returned as found
@@ -2350,9 +1994,9 @@ class XmlReaderBase:
         item_offset: _typing.Any,
         item_count: _typing.Any,
     ) -> _typing.Any:
-        """Completes WsReadArray.
+        """Completes WsReadArray (see its docstring).
 
-        C parameters of WsReadArray:
+        C parameters:
             WS_XML_READER* reader: self
             WS_XML_STRING* localName: local_name (positional)
             WS_XML_STRING* ns: ns (positional)
@@ -2368,14 +2012,11 @@ class XmlReaderBase:
 
     @_completes("WsReadAttribute")
     def read_attribute(
-        self,
-        attribute_description: _typing.Any,
-        read_option: _typing.Any,
-        heap: _typing.Any,
+        self, attribute_description: _typing.Any, read_option: _typing.Any, heap: _typing.Any
     ) -> _typing.Any:
-        """Completes WsReadAttribute.
+        """Completes WsReadAttribute (see its docstring).
 
-        C parameters of WsReadAttribute:
+        C parameters:
             WS_XML_READER* reader: self
             const WS_ATTRIBUTE_DESCRIPTION* attributeDescription: attribute_description (positional)
             WS_READ_OPTION readOption: read_option (positional)
@@ -2387,13 +2028,10 @@ class XmlReaderBase:
         raise _missing("XmlReaderBase.read_attribute")
 
     @_completes("WsReadBytes")
-    def read_bytes(
-        self,
-        max_byte_count: _typing.Any,
-    ) -> _typing.Any:
-        """Completes WsReadBytes.
+    def read_bytes(self, max_byte_count: _typing.Any) -> _typing.Any:
+        """Completes WsReadBytes (see its docstring).
 
-        C parameters of WsReadBytes:
+        C parameters:
             WS_XML_READER* reader: self
             void* bytes: returned as bytes_
             ULONG maxByteCount: max_byte_count (positional)
@@ -2403,14 +2041,10 @@ class XmlReaderBase:
         raise _missing("XmlReaderBase.read_bytes")
 
     @_completes("WsReadChars")
-    def read_chars(
-        self,
-        max_char_count: _typing.Any,
-    ) -> _typing.Any:
-        """Reads text content from the current position of the reader into a caller-supplied array
-        of UTF-16 characters.
+    def read_chars(self, max_char_count: _typing.Any) -> _typing.Any:
+        """Completes WsReadChars (see its docstring).
 
-        C parameters of WsReadChars:
+        C parameters:
             WS_XML_READER* reader: self
             WCHAR* chars: returned as chars
             ULONG maxCharCount: max_char_count (positional)
@@ -2420,14 +2054,10 @@ class XmlReaderBase:
         raise _missing("XmlReaderBase.read_chars")
 
     @_completes("WsReadCharsUtf8")
-    def read_chars_utf8(
-        self,
-        max_byte_count: _typing.Any,
-    ) -> _typing.Any:
-        """Reads text content from the current position of the reader into a caller-supplied
-        buffer, encoded as UTF-8.
+    def read_chars_utf8(self, max_byte_count: _typing.Any) -> _typing.Any:
+        """Completes WsReadCharsUtf8 (see its docstring).
 
-        C parameters of WsReadCharsUtf8:
+        C parameters:
             WS_XML_READER* reader: self
             BYTE* bytes: returned as bytes_
             ULONG maxByteCount: max_byte_count (positional)
@@ -2438,14 +2068,11 @@ class XmlReaderBase:
 
     @_completes("WsReadElement")
     def read_element(
-        self,
-        element_description: _typing.Any,
-        read_option: _typing.Any,
-        heap: _typing.Any,
+        self, element_description: _typing.Any, read_option: _typing.Any, heap: _typing.Any
     ) -> _typing.Any:
-        """Completes WsReadElement.
+        """Completes WsReadElement (see its docstring).
 
-        C parameters of WsReadElement:
+        C parameters:
             WS_XML_READER* reader: self
             const WS_ELEMENT_DESCRIPTION* elementDescription: element_description (positional)
             WS_READ_OPTION readOption: read_option (positional)
@@ -2457,25 +2084,20 @@ class XmlReaderBase:
         raise _missing("XmlReaderBase.read_element")
 
     @_completes("WsReadEndAttribute")
-    def read_end_attribute(
-        self,
-    ) -> None:
-        """Completes WsReadEndAttribute.
+    def read_end_attribute(self) -> None:
+        """Completes WsReadEndAttribute (see its docstring).
 
-        C parameters of WsReadEndAttribute:
+        C parameters:
             WS_XML_READER* reader: self
             WS_ERROR* error: managed by the implementation
         """
         raise _missing("XmlReaderBase.read_end_attribute")
 
     @_completes("WsReadEndElement")
-    def read_end_element(
-        self,
-    ) -> None:
-        """Checks that the reader is on an end element, passing over whitespace first, and moves
-        past it. If another kind of node is found, the call fails with WS_E_INVALID_FORMAT.
+    def read_end_element(self) -> None:
+        """Completes WsReadEndElement (see its docstring).
 
-        C parameters of WsReadEndElement:
+        C parameters:
             WS_XML_READER* reader: self
             WS_ERROR* error: managed by the implementation
         """
@@ -2489,9 +2111,9 @@ class XmlReaderBase:
         read_option: _typing.Any,
         heap: _typing.Any,
     ) -> _typing.Any:
-        """Completes WsReadEndpointAddressExtension.
+        """Completes WsReadEndpointAddressExtension (see its docstring).
 
-        C parameters of WsReadEndpointAddressExtension:
+        C parameters:
             WS_XML_READER* reader: self
             WS_ENDPOINT_ADDRESS* endpointAddress: endpoint_address (positional)
             WS_ENDPOINT_ADDRESS_EXTENSION_TYPE extensionType: extension_type (positional)
@@ -2504,14 +2126,10 @@ class XmlReaderBase:
         raise _missing("XmlReaderBase.read_endpoint_address_extension")
 
     @_completes("WsReadNode")
-    def read_node(
-        self,
-    ) -> None:
-        """Advances the reader by one WS_XML_NODE: to the next start element, end element, text,
-        comment or CDATA boundary, or to the end of the input. WsGetReaderNode then returns the
-        new current node.
+    def read_node(self) -> None:
+        """Completes WsReadNode (see its docstring).
 
-        C parameters of WsReadNode:
+        C parameters:
             WS_XML_READER* reader: self
             WS_ERROR* error: managed by the implementation
         """
@@ -2519,15 +2137,11 @@ class XmlReaderBase:
 
     @_completes("WsReadQualifiedName")
     def read_qualified_name(
-        self,
-        heap: _typing.Any,
-        prefix: _typing.Any,
-        local_name: _typing.Any,
-        ns: _typing.Any,
+        self, heap: _typing.Any, prefix: _typing.Any, local_name: _typing.Any, ns: _typing.Any
     ) -> None:
-        """Completes WsReadQualifiedName.
+        """Completes WsReadQualifiedName (see its docstring).
 
-        C parameters of WsReadQualifiedName:
+        C parameters:
             WS_XML_READER* reader: self
             WS_HEAP* heap: heap (positional)
             WS_XML_STRING* prefix: prefix (positional)
@@ -2538,13 +2152,10 @@ class XmlReaderBase:
         raise _missing("XmlReaderBase.read_qualified_name")
 
     @_completes("WsReadStartAttribute")
-    def read_start_attribute(
-        self,
-        attribute_index: _typing.Any,
-    ) -> None:
-        """Completes WsReadStartAttribute.
+    def read_start_attribute(self, attribute_index: _typing.Any) -> None:
+        """Completes WsReadStartAttribute (see its docstring).
 
-        C parameters of WsReadStartAttribute:
+        C parameters:
             WS_XML_READER* reader: self
             ULONG attributeIndex: attribute_index (positional)
             WS_ERROR* error: managed by the implementation
@@ -2552,14 +2163,10 @@ class XmlReaderBase:
         raise _missing("XmlReaderBase.read_start_attribute")
 
     @_completes("WsReadStartElement")
-    def read_start_element(
-        self,
-    ) -> None:
-        """Moves the reader past a start element into the element's content. Whitespace before the
-        element is passed over; if the next other node is not a start element, the call fails
-        with WS_E_INVALID_FORMAT.
+    def read_start_element(self) -> None:
+        """Completes WsReadStartElement (see its docstring).
 
-        C parameters of WsReadStartElement:
+        C parameters:
             WS_XML_READER* reader: self
             WS_ERROR* error: managed by the implementation
         """
@@ -2567,16 +2174,11 @@ class XmlReaderBase:
 
     @_completes("WsReadToStartElement")
     def read_to_start_element(
-        self,
-        *,
-        local_name: _typing.Any = None,
-        ns: _typing.Any = None,
+        self, *, local_name: _typing.Any = None, ns: _typing.Any = None
     ) -> _typing.Any:
-        """Moves the reader forward to the next start element, passing over whitespace and
-        comments, and optionally checks the element's local name and namespace. The reader stays
-        on the start element; it does not enter it.
+        """Completes WsReadToStartElement (see its docstring).
 
-        C parameters of WsReadToStartElement:
+        C parameters:
             WS_XML_READER* reader: self
             const WS_XML_STRING* localName: local_name (keyword, default None)
             const WS_XML_STRING* ns: ns (keyword, default None)
@@ -2594,9 +2196,9 @@ class XmlReaderBase:
         read_option: _typing.Any,
         heap: _typing.Any,
     ) -> _typing.Any:
-        """Completes WsReadType.
+        """Completes WsReadType (see its docstring).
 
-        C parameters of WsReadType:
+        C parameters:
             WS_XML_READER* reader: self
             WS_TYPE_MAPPING typeMapping: type_mapping (positional)
             WS_TYPE type: type_ (positional)
@@ -2610,13 +2212,10 @@ class XmlReaderBase:
         raise _missing("XmlReaderBase.read_type")
 
     @_completes("WsReadValue")
-    def read_value(
-        self,
-        value_type: _typing.Any,
-    ) -> _typing.Any:
-        """Completes WsReadValue.
+    def read_value(self, value_type: _typing.Any) -> _typing.Any:
+        """Completes WsReadValue (see its docstring).
 
-        C parameters of WsReadValue:
+        C parameters:
             WS_XML_READER* reader: self
             WS_VALUE_TYPE valueType: value_type (positional)
             void* value: returned as value
@@ -2633,10 +2232,9 @@ class XmlReaderBase:
         input_: _typing.Any = None,
         properties: _typing.Any = None,
     ) -> None:
-        """Chooses how a reader decodes its input and where the input comes from, and positions the
-        reader at the start of a new document. Any previous input setting is dropped.
+        """Completes WsSetInput (see its docstring).
 
-        C parameters of WsSetInput:
+        C parameters:
             WS_XML_READER* reader: self
             const WS_XML_READER_ENCODING* encoding: encoding (keyword, default None)
             const WS_XML_READER_INPUT* input: input_ (keyword, default None)
@@ -2647,16 +2245,10 @@ class XmlReaderBase:
         raise _missing("XmlReaderBase.set_input")
 
     @_completes("WsSetInputToBuffer")
-    def set_input_to_buffer(
-        self,
-        buffer: _typing.Any,
-        *,
-        properties: _typing.Any = None,
-    ) -> None:
-        """Makes a reader read the nodes held in an WS_XML_BUFFER, starting at the beginning of the
-        buffer's document. Properties given here override those given to WsCreateReader.
+    def set_input_to_buffer(self, buffer: _typing.Any, *, properties: _typing.Any = None) -> None:
+        """Completes WsSetInputToBuffer (see its docstring).
 
-        C parameters of WsSetInputToBuffer:
+        C parameters:
             WS_XML_READER* reader: self
             WS_XML_BUFFER* buffer: buffer (positional)
             const WS_XML_READER_PROPERTY* properties: properties (keyword, default None)
@@ -2666,13 +2258,10 @@ class XmlReaderBase:
         raise _missing("XmlReaderBase.set_input_to_buffer")
 
     @_completes("WsSetReaderPosition")
-    def set_position(
-        self,
-        node_position: _typing.Any,
-    ) -> None:
-        """Completes WsSetReaderPosition.
+    def set_position(self, node_position: _typing.Any) -> None:
+        """Completes WsSetReaderPosition (see its docstring).
 
-        C parameters of WsSetReaderPosition:
+        C parameters:
             WS_XML_READER* reader: self
             const WS_XML_NODE_POSITION* nodePosition: node_position (positional)
             WS_ERROR* error: managed by the implementation
@@ -2680,12 +2269,10 @@ class XmlReaderBase:
         raise _missing("XmlReaderBase.set_position")
 
     @_completes("WsSkipNode")
-    def skip_node(
-        self,
-    ) -> None:
-        """Completes WsSkipNode.
+    def skip_node(self) -> None:
+        """Completes WsSkipNode (see its docstring).
 
-        C parameters of WsSkipNode:
+        C parameters:
             WS_XML_READER* reader: self
             WS_ERROR* error: managed by the implementation
         """
@@ -2698,9 +2285,9 @@ class XmlReaderBase:
         write_callback_state: _typing.Any,
         properties: _typing.Any,
     ) -> None:
-        """Completes WsStartReaderCanonicalization.
+        """Completes WsStartReaderCanonicalization (see its docstring).
 
-        C parameters of WsStartReaderCanonicalization:
+        C parameters:
             WS_XML_READER* reader: self
             WS_WRITE_CALLBACK writeCallback: write_callback (positional)
             void* writeCallbackState: write_callback_state (positional)
@@ -2723,13 +2310,10 @@ class XmlWriterBase:
     PROPERTY_IDS: _typing.ClassVar[str] = "WS_XML_WRITER_PROPERTY_ID"
 
     @_completes("WsCopyNode")
-    def copy_node(
-        self,
-        reader: _typing.Any,
-    ) -> None:
-        """Completes WsCopyNode.
+    def copy_node(self, reader: _typing.Any) -> None:
+        """Completes WsCopyNode (see its docstring).
 
-        C parameters of WsCopyNode:
+        C parameters:
             WS_XML_WRITER* writer: self
             WS_XML_READER* reader: reader (positional)
             WS_ERROR* error: managed by the implementation
@@ -2738,15 +2322,10 @@ class XmlWriterBase:
 
     @_completes("WsCreateWriter")
     @classmethod
-    def create(
-        cls,
-        *,
-        properties: _typing.Any = None,
-    ) -> _typing.Self:
-        """Creates an XML writer. The new writer has no output yet: give it an encoding and a
-        destination with WsSetOutput or WsSetOutputToBuffer before writing anything.
+    def create(cls, *, properties: _typing.Any = None) -> _typing.Self:
+        """Completes WsCreateWriter (see its docstring).
 
-        C parameters of WsCreateWriter:
+        C parameters:
             const WS_XML_WRITER_PROPERTY* properties: properties (keyword, default None)
             ULONG propertyCount: managed by the implementation
             WS_XML_WRITER** writer: the new object
@@ -2755,27 +2334,20 @@ class XmlWriterBase:
         raise _missing("XmlWriterBase.create")
 
     @_completes("WsEndWriterCanonicalization")
-    def end_canonicalization(
-        self,
-    ) -> None:
-        """Completes WsEndWriterCanonicalization.
+    def end_canonicalization(self) -> None:
+        """Completes WsEndWriterCanonicalization (see its docstring).
 
-        C parameters of WsEndWriterCanonicalization:
+        C parameters:
             WS_XML_WRITER* writer: self
             WS_ERROR* error: managed by the implementation
         """
         raise _missing("XmlWriterBase.end_canonicalization")
 
     @_completes("WsFlushWriter")
-    def flush(
-        self,
-        min_size: _typing.Any,
-        *,
-        async_context: _typing.Any = None,
-    ) -> None:
-        """Completes WsFlushWriter.
+    def flush(self, min_size: _typing.Any, *, async_context: _typing.Any = None) -> None:
+        """Completes WsFlushWriter (see its docstring).
 
-        C parameters of WsFlushWriter:
+        C parameters:
             WS_XML_WRITER* writer: self
             ULONG minSize: min_size (positional)
             const WS_ASYNC_CONTEXT* asyncContext: async_context (keyword, default None)
@@ -2784,13 +2356,10 @@ class XmlWriterBase:
         raise _missing("XmlWriterBase.flush")
 
     @_completes("WsGetWriterPosition")
-    def get_position(
-        self,
-        node_position: _typing.Any,
-    ) -> None:
-        """Completes WsGetWriterPosition.
+    def get_position(self, node_position: _typing.Any) -> None:
+        """Completes WsGetWriterPosition (see its docstring).
 
-        C parameters of WsGetWriterPosition:
+        C parameters:
             WS_XML_WRITER* writer: self
             WS_XML_NODE_POSITION* nodePosition: node_position (positional)
             WS_ERROR* error: managed by the implementation
@@ -2798,14 +2367,10 @@ class XmlWriterBase:
         raise _missing("XmlWriterBase.get_position")
 
     @_completes("WsGetPrefixFromNamespace")
-    def get_prefix_from_namespace(
-        self,
-        ns: _typing.Any,
-        required: _typing.Any,
-    ) -> _typing.Any:
-        """Completes WsGetPrefixFromNamespace.
+    def get_prefix_from_namespace(self, ns: _typing.Any, required: _typing.Any) -> _typing.Any:
+        """Completes WsGetPrefixFromNamespace (see its docstring).
 
-        C parameters of WsGetPrefixFromNamespace:
+        C parameters:
             WS_XML_WRITER* writer: self
             const WS_XML_STRING* ns: ns (positional)
             BOOL required: required (positional)
@@ -2815,14 +2380,10 @@ class XmlWriterBase:
         raise _missing("XmlWriterBase.get_prefix_from_namespace")
 
     @_completes("WsGetWriterProperty")
-    def get_property(
-        self,
-        id_: _typing.Any,
-    ) -> _typing.Any:
-        """Reads one property of an XML writer, such as a configured limit or, with buffer output,
-        the bytes generated so far.
+    def get_property(self, id_: _typing.Any) -> _typing.Any:
+        """Completes WsGetWriterProperty (see its docstring).
 
-        C parameters of WsGetWriterProperty:
+        C parameters:
             WS_XML_WRITER* writer: self
             WS_XML_WRITER_PROPERTY_ID id: id_ (positional)
             void* value: returned as value
@@ -2832,13 +2393,10 @@ class XmlWriterBase:
         raise _missing("XmlWriterBase.get_property")
 
     @_completes("WsMoveWriter")
-    def move(
-        self,
-        move_to: _typing.Any,
-    ) -> _typing.Any:
-        """Completes WsMoveWriter.
+    def move(self, move_to: _typing.Any) -> _typing.Any:
+        """Completes WsMoveWriter (see its docstring).
 
-        C parameters of WsMoveWriter:
+        C parameters:
             WS_XML_WRITER* writer: self
             WS_MOVE_TO moveTo: move_to (positional)
             BOOL* found: returned as found
@@ -2847,14 +2405,10 @@ class XmlWriterBase:
         raise _missing("XmlWriterBase.move")
 
     @_completes("WsPullBytes")
-    def pull_bytes(
-        self,
-        callback: _typing.Any,
-        callback_state: _typing.Any,
-    ) -> None:
-        """Completes WsPullBytes.
+    def pull_bytes(self, callback: _typing.Any, callback_state: _typing.Any) -> None:
+        """Completes WsPullBytes (see its docstring).
 
-        C parameters of WsPullBytes:
+        C parameters:
             WS_XML_WRITER* writer: self
             WS_PULL_BYTES_CALLBACK callback: callback (positional)
             void* callbackState: callback_state (positional)
@@ -2863,14 +2417,10 @@ class XmlWriterBase:
         raise _missing("XmlWriterBase.pull_bytes")
 
     @_completes("WsPushBytes")
-    def push_bytes(
-        self,
-        callback: _typing.Any,
-        callback_state: _typing.Any,
-    ) -> None:
-        """Completes WsPushBytes.
+    def push_bytes(self, callback: _typing.Any, callback_state: _typing.Any) -> None:
+        """Completes WsPushBytes (see its docstring).
 
-        C parameters of WsPushBytes:
+        C parameters:
             WS_XML_WRITER* writer: self
             WS_PUSH_BYTES_CALLBACK callback: callback (positional)
             void* callbackState: callback_state (positional)
@@ -2886,10 +2436,9 @@ class XmlWriterBase:
         output: _typing.Any = None,
         properties: _typing.Any = None,
     ) -> None:
-        """Chooses the encoding a writer produces and where its bytes go, and starts a new, empty
-        document on the writer. Any previous output setting is dropped.
+        """Completes WsSetOutput (see its docstring).
 
-        C parameters of WsSetOutput:
+        C parameters:
             WS_XML_WRITER* writer: self
             const WS_XML_WRITER_ENCODING* encoding: encoding (keyword, default None)
             const WS_XML_WRITER_OUTPUT* output: output (keyword, default None)
@@ -2900,17 +2449,10 @@ class XmlWriterBase:
         raise _missing("XmlWriterBase.set_output")
 
     @_completes("WsSetOutputToBuffer")
-    def set_output_to_buffer(
-        self,
-        buffer: _typing.Any,
-        *,
-        properties: _typing.Any = None,
-    ) -> None:
-        """Makes a writer add its nodes to an WS_XML_BUFFER instead of producing encoded bytes. The
-        writer starts positioned at the end of what the buffer already holds, so new nodes are
-        appended.
+    def set_output_to_buffer(self, buffer: _typing.Any, *, properties: _typing.Any = None) -> None:
+        """Completes WsSetOutputToBuffer (see its docstring).
 
-        C parameters of WsSetOutputToBuffer:
+        C parameters:
             WS_XML_WRITER* writer: self
             WS_XML_BUFFER* buffer: buffer (positional)
             const WS_XML_WRITER_PROPERTY* properties: properties (keyword, default None)
@@ -2920,13 +2462,10 @@ class XmlWriterBase:
         raise _missing("XmlWriterBase.set_output_to_buffer")
 
     @_completes("WsSetWriterPosition")
-    def set_position(
-        self,
-        node_position: _typing.Any,
-    ) -> None:
-        """Completes WsSetWriterPosition.
+    def set_position(self, node_position: _typing.Any) -> None:
+        """Completes WsSetWriterPosition (see its docstring).
 
-        C parameters of WsSetWriterPosition:
+        C parameters:
             WS_XML_WRITER* writer: self
             const WS_XML_NODE_POSITION* nodePosition: node_position (positional)
             WS_ERROR* error: managed by the implementation
@@ -2940,9 +2479,9 @@ class XmlWriterBase:
         write_callback_state: _typing.Any,
         properties: _typing.Any,
     ) -> None:
-        """Completes WsStartWriterCanonicalization.
+        """Completes WsStartWriterCanonicalization (see its docstring).
 
-        C parameters of WsStartWriterCanonicalization:
+        C parameters:
             WS_XML_WRITER* writer: self
             WS_WRITE_CALLBACK writeCallback: write_callback (positional)
             void* writeCallbackState: write_callback_state (positional)
@@ -2962,9 +2501,9 @@ class XmlWriterBase:
         item_offset: _typing.Any,
         item_count: _typing.Any,
     ) -> None:
-        """Completes WsWriteArray.
+        """Completes WsWriteArray (see its docstring).
 
-        C parameters of WsWriteArray:
+        C parameters:
             WS_XML_WRITER* writer: self
             const WS_XML_STRING* localName: local_name (positional)
             const WS_XML_STRING* ns: ns (positional)
@@ -2979,14 +2518,11 @@ class XmlWriterBase:
 
     @_completes("WsWriteAttribute")
     def write_attribute(
-        self,
-        attribute_description: _typing.Any,
-        write_option: _typing.Any,
-        value: _typing.Any,
+        self, attribute_description: _typing.Any, write_option: _typing.Any, value: _typing.Any
     ) -> None:
-        """Completes WsWriteAttribute.
+        """Completes WsWriteAttribute (see its docstring).
 
-        C parameters of WsWriteAttribute:
+        C parameters:
             WS_XML_WRITER* writer: self
             const WS_ATTRIBUTE_DESCRIPTION* attributeDescription: attribute_description (positional)
             WS_WRITE_OPTION writeOption: write_option (positional)
@@ -2997,13 +2533,10 @@ class XmlWriterBase:
         raise _missing("XmlWriterBase.write_attribute")
 
     @_completes("WsWriteBytes")
-    def write_bytes(
-        self,
-        bytes_: _typing.Any,
-    ) -> None:
-        """Completes WsWriteBytes.
+    def write_bytes(self, bytes_: _typing.Any) -> None:
+        """Completes WsWriteBytes (see its docstring).
 
-        C parameters of WsWriteBytes:
+        C parameters:
             WS_XML_WRITER* writer: self
             const void* bytes: bytes_ (positional)
             ULONG byteCount: managed by the implementation
@@ -3012,14 +2545,10 @@ class XmlWriterBase:
         raise _missing("XmlWriterBase.write_bytes")
 
     @_completes("WsWriteChars")
-    def write_chars(
-        self,
-        chars: _typing.Any,
-    ) -> None:
-        """Writes UTF-16 characters as text. The text becomes content of the current element, or
-        part of an attribute value while WsWriteStartAttribute is in effect.
+    def write_chars(self, chars: _typing.Any) -> None:
+        """Completes WsWriteChars (see its docstring).
 
-        C parameters of WsWriteChars:
+        C parameters:
             WS_XML_WRITER* writer: self
             const WCHAR* chars: chars (positional)
             ULONG charCount: managed by the implementation
@@ -3028,14 +2557,10 @@ class XmlWriterBase:
         raise _missing("XmlWriterBase.write_chars")
 
     @_completes("WsWriteCharsUtf8")
-    def write_chars_utf8(
-        self,
-        bytes_: _typing.Any,
-    ) -> None:
-        """Writes characters given in UTF-8 as text. The text becomes content of the current
-        element, or part of an attribute value while WsWriteStartAttribute is in effect.
+    def write_chars_utf8(self, bytes_: _typing.Any) -> None:
+        """Completes WsWriteCharsUtf8 (see its docstring).
 
-        C parameters of WsWriteCharsUtf8:
+        C parameters:
             WS_XML_WRITER* writer: self
             const BYTE* bytes: bytes_ (positional)
             ULONG byteCount: managed by the implementation
@@ -3045,14 +2570,11 @@ class XmlWriterBase:
 
     @_completes("WsWriteElement")
     def write_element(
-        self,
-        element_description: _typing.Any,
-        write_option: _typing.Any,
-        value: _typing.Any,
+        self, element_description: _typing.Any, write_option: _typing.Any, value: _typing.Any
     ) -> None:
-        """Completes WsWriteElement.
+        """Completes WsWriteElement (see its docstring).
 
-        C parameters of WsWriteElement:
+        C parameters:
             WS_XML_WRITER* writer: self
             const WS_ELEMENT_DESCRIPTION* elementDescription: element_description (positional)
             WS_WRITE_OPTION writeOption: write_option (positional)
@@ -3063,64 +2585,50 @@ class XmlWriterBase:
         raise _missing("XmlWriterBase.write_element")
 
     @_completes("WsWriteEndAttribute")
-    def write_end_attribute(
-        self,
-    ) -> None:
-        """Finishes the attribute begun with WsWriteStartAttribute. While an attribute is open the
-        writer accepts nothing but its value, so this call is needed before another attribute,
-        content or element can be written.
+    def write_end_attribute(self) -> None:
+        """Completes WsWriteEndAttribute (see its docstring).
 
-        C parameters of WsWriteEndAttribute:
+        C parameters:
             WS_XML_WRITER* writer: self
             WS_ERROR* error: managed by the implementation
         """
         raise _missing("XmlWriterBase.write_end_attribute")
 
     @_completes("WsWriteEndCData")
-    def write_end_c_data(
-        self,
-    ) -> None:
-        """Completes WsWriteEndCData.
+    def write_end_c_data(self) -> None:
+        """Completes WsWriteEndCData (see its docstring).
 
-        C parameters of WsWriteEndCData:
+        C parameters:
             WS_XML_WRITER* writer: self
             WS_ERROR* error: managed by the implementation
         """
         raise _missing("XmlWriterBase.write_end_c_data")
 
     @_completes("WsWriteEndElement")
-    def write_end_element(
-        self,
-    ) -> None:
-        """Closes the innermost open element of the writer. If nothing was written inside it, the
-        writer may emit the short empty-element form instead of a separate end tag.
+    def write_end_element(self) -> None:
+        """Completes WsWriteEndElement (see its docstring).
 
-        C parameters of WsWriteEndElement:
+        C parameters:
             WS_XML_WRITER* writer: self
             WS_ERROR* error: managed by the implementation
         """
         raise _missing("XmlWriterBase.write_end_element")
 
     @_completes("WsWriteEndStartElement")
-    def write_end_start_element(
-        self,
-    ) -> None:
-        """Completes WsWriteEndStartElement.
+    def write_end_start_element(self) -> None:
+        """Completes WsWriteEndStartElement (see its docstring).
 
-        C parameters of WsWriteEndStartElement:
+        C parameters:
             WS_XML_WRITER* writer: self
             WS_ERROR* error: managed by the implementation
         """
         raise _missing("XmlWriterBase.write_end_start_element")
 
     @_completes("WsWriteNode")
-    def write_node(
-        self,
-        node: _typing.Any,
-    ) -> None:
-        """Completes WsWriteNode.
+    def write_node(self, node: _typing.Any) -> None:
+        """Completes WsWriteNode (see its docstring).
 
-        C parameters of WsWriteNode:
+        C parameters:
             WS_XML_WRITER* writer: self
             const WS_XML_NODE* node: node (positional)
             WS_ERROR* error: managed by the implementation
@@ -3129,14 +2637,11 @@ class XmlWriterBase:
 
     @_completes("WsWriteQualifiedName")
     def write_qualified_name(
-        self,
-        prefix: _typing.Any,
-        local_name: _typing.Any,
-        ns: _typing.Any,
+        self, prefix: _typing.Any, local_name: _typing.Any, ns: _typing.Any
     ) -> None:
-        """Completes WsWriteQualifiedName.
+        """Completes WsWriteQualifiedName (see its docstring).
 
-        C parameters of WsWriteQualifiedName:
+        C parameters:
             WS_XML_WRITER* writer: self
             const WS_XML_STRING* prefix: prefix (positional)
             const WS_XML_STRING* localName: local_name (positional)
@@ -3154,11 +2659,9 @@ class XmlWriterBase:
         *,
         prefix: _typing.Any = None,
     ) -> None:
-        """Begins an attribute on the element most recently opened with WsWriteStartElement. Write
-        the value with WsWriteChars, WsWriteCharsUtf8, WsWriteBytes or WsWriteValue, then finish
-        it with WsWriteEndAttribute.
+        """Completes WsWriteStartAttribute (see its docstring).
 
-        C parameters of WsWriteStartAttribute:
+        C parameters:
             WS_XML_WRITER* writer: self
             const WS_XML_STRING* prefix: prefix (keyword, default None)
             const WS_XML_STRING* localName: local_name (positional)
@@ -3169,12 +2672,10 @@ class XmlWriterBase:
         raise _missing("XmlWriterBase.write_start_attribute")
 
     @_completes("WsWriteStartCData")
-    def write_start_c_data(
-        self,
-    ) -> None:
-        """Completes WsWriteStartCData.
+    def write_start_c_data(self) -> None:
+        """Completes WsWriteStartCData (see its docstring).
 
-        C parameters of WsWriteStartCData:
+        C parameters:
             WS_XML_WRITER* writer: self
             WS_ERROR* error: managed by the implementation
         """
@@ -3182,16 +2683,11 @@ class XmlWriterBase:
 
     @_completes("WsWriteStartElement")
     def write_start_element(
-        self,
-        local_name: _typing.Any,
-        ns: _typing.Any,
-        *,
-        prefix: _typing.Any = None,
+        self, local_name: _typing.Any, ns: _typing.Any, *, prefix: _typing.Any = None
     ) -> None:
-        """Opens a new element on the writer. Until content is written or the element is closed,
-        attributes can still be added with WsWriteStartAttribute and WsWriteXmlnsAttribute.
+        """Completes WsWriteStartElement (see its docstring).
 
-        C parameters of WsWriteStartElement:
+        C parameters:
             WS_XML_WRITER* writer: self
             const WS_XML_STRING* prefix: prefix (keyword, default None)
             const WS_XML_STRING* localName: local_name (positional)
@@ -3201,13 +2697,10 @@ class XmlWriterBase:
         raise _missing("XmlWriterBase.write_start_element")
 
     @_completes("WsWriteText")
-    def write_text(
-        self,
-        text: _typing.Any,
-    ) -> None:
-        """Completes WsWriteText.
+    def write_text(self, text: _typing.Any) -> None:
+        """Completes WsWriteText (see its docstring).
 
-        C parameters of WsWriteText:
+        C parameters:
             WS_XML_WRITER* writer: self
             const WS_XML_TEXT* text: text (positional)
             WS_ERROR* error: managed by the implementation
@@ -3223,9 +2716,9 @@ class XmlWriterBase:
         write_option: _typing.Any,
         value: _typing.Any,
     ) -> None:
-        """Completes WsWriteType.
+        """Completes WsWriteType (see its docstring).
 
-        C parameters of WsWriteType:
+        C parameters:
             WS_XML_WRITER* writer: self
             WS_TYPE_MAPPING typeMapping: type_mapping (positional)
             WS_TYPE type: type_ (positional)
@@ -3238,14 +2731,10 @@ class XmlWriterBase:
         raise _missing("XmlWriterBase.write_type")
 
     @_completes("WsWriteValue")
-    def write_value(
-        self,
-        value_type: _typing.Any,
-        value: _typing.Any,
-    ) -> None:
-        """Completes WsWriteValue.
+    def write_value(self, value_type: _typing.Any, value: _typing.Any) -> None:
+        """Completes WsWriteValue (see its docstring).
 
-        C parameters of WsWriteValue:
+        C parameters:
             WS_XML_WRITER* writer: self
             WS_VALUE_TYPE valueType: value_type (positional)
             const void* value: value (positional)
@@ -3255,13 +2744,10 @@ class XmlWriterBase:
         raise _missing("XmlWriterBase.write_value")
 
     @_completes("WsWriteXmlBuffer")
-    def write_xml_buffer(
-        self,
-        xml_buffer: _typing.Any,
-    ) -> None:
-        """Copies every node of an XML buffer to a writer, at the writer's current position.
+    def write_xml_buffer(self, xml_buffer: _typing.Any) -> None:
+        """Completes WsWriteXmlBuffer (see its docstring).
 
-        C parameters of WsWriteXmlBuffer:
+        C parameters:
             WS_XML_WRITER* writer: self
             WS_XML_BUFFER* xmlBuffer: xml_buffer (positional)
             WS_ERROR* error: managed by the implementation
@@ -3277,10 +2763,9 @@ class XmlWriterBase:
         encoding: _typing.Any = None,
         properties: _typing.Any = None,
     ) -> _typing.Any:
-        """Encodes a whole XML buffer into one contiguous block of bytes allocated from a heap. A
-        writer does the encoding and is used only as a tool here.
+        """Completes WsWriteXmlBufferToBytes (see its docstring).
 
-        C parameters of WsWriteXmlBufferToBytes:
+        C parameters:
             WS_XML_WRITER* writer: self
             WS_XML_BUFFER* xmlBuffer: xml_buffer (positional)
             const WS_XML_WRITER_ENCODING* encoding: encoding (keyword, default None)
@@ -3295,14 +2780,11 @@ class XmlWriterBase:
 
     @_completes("WsWriteXmlnsAttribute")
     def write_xmlns_attribute(
-        self,
-        prefix: _typing.Any,
-        ns: _typing.Any,
-        single_quote: _typing.Any,
+        self, prefix: _typing.Any, ns: _typing.Any, single_quote: _typing.Any
     ) -> None:
-        """Completes WsWriteXmlnsAttribute.
+        """Completes WsWriteXmlnsAttribute (see its docstring).
 
-        C parameters of WsWriteXmlnsAttribute:
+        C parameters:
             WS_XML_WRITER* writer: self
             const WS_XML_STRING* prefix: prefix (positional)
             const WS_XML_STRING* ns: ns (positional)

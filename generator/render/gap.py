@@ -215,9 +215,8 @@ def _stub(m: _Method, types: TypeMap) -> StubView:
     f = m.function
     params: list[StubParam] = []
     outs: list[str] = []
-    summary = " ".join(f.doc.description.split("\n\n")[0].split())
-    lines = textwrap.wrap(summary or f"Completes {f.name}.", width=docstrings.WIDTH)
-    lines += ["", f"C parameters of {f.name}:"]
+    # The summary stays with the generated function; the stub says how it maps.
+    lines = [f"Completes {f.name} (see its docstring).", "", "C parameters:"]
     for index, p in enumerate(f.params):
         c_type = docstrings.c_declaration(p.type, p.name)
         created = m.receiver is None and _handle_of(p.type, types, 2) == m.handle

@@ -86,14 +86,10 @@ class ErrorBase:
     PROPERTY_IDS: _typing.ClassVar[str] = ""
 
     @_completes("WsGetErrorString")
-    def get_string(
-        self,
-        index: _typing.Any,
-        string: _typing.Any,
-    ) -> None:
-        """Completes WsGetErrorString.
+    def get_string(self, index: _typing.Any, string: _typing.Any) -> None:
+        """Completes WsGetErrorString (see its docstring).
 
-        C parameters of WsGetErrorString:
+        C parameters:
             WS_ERROR* error: self
             ULONG index: index (positional)
             WS_STRING* string: string (positional)
@@ -115,15 +111,11 @@ class HeapBase:
     @_completes("WsCreateHeap")
     @classmethod
     def create(
-        cls,
-        max_size: _typing.Any,
-        trim_size: _typing.Any,
-        *,
-        properties: _typing.Any = None,
+        cls, max_size: _typing.Any, trim_size: _typing.Any, *, properties: _typing.Any = None
     ) -> _typing.Self:
-        """Makes a heap that allocations can be taken from.
+        """Completes WsCreateHeap (see its docstring).
 
-        C parameters of WsCreateHeap:
+        C parameters:
             SIZE_T maxSize: max_size (positional)
             SIZE_T trimSize: trim_size (positional)
             const WS_HEAP_PROPERTY* properties: properties (keyword, default None)

@@ -24,6 +24,7 @@ the buffer is in use (strings a structure points into).
 from __future__ import annotations
 
 import ctypes
+import functools
 import importlib
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
@@ -51,23 +52,31 @@ def table(enum: str) -> Mapping[int, PropertyType]:
 def lookup(enum: str, key: int | str) -> PropertyType:
     """The table entry of an id given as a number, an enum member or a keyword
     (`"username"`); UnknownPropertyError for an id the table does not list."""
+    found = _lookup(enum, key)
+    if found is None:
+        raise _unknown(enum, key)
+    return found
+
+
+@functools.cache
+def _lookup(enum: str, key: int | str) -> PropertyType | None:
     entries = table(enum)
     if isinstance(key, str):
-        for entry in entries.values():
-            if key in (entry.keyword, entry.name):
-                return entry
-        raise UnknownPropertyError(enum, key)
-    found = entries.get(int(key))
-    if found is None:
-        error = UnknownPropertyError(enum, int(key))
-        names = [n for n in UNRESOLVED.get(enum, ()) if _member_value(enum, n) == int(key)]
-        if names:
-            error.add_note(
-                f"{names[0]}: its doc page names no fixed-size value type, so the generated "
-                "table leaves it out"
-            )
-        raise error
-    return found
+        return next((e for e in entries.values() if key in (e.keyword, e.name)), None)
+    return entries.get(int(key))
+
+
+def _unknown(enum: str, key: int | str) -> UnknownPropertyError:
+    if isinstance(key, str):
+        return UnknownPropertyError(enum, key)
+    error = UnknownPropertyError(enum, int(key))
+    names = [n for n in UNRESOLVED.get(enum, ()) if _member_value(enum, n) == int(key)]
+    if names:
+        error.add_note(
+            f"{names[0]}: its doc page names no fixed-size value type, so the generated "
+            "table leaves it out"
+        )
+    return error
 
 
 def _member_value(enum: str, member: str) -> int | None:
@@ -76,12 +85,14 @@ def _member_value(enum: str, member: str) -> int | None:
     return int(value) if value is not None else None
 
 
+@functools.cache
 def element(entry: PropertyType) -> Any:
     """The generated class of the entry's type (enumeration, structure, handle)."""
     module = importlib.import_module(f"wwsapi.{entry.module}")
     return getattr(module, entry.type_name)
 
 
+@functools.cache
 def storage(entry: PropertyType) -> type[Any]:
     """The ctypes type of the value buffer of `entry`."""
     if entry.ctype:

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import compileall
+import importlib.util
 import os
 import re
 import statistics
@@ -61,10 +62,12 @@ def _report(label: str, values: list[float]) -> None:
 
 
 def measure(path: str | None) -> None:
-    import wwsapi
-
-    compileall.compile_dir(Path(wwsapi.__file__).parent, quiet=1)
-    print(f"Python {sys.version.split()[0]} on {sys.platform}: {Path(wwsapi.__file__).parent}")
+    spec = importlib.util.find_spec("wwsapi")
+    if spec is None or spec.origin is None:
+        raise SystemExit("benchmark: the package wwsapi is not importable here")
+    package = Path(spec.origin).parent
+    compileall.compile_dir(package, quiet=1)
+    print(f"Python {sys.version.split()[0]} on {sys.platform}: {package}")
     _report("import wwsapi (-X importtime)", [_importtime_ms(path) for _ in range(RUNS)])
     pairs = [
         tuple(map(float, _python(["-c", FIRST_USE], path).stdout.split())) for _ in range(RUNS)

@@ -26,7 +26,8 @@ out parameters are pointers the caller provides (`ctypes.byref(x)`).
 
 # Only what `import wwsapi` needs is imported here (not even typing or ctypes):
 # the areas, ctypes and the name index load on first use.
-from ._errors import WsapiUnavailableError, WsError
+from ._errors import WsapiUnavailableError as WsapiUnavailableError
+from ._errors import WsError as WsError
 
 # The public names of each module (space-separated).
 _NAMES = {

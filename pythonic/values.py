@@ -124,7 +124,7 @@ def _read_xml_string(value: Any) -> str:
     return ctypes.string_at(value.bytes_, value.length).decode("utf-8") if value.length else ""
 
 
-@dataclass
+@dataclass(frozen=True)
 class Encoded:
     """A value buffer and what must outlive it."""
 
@@ -298,7 +298,7 @@ def _names(types: type | tuple[type, ...]) -> str:
     return " or ".join(t.__name__ for t in group)
 
 
-@dataclass
+@dataclass(frozen=True)
 class PropertyArray:
     """A C array of `WS_..._PROPERTY` structures and the buffers it points to."""
 

@@ -123,6 +123,16 @@ def test_names_are_snake_case_then_the_keyword_rule() -> None:
     assert gap.base_name("WS_XML_BUFFER") == "XmlBufferBase"
 
 
+def test_an_area_named_bases_is_an_error() -> None:
+    from generator.apimodel import ApiModel, Area
+    from generator.diagnostics import DiagnosticError
+
+    model = ApiModel(areas=(Area("bases", "bases", "Bases", source="specs/pages/areas/bases.md"),))
+    with pytest.raises(DiagnosticError) as caught:
+        gap.check_module_name(model)
+    assert str(caught.value).startswith("specs/pages/areas/bases.md: error: area 'Bases' gives")
+
+
 # --- the generated package against the hand-written classes --------------------------
 
 

@@ -50,6 +50,7 @@ from generator import names
 from generator.abi.primitives import PRIMITIVES
 from generator.abimodel import CType
 from generator.apimodel import ApiModel, Enumeration, Function, Kind, Parameter
+from generator.diagnostics import DiagnosticError
 from generator.docmodel import Direction
 from generator.render import docstrings
 from generator.render.types import TypeMap
@@ -428,7 +429,23 @@ names no fixed-size type.
 The rules are in generator/render/gap.py (wwsgen)."""
 
 
+MODULE = "bases"
+
+
+def check_module_name(model: ApiModel) -> None:
+    """An area whose module would be `bases` would overwrite this file: an error."""
+    for area in model.areas:
+        if area.module == MODULE:
+            raise DiagnosticError.single(
+                area.source or "specs/pages",
+                None,
+                f"area {area.title!r} gives module {MODULE!r}, the name of the generated "
+                "generation-gap bases (wwsapi/bases.py); rename the area",
+            )
+
+
 def gap_view(model: ApiModel, types: TypeMap, where: dict[str, str]) -> GapView:
+    check_module_name(model)
     return GapView(
         doc=docstrings.literal(MODULE_DOC),
         bases=plan_bases(model, types),

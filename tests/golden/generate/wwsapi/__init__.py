@@ -15,10 +15,11 @@
 Generated ctypes bindings: every function, enumeration, structure, union,
 callback, handle and constant of webservices.h, one module per area of the API.
 Names load lazily: `import wwsapi` imports nothing else; the first use of a
-name imports its module, and the first call of a function loads
-webservices.dll (`WsapiUnavailableError` where that is impossible) and binds
-the function. A failing HRESULT raises a `WsError` subclass named after the
-code (see `wwsapi.hresults`).
+name imports its module. The first use of a function loads webservices.dll and
+binds the function (a function taken from this package is bound at once where
+the DLL has it; a call that cannot be bound raises `WsapiUnavailableError`). A
+failing HRESULT raises a `WsError` subclass named after the code (see
+`wwsapi.hresults`).
 
 Functions take their C parameters in order, positionally, as ctypes values:
 out parameters are pointers the caller provides (`ctypes.byref(x)`).

@@ -142,19 +142,25 @@ def _run(jobs: list[FormatJob], workers: int) -> list[str]:
     # Imported and warmed up (grammar tables loaded) once here, so that the
     # forked workers inherit a ready black.
     format_one(FormatJob("<warm-up>", "x = 1\n", False))
-
-    # Largest first, dealt round-robin: batches of similar total size.
-    order = sorted(range(len(jobs)), key=lambda i: -len(jobs[i].text))
-    batches: list[list[int]] = [order[w::workers] for w in range(workers)]
-    context = multiprocessing.get_context("fork")
+    # Largest first, each to the lightest batch: batches of similar size.
+    batches: list[list[int]] = [[] for _ in range(workers)]
+    loads = [0] * workers
+    for i in sorted(range(len(jobs)), key=lambda i: -len(jobs[i].text)):
+        lightest = loads.index(min(loads))
+        batches[lightest].append(i)
+        loads[lightest] += len(jobs[i].text)
     results: list[str] = [""] * len(jobs)
-    with concurrent.futures.ProcessPoolExecutor(workers, mp_context=context) as pool:
+    context = multiprocessing.get_context("fork")
+    with concurrent.futures.ProcessPoolExecutor(workers - 1, mp_context=context) as pool:
         futures = [
-            (batch, pool.submit(_format_batch, [jobs[i] for i in batch])) for batch in batches
+            (batch, pool.submit(_format_batch, [jobs[i] for i in batch])) for batch in batches[1:]
         ]
-        for batch, future in futures:
-            for i, text in zip(batch, future.result(), strict=True):
-                results[i] = text
+        # this process formats the first batch meanwhile
+        done = [(batches[0], _format_batch([jobs[i] for i in batches[0]]))]
+        done += [(batch, future.result()) for batch, future in futures]
+    for batch, texts in done:
+        for i, text in zip(batch, texts, strict=True):
+            results[i] = text
     return results
 
 

@@ -79,3 +79,42 @@ def test_pages_of_the_corpus_reach_the_docstrings(corpus_package: Path) -> None:
 def test_the_committed_package_is_in_sync_with_specs() -> None:
     run = wwsgen("generate", "--check", "--no-cache")
     assert run.status == 0, run.stderr + "\nrun `wwsgen generate` and commit generated/"
+
+
+FIRST_IMPORT = """
+import ctypes, importlib, sys
+module = importlib.import_module("wwsapi." + sys.argv[1])
+for value in list(vars(module).values()):
+    if isinstance(value, type) and issubclass(value, (ctypes.Structure, ctypes.Union)):
+        if value.__module__ == module.__name__ and not issubclass(value, module._rt.Handle):
+            assert "_fields_" in vars(value), value
+            value()
+print("ok")
+"""
+
+
+def test_any_area_imported_first_gives_complete_types(corpus_package: Path, tmp_path: Path) -> None:
+    """Whatever area a program imports first (import cycles between areas
+    included), every structure has its fields once that import returns."""
+    modules = sorted(
+        p.stem
+        for p in (corpus_package / "wwsapi").glob("*.py")
+        if not p.stem.startswith("_") and p.stem not in ("hresults", "bases")
+    )
+    script = tmp_path / "first_import.py"
+    script.write_text(FIRST_IMPORT)
+    output = python(
+        corpus_package,
+        f"""
+        import subprocess, sys
+        bad = []
+        for name in {modules!r}:
+            command = [sys.executable, {str(script)!r}, name]
+            result = subprocess.run(command, capture_output=True, text=True)
+            if result.stdout.strip() != "ok":
+                bad.append((name, result.stderr[-500:]))
+        print(len({modules!r}), bad)
+        """,
+    )
+    assert output.strip() == f"{len(modules)} []", output
+    assert len(modules) >= 20

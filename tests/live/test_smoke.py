@@ -1,33 +1,53 @@
-"""Smoke test: the DLL loads in Windows CPython and a heap round trip works.
-
-Bare ctypes, to be replaced by tests through the generated package `wwsapi`.
-"""
+"""Smoke test: the generated package loads webservices.dll in Windows CPython,
+binds a function on first use, and its errcheck turns a failing HRESULT into
+the generated exception class."""
 
 from __future__ import annotations
 
 import ctypes
+import subprocess
+import sys
+from _ctypes import CFuncPtr
 
 import pytest
+import wwsapi
 
-S_OK = 0
-E_INVALIDARG = -2147024809  # 0x80070057
+
+def test_import_loads_only_the_package() -> None:
+    # A fresh interpreter: this one has long imported the areas.
+    probe = (
+        "import sys, wwsapi; "
+        "print(sorted(m for m in sys.modules if m.startswith('wwsapi')), 'ctypes' in sys.modules)"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", probe],
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    assert out.split() == ["['wwsapi',", "'wwsapi._errors']", "False"]
 
 
 @pytest.mark.wwsapi("WsCreateHeap", "WsFreeHeap")
-def test_create_and_free_heap() -> None:
-    dll = ctypes.WinDLL("webservices.dll")
-    create = dll.WsCreateHeap
-    create.argtypes = [
-        ctypes.c_size_t, ctypes.c_size_t, ctypes.c_void_p, ctypes.c_uint32,
-        ctypes.POINTER(ctypes.c_void_p), ctypes.c_void_p,
-    ]
-    create.restype = ctypes.c_int32
-    dll.WsFreeHeap.argtypes = [ctypes.c_void_p]
-    dll.WsFreeHeap.restype = None
+def test_create_and_free_a_heap_through_the_bindings() -> None:
+    create = wwsapi.WsCreateHeap
+    assert create.__name__ == "WsCreateHeap" and "Creates a heap object" in (create.__doc__ or "")
+    assert isinstance(create, CFuncPtr)  # bound at once: calls go straight to ctypes
+    heap = ctypes.POINTER(wwsapi.WS_HEAP)()
+    assert create(1 << 16, 512, None, 0, ctypes.byref(heap), None) == 0
+    assert heap  # a non-NULL WS_HEAP*
+    assert wwsapi.WsFreeHeap(heap) is None
+    # No place for the handle: the DLL refuses the call, the errcheck raises.
+    with pytest.raises(wwsapi.E_INVALIDARG) as caught:
+        create(1 << 16, 512, None, 0, None, None)
+    assert caught.value.hresult == 0x80070057
+    assert caught.value.function == "WsCreateHeap"
+    assert isinstance(caught.value, wwsapi.WsError)
 
-    heap = ctypes.c_void_p()
-    assert create(1 << 16, 512, None, 0, ctypes.byref(heap), None) == S_OK
-    assert heap.value
-    dll.WsFreeHeap(heap)
-    # No place for the handle: the DLL itself refuses the call.
-    assert create(1 << 16, 512, None, 0, None, None) == E_INVALIDARG
+
+def test_the_bindings_refuse_values_of_the_wrong_type() -> None:
+    # The prototype's argtypes are real: a WS_ERROR* is not a WS_HEAP*.
+    error = ctypes.POINTER(wwsapi.WS_ERROR)()
+    with pytest.raises(ctypes.ArgumentError):
+        wwsapi.WsResetHeap(error, None)  # type: ignore[arg-type]  # the stubs refuse it too

@@ -14,7 +14,6 @@ and documentation tools read them.
 from __future__ import annotations
 
 import re
-import textwrap
 from collections.abc import Iterable
 
 from generator.abimodel import CType
@@ -71,41 +70,45 @@ def _escape(char: str) -> str:
     return f"\\U{code:08x}"
 
 
+def _wrap(words: list[str], first: str, rest: str) -> list[str]:
+    """Greedy word wrap at WIDTH (textwrap's result without breaking words,
+    several times faster)."""
+    lines: list[str] = []
+    line = first
+    fresh = True
+    for word in words:
+        if fresh:
+            line += word
+            fresh = False
+        elif len(line) + 1 + len(word) <= WIDTH:
+            line += " " + word
+        else:
+            lines.append(line)
+            line = rest + word
+    if not fresh:
+        lines.append(line)
+    return lines
+
+
 def _paragraphs(text: str, indent: str = "") -> list[str]:
     """Wrap each paragraph of `text` (blank-line separated) at WIDTH."""
     lines: list[str] = []
     for paragraph in text.split("\n\n"):
-        words = " ".join(paragraph.split())
+        words = paragraph.split()
         if not words:
             continue
         if lines:
             lines.append("")
-        lines.extend(
-            textwrap.wrap(
-                words,
-                width=WIDTH,
-                initial_indent=indent,
-                subsequent_indent=indent,
-                break_long_words=False,
-                break_on_hyphens=False,
-            )
-        )
+        lines.extend(_wrap(words, indent, indent))
     return lines
 
 
 def _item(head: str, text: str, indent: str = INDENT) -> list[str]:
     """`head: text` as a hanging item of a section."""
-    words = " ".join(text.split())
+    words = text.split()
     if not words:
         return [indent + head]
-    return textwrap.wrap(
-        f"{head}: {words}",
-        width=WIDTH,
-        initial_indent=indent,
-        subsequent_indent=indent + INDENT,
-        break_long_words=False,
-        break_on_hyphens=False,
-    )
+    return _wrap([*f"{head}:".split(), *words], indent, indent + INDENT)
 
 
 def _section(title: str, lines: list[str]) -> list[str]:

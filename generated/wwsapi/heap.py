@@ -43,16 +43,17 @@ class WS_HEAP_PROPERTY_ID(_IntEnum):
     WsGetHeapProperty.
 
     Members:
-        WS_HEAP_PROPERTY_MAX_SIZE = 0: The most bytes that may be requested from the heap
-            between resets: the sizes passed to WsAlloc after the heap's creation or its
-            last reset may not add up to more.
-        WS_HEAP_PROPERTY_TRIM_SIZE = 1: How many bytes of memory the heap keeps, at most,
-            after WsResetHeap. The figure is approximate because of the heap's own overhead;
-            a trim size larger than the maximum size means the heap is never trimmed.
-        WS_HEAP_PROPERTY_REQUESTED_SIZE = 2: How many bytes have been asked of the heap in
-            all since its creation or its last reset.
-        WS_HEAP_PROPERTY_ACTUAL_SIZE = 3: The number of bytes the heap currently holds from
-            the operating system to serve its allocations.
+        WS_HEAP_PROPERTY_MAX_SIZE = 0: A SIZE_T: the most bytes that may be requested from
+            the heap between resets: the sizes passed to WsAlloc after the heap's creation
+            or its last reset may not add up to more.
+        WS_HEAP_PROPERTY_TRIM_SIZE = 1: A SIZE_T: how many bytes of memory the heap keeps,
+            at most, after WsResetHeap. The figure is approximate because of the heap's own
+            overhead; a trim size larger than the maximum size means the heap is never
+            trimmed.
+        WS_HEAP_PROPERTY_REQUESTED_SIZE = 2: A SIZE_T: how many bytes have been asked of the
+            heap in all since its creation or its last reset.
+        WS_HEAP_PROPERTY_ACTUAL_SIZE = 3: A SIZE_T: the number of bytes the heap currently
+            holds from the operating system to serve its allocations.
 
     Requirements:
         Minimum supported client: Windows 7 [desktop apps | UWP apps]

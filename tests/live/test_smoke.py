@@ -5,6 +5,7 @@ the generated exception class."""
 from __future__ import annotations
 
 import ctypes
+import functools
 import subprocess
 import sys
 from _ctypes import CFuncPtr
@@ -51,3 +52,22 @@ def test_the_bindings_refuse_values_of_the_wrong_type() -> None:
     error = ctypes.POINTER(wwsapi.WS_ERROR)()
     with pytest.raises(ctypes.ArgumentError):
         wwsapi.WsResetHeap(error, None)  # type: ignore[arg-type]  # the stubs refuse it too
+
+
+@pytest.mark.wwsapi("WsCreateHeap", "WsGetHeapProperty", "WsFreeHeap")
+def test_the_call_counter_sees_calls_through_the_bindings(pytestconfig: pytest.Config) -> None:
+    import conftest  # the live suite's plugin, as pytest loaded it
+
+    recorder = pytestconfig.stash[conftest.FACTS_KEY][1]
+    heap = ctypes.POINTER(wwsapi.WS_HEAP)()
+    wwsapi.WsCreateHeap(1 << 16, 0, None, 0, ctypes.byref(heap), None)
+    try:
+        before = recorder.calls["WsGetHeapProperty"]
+        size = ctypes.c_size_t()
+        for _ in range(3):
+            wwsapi.WsGetHeapProperty(heap, 0, ctypes.byref(size), 8, None)
+        get = functools.partial(wwsapi.WsGetHeapProperty, heap)  # as wwsapi.pythonic calls
+        get(0, ctypes.byref(size), 8, None)
+        assert recorder.calls["WsGetHeapProperty"] - before == 4
+    finally:
+        wwsapi.WsFreeHeap(heap)

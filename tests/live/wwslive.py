@@ -6,12 +6,14 @@ Calls are seen through `sys.monitoring` CALL events, which fire before every
 call made from Python code, foreign functions included: that needs no wrapper
 around the bindings (whose speed is measured), and it lets the guard refuse a
 call to a Wine stub, which would otherwise abort the whole process. Calls made
-from C (a ctypes function passed to `map`) are not seen.
+from C (a ctypes function passed to `map`) are not seen, except those of a
+`functools.partial`, which is looked through (wwsapi.pythonic binds handles so).
 """
 
 from __future__ import annotations
 
 import ctypes
+import functools
 import http.server
 import socket
 import sys
@@ -104,6 +106,8 @@ class CallRecorder:
 
     def on_call(self, code: object, offset: int, callee: object, arg0: object) -> None:
         """sys.monitoring CALL callback: runs before every call from Python code."""
+        while isinstance(callee, functools.partial):  # its call of .func is made from C
+            callee = callee.func
         if not isinstance(callee, CFuncPtr):
             return
         address = ctypes.c_void_p.from_address(ctypes.addressof(callee)).value

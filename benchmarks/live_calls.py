@@ -1,91 +1,138 @@
-"""Cost of one WWSAPI call from Windows CPython: bare ctypes function pointer,
-the same with an errcheck, through a Python wrapper, and through the generated
-package where it is installed (its target: at most 1.5x the bare pointer).
+"""Cost of one cheap WWSAPI call from Windows CPython, as ratios to a bare ctypes
+function pointer of the same export, in one run: through the generated
+prototype (target: at most 1.5x) and through the friendly layer (target: at
+most 3x; wwsapi.friendly where it is installed, and wwsapi.pythonic); then
+the time of `import wwsapi` in Windows CPython (benchmarks/import_time.py).
 
-Runs inside Windows CPython (under Wine on Linux):
+Runs inside Windows CPython (under Wine on Linux), the current tree installed:
 
     .venv/bin/python scripts/live.py python benchmarks/live_calls.py
+
+Every row calls the same heap. Statements are timed as written (no lambda
+around them): ROUNDS rounds, each timing CALLS calls of every row in turn, and
+the best round of each row counts, so that load from other processes or a
+warming CPU favours no row.
 """
 
 from __future__ import annotations
 
 import ctypes
+import importlib
 import sys
 import timeit
-from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
-CALLS = 200_000
-REPEAT = 5
-HEAP_PROPERTY_MAX_SIZE = 0
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # the ._pth leaves it out
+
+CALLS = 100_000
+ROUNDS = 10
+IMPORT_RUNS = 7
+PROTOTYPE_TARGET = 1.5
+FRIENDLY_TARGET = 3.0
 
 
-def _hresult_check(result: Any, func: Any, args: Any) -> Any:
-    if result < 0:
-        raise OSError(result, f"{func.__name__} failed")
-    return result
+@dataclass(frozen=True)
+class Row:
+    label: str
+    statement: str
+    target: float | None  # the ratio it must stay under, if any
 
 
-def _prototype(dll: Any, errcheck: bool) -> Any:
-    func = ctypes.WINFUNCTYPE(
-        ctypes.c_int32, ctypes.c_void_p, ctypes.c_int32, ctypes.c_void_p, ctypes.c_uint32,
-        ctypes.c_void_p,
-    )(("WsGetHeapProperty", dll))
-    if errcheck:
-        func.errcheck = _hresult_check
-    return func
-
-
-def _per_call_ns(call: Callable[[], object]) -> float:
-    best = min(timeit.repeat(call, number=CALLS, repeat=REPEAT))
-    return best / CALLS * 1e9
+def _table(title: str, rows: list[Row], names: dict[str, Any]) -> bool:
+    """Time the rows (the first is the baseline) and print them; False when a row
+    misses its target."""
+    timers = [timeit.Timer(row.statement, globals=names) for row in rows]
+    best = [float("inf")] * len(rows)
+    for _ in range(ROUNDS):
+        for index, timer in enumerate(timers):
+            best[index] = min(best[index], timer.timeit(number=CALLS) / CALLS * 1e9)
+    print(title)
+    ok = True
+    for row, ns in zip(rows, best, strict=True):
+        ratio = ns / best[0]
+        verdict = ""
+        if row.target is not None:
+            passed = ratio <= row.target
+            ok = ok and passed
+            verdict = f"  target <= {row.target}x: {'ok' if passed else 'MISSED'}"
+        print(f"  {row.label:44s} {ns:7.0f} ns/call  {ratio:5.2f}x{verdict}")
+    return ok
 
 
 def main() -> int:
-    dll = ctypes.WinDLL("webservices.dll")
-    heap = ctypes.c_void_p()
-    create = dll.WsCreateHeap
-    create.argtypes = [ctypes.c_size_t, ctypes.c_size_t, ctypes.c_void_p, ctypes.c_uint32,
-                       ctypes.POINTER(ctypes.c_void_p), ctypes.c_void_p]
-    if create(1 << 16, 0, None, 0, ctypes.byref(heap), None) != 0:
-        print("WsCreateHeap failed", file=sys.stderr)
-        return 1
-    value = ctypes.c_size_t()
-    out, size = ctypes.addressof(value), ctypes.sizeof(value)
-    bare = _prototype(dll, errcheck=False)
-    checked = _prototype(dll, errcheck=True)
+    import wwsapi
+    from wwsapi.pythonic import Heap
 
-    def wrapper(h: object, pid: int, buf: int, n: int, err: object) -> int:
-        result: int = checked(h, pid, buf, n, err)
-        return result
-
-    rows = [
-        ("bare ctypes pointer", lambda: bare(heap, HEAP_PROPERTY_MAX_SIZE, out, size, None)),
-        ("with errcheck", lambda: checked(heap, HEAP_PROPERTY_MAX_SIZE, out, size, None)),
-        ("errcheck + Python wrapper",
-         lambda: wrapper(heap, HEAP_PROPERTY_MAX_SIZE, out, size, None)),
-    ]
+    friendly: Any
     try:
-        import wwsapi  # type: ignore[import-not-found]
-
-        generated = getattr(wwsapi, "WsGetHeapProperty", None)
+        friendly = importlib.import_module("wwsapi.friendly")
     except ImportError:
-        generated = None
-    if generated is not None:
-        rows.append(("generated wwsapi.WsGetHeapProperty",
-                     lambda: generated(heap, HEAP_PROPERTY_MAX_SIZE, out, size, None)))
-    # Two interleaved rounds, best of both: a warming CPU or Wine must not
-    # favour whichever row runs last.
-    best = [min(_per_call_ns(call) for _ in range(2)) for _, call in rows]
-    best = [min(a, b) for a, b in zip(best, [_per_call_ns(call) for _, call in rows], strict=True)]
-    baseline = best[0]
-    print(f"WsGetHeapProperty, best of {REPEAT} x {CALLS} calls, Python {sys.version.split()[0]}")
-    for (label, _), ns in zip(rows, best, strict=True):
-        print(f"  {label:38s} {ns:8.0f} ns/call  {ns / baseline:5.2f}x")
-    if generated is None:
-        print("  (generated package not installed: no wwsapi.WsGetHeapProperty)")
-    dll.WsFreeHeap.argtypes = [ctypes.c_void_p]
-    dll.WsFreeHeap(heap)
+        friendly = None
+
+    dll = ctypes.WinDLL("webservices.dll")
+    vp = ctypes.c_void_p
+    bare_reset = ctypes.WINFUNCTYPE(ctypes.c_int32, vp, vp)(("WsResetHeap", dll))
+    bare_get = ctypes.WINFUNCTYPE(ctypes.c_int32, vp, ctypes.c_int32, vp, ctypes.c_uint32, vp)(
+        ("WsGetHeapProperty", dll)
+    )
+    heap = Heap.create(1 << 16)
+    value = ctypes.c_size_t()
+    names: dict[str, Any] = {
+        "bare_reset": bare_reset,
+        "bare_get": bare_get,
+        "wwsapi": wwsapi,
+        "friendly": friendly,
+        "heap": heap,
+        "raw": heap.raw,  # POINTER(WS_HEAP), what the generated prototypes take
+        "address": vp(ctypes.addressof(heap.raw.contents)),  # what the bare pointers take
+        "out": ctypes.addressof(value),
+        "size": ctypes.sizeof(value),
+    }
+    version = sys.version.split()[0]
+    print(f"Python {version} ({sys.platform}): best of {ROUNDS} rounds of {CALLS} calls")
+
+    # Where the prototype's cost goes: the same export with the generated
+    # argtypes (typed pointers, checked by ctypes), then with its errcheck too.
+    typed = type(wwsapi.WsResetHeap)(("WsResetHeap", dll))
+    checked = type(wwsapi.WsResetHeap)(("WsResetHeap", dll))
+    checked.errcheck = wwsapi.WsResetHeap.errcheck
+    names.update(typed=typed, checked=checked)
+    reset = [
+        Row("bare ctypes pointer", "bare_reset(address, None)", None),
+        Row("  the same with the generated argtypes", "typed(raw, None)", None),
+        Row("  ... and the generated errcheck", "checked(raw, None)", None),
+        Row("generated prototype wwsapi.WsResetHeap", "wwsapi.WsResetHeap(raw, None)",
+            PROTOTYPE_TARGET),
+    ]  # fmt: skip
+    if friendly is not None:
+        reset.append(
+            Row("friendly wwsapi.friendly.WsResetHeap", "friendly.WsResetHeap(raw)",
+                FRIENDLY_TARGET)
+        )  # fmt: skip
+    reset.append(Row("wwsapi.pythonic Heap.reset()", "heap.reset()", None))
+    ok = _table("WsResetHeap", reset, names)
+
+    get = [
+        Row("bare ctypes pointer", "bare_get(address, 0, out, size, None)", None),
+        Row("generated prototype wwsapi.WsGetHeapProperty",
+            "wwsapi.WsGetHeapProperty(raw, 0, out, size, None)", PROTOTYPE_TARGET),
+        Row("wwsapi.pythonic heap.get_property('max_size')",
+            "heap.get_property('max_size')", None),
+    ]  # fmt: skip
+    ok = _table("WsGetHeapProperty (MAX_SIZE)", get, names) and ok
+    if friendly is None:
+        print("  (wwsapi.friendly is not installed: no friendly-layer row)")
+    heap.close()
+
+    import import_time
+
+    import_time.RUNS = IMPORT_RUNS
+    print("import wwsapi in Windows CPython:")
+    import_time.measure(None)
+    if not ok:
+        print("benchmark: a call cost is over its target (see MISSED above)")
     return 0
 
 

@@ -23,6 +23,9 @@ failing HRESULT raises a `WsError` subclass named after the code (see
 
 Functions take their C parameters in order, positionally, as ctypes values:
 out parameters are pointers the caller provides (`ctypes.byref(x)`).
+`wwsapi.friendly` has the same functions in Python shape where the specs
+allow it (out values returned, arrays as sequences, optional parameters as
+keywords, an error object supplied); see its docstring.
 """
 
 # Only what `import wwsapi` needs is imported here (not even typing or ctypes):

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from generator.apimodel import ApiModel
-from generator.render import gap
+from generator.render import friendly_view, gap
 from generator.render.modules import ModulePlan, layout_order, module_of, plan_modules
 from generator.render.types import TypeMap
 from generator.render.views import ModuleBuilder, hresults_view, layout_view, package_view
@@ -95,10 +95,19 @@ def gap_bases(ctx: PlanContext) -> Iterable[PlannedFile]:
     yield PlannedFile(f"{PACKAGE}/bases.py", "wwsapi/bases.py.j2", {"view": view}, inputs)
 
 
+def friendly_layer(ctx: PlanContext) -> Iterable[PlannedFile]:
+    """wwsapi/friendly/: Python-shaped wrappers (see generator/render/friendly.py)."""
+    for path, template, view, inputs in friendly_view.planned_files(
+        ctx.model, ctx.types, ctx.modules, ctx.where, ctx.abi_inputs, ctx.doc_inputs
+    ):
+        yield PlannedFile(path, template, {"view": view}, inputs)
+
+
 OUTPUT_KINDS: tuple[Callable[[PlanContext], Iterable[PlannedFile]], ...] = (
     package_files,
     area_modules,
     gap_bases,
+    friendly_layer,
 )
 
 

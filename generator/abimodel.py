@@ -10,17 +10,17 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from enum import Enum
+from enum import StrEnum
 
 
-class Target(str, Enum):
+class Target(StrEnum):
     """A Windows ABI the bindings must match."""
 
     X64 = "x86_64"
     X86 = "i686"
 
 
-class AggregateKind(str, Enum):
+class AggregateKind(StrEnum):
     STRUCT = "struct"
     UNION = "union"
 

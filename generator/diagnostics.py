@@ -7,10 +7,10 @@ line decides how to report them.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from enum import Enum
+from enum import StrEnum
 
 
-class Severity(str, Enum):
+class Severity(StrEnum):
     """How bad a finding is; only errors make a command fail."""
 
     ERROR = "error"

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from generator.apimodel import ApiModel
-from generator.render import friendly_view, gap
+from generator.render import friendly_view, gap, skeletons
 from generator.render.modules import ModulePlan, layout_order, module_of, plan_modules
 from generator.render.types import TypeMap
 from generator.render.views import ModuleBuilder, hresults_view, layout_view, package_view
@@ -103,11 +103,20 @@ def friendly_layer(ctx: PlanContext) -> Iterable[PlannedFile]:
         yield PlannedFile(path, template, {"view": view}, inputs)
 
 
+def skeleton_tests(ctx: PlanContext) -> Iterable[PlannedFile]:
+    """tests/: a generated test module per area (see generator/render/skeletons.py)."""
+    for path, template, view, inputs in skeletons.planned_files(
+        ctx.model, ctx.types, ctx.where, ctx.abi_inputs
+    ):
+        yield PlannedFile(path, template, {"view": view}, inputs)
+
+
 OUTPUT_KINDS: tuple[Callable[[PlanContext], Iterable[PlannedFile]], ...] = (
     package_files,
     area_modules,
     gap_bases,
     friendly_layer,
+    skeleton_tests,
 )
 
 

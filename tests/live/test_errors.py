@@ -1,8 +1,9 @@
-"""Error objects through the generated prototypes (WsCreateError, WsGetErrorProperty,
-WsSetErrorProperty, WsAddErrorString, WsGetErrorString, WsResetError, WsFreeError),
-and the exception the generated errcheck raises when a call given an error object
-fails: its class, HRESULT, code name, the function's documented meaning of the code,
-and the error object's strings."""
+"""Error objects (WsCreateError, WsAddErrorString, WsGetErrorString, WsResetError,
+WsFreeError through the friendly layer; WsGetErrorProperty and WsSetErrorProperty,
+whose value buffer depends on the id, through their generated prototypes), and
+the exception the generated errcheck raises when a call given an error object
+fails: its class, HRESULT, code name, the function's documented meaning of the
+code, and the error object's strings."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from typing import TypeAlias
 
 import pytest
 import wwsapi
+from wwsapi import friendly
 from wwslive import wine_version
 from wwsvalues import ws_string, ws_text
 
@@ -31,10 +33,9 @@ LANGID_GERMAN = 0x0407
 
 @pytest.fixture
 def error() -> Iterator[ErrorPointer]:
-    handle = ctypes.POINTER(wwsapi.WS_ERROR)()
-    wwsapi.WsCreateError(None, 0, ctypes.byref(handle))
+    handle = friendly.WsCreateError()
     yield handle
-    wwsapi.WsFreeError(handle)
+    friendly.WsFreeError(handle)
 
 
 def string_count(error: ErrorPointer) -> int:
@@ -47,16 +48,11 @@ def string_count(error: ErrorPointer) -> int:
 
 def strings(error: ErrorPointer) -> list[str]:
     """Every string, by index (WsGetErrorString)."""
-    found = []
-    for index in range(string_count(error)):
-        string = wwsapi.WS_STRING()
-        wwsapi.WsGetErrorString(error, index, ctypes.byref(string))
-        found.append(ws_text(string))
-    return found
+    return [ws_text(friendly.WsGetErrorString(error, i)) for i in range(string_count(error))]
 
 
 def add(error: ErrorPointer, text: str) -> None:
-    wwsapi.WsAddErrorString(error, ctypes.byref(ws_string(text)))
+    friendly.WsAddErrorString(error, ws_string(text))
 
 
 @pytest.mark.wwsapi(*ERROR_FUNCTIONS)
@@ -79,11 +75,11 @@ def test_strings_come_back_newest_first(error: ErrorPointer) -> None:
     assert string_count(error) == 2
     assert strings(error) == ["second: ünïcödé ✓ 𝄞", "first"]  # index 0: the newest
     with pytest.raises(wwsapi.E_INVALIDARG) as caught:
-        wwsapi.WsGetErrorString(error, 2, ctypes.byref(wwsapi.WS_STRING()))
+        friendly.WsGetErrorString(error, 2)
     assert caught.value.meaning == (
         "An argument is not valid, for example an index that is not below the string count."
     )
-    wwsapi.WsResetError(error)
+    friendly.WsResetError(error)
     assert strings(error) == []
 
 
@@ -94,15 +90,14 @@ def test_the_language_is_set_at_creation() -> None:
     prop.id_ = wwsapi.WS_ERROR_PROPERTY_LANGID
     prop.value = ctypes.addressof(langid)
     prop.valueSize = ctypes.sizeof(langid)
-    handle = ctypes.POINTER(wwsapi.WS_ERROR)()
-    wwsapi.WsCreateError(ctypes.byref(prop), 1, ctypes.byref(handle))
+    handle = friendly.WsCreateError(properties=[prop])
     try:
         read = ctypes.c_uint16()
         wwsapi.WsGetErrorProperty(handle, wwsapi.WS_ERROR_PROPERTY_LANGID, ctypes.byref(read), 2)
         assert read.value == LANGID_GERMAN
         # Documented: settable again after WsResetError. Wine refuses it always,
         # with a code the page does not list (so no meaning is attached).
-        wwsapi.WsResetError(handle)
+        friendly.WsResetError(handle)
         english = ctypes.c_uint16(0x0409)
         if wine_version() is None:
             wwsapi.WsSetErrorProperty(
@@ -120,7 +115,7 @@ def test_the_language_is_set_at_creation() -> None:
         wwsapi.WsGetErrorProperty(handle, wwsapi.WS_ERROR_PROPERTY_LANGID, ctypes.byref(read), 2)
         assert read.value == expected
     finally:
-        wwsapi.WsFreeError(handle)
+        friendly.WsFreeError(handle)
 
 
 @pytest.mark.wwsapi(*ERROR_FUNCTIONS)
@@ -138,17 +133,18 @@ def test_a_wrong_property_size_raises_the_functions_meaning(error: ErrorPointer)
 @pytest.mark.wwsapi(*ERROR_FUNCTIONS, "WsCreateHeap", "WsAlloc", "WsFreeHeap")
 def test_a_failing_call_raises_with_the_error_objects_strings(error: ErrorPointer) -> None:
     # Wine writes no strings into a WS_ERROR itself, so the test adds its own
-    # before the call: what the exception carries is what the object held.
+    # before the call: what the exception carries is what the object held. The
+    # call is the generated prototype, which takes the caller's error object
+    # (the friendly WsAlloc lends one of its own).
     add(error, "while reserving the reply buffer")
     add(error, "quota of the request heap")
-    heap = ctypes.POINTER(wwsapi.WS_HEAP)()
-    wwsapi.WsCreateHeap(64, 0, None, 0, ctypes.byref(heap), error)
+    heap = friendly.WsCreateHeap(64, 0)
     try:
         block = ctypes.c_void_p()
         with pytest.raises(wwsapi.WsError) as caught:
             wwsapi.WsAlloc(heap, 1024, ctypes.byref(block), error)
     finally:
-        wwsapi.WsFreeHeap(heap)
+        friendly.WsFreeHeap(heap)
     raised = caught.value
     assert type(raised) is wwsapi.WS_E_QUOTA_EXCEEDED
     assert raised.hresult == 0x803D0008
@@ -173,32 +169,32 @@ def test_a_failing_call_raises_with_the_error_objects_strings(error: ErrorPointe
     )
 
 
-@pytest.mark.wwsapi(*ERROR_FUNCTIONS, "WsDecodeUrl", "WsCreateHeap", "WsFreeHeap")
-def test_the_same_code_means_what_each_function_documents(error: ErrorPointer) -> None:
-    heap = ctypes.POINTER(wwsapi.WS_HEAP)()
-    wwsapi.WsCreateHeap(1 << 16, 0, None, 0, ctypes.byref(heap), None)
+@pytest.mark.wwsapi(
+    *ERROR_FUNCTIONS, "WsDecodeUrl", "WsDateTimeToFileTime", "WsCreateHeap", "WsFreeHeap"
+)
+def test_the_same_code_means_what_each_function_documents() -> None:
+    heap = friendly.WsCreateHeap(1 << 16, 0)
     try:
-        url = ctypes.POINTER(wwsapi.WS_URL)()
         with pytest.raises(wwsapi.WS_E_INVALID_FORMAT) as caught:
-            wwsapi.WsDecodeUrl(
-                ctypes.byref(ws_string("nonsense")), 0, heap, ctypes.byref(url), error
-            )
+            friendly.WsDecodeUrl(ws_string("nonsense"), 0, heap)
+        with pytest.raises(wwsapi.WS_E_INVALID_FORMAT) as other:
+            friendly.WsDateTimeToFileTime(wwsapi.WS_DATETIME(1, 0))  # 0001-01-01, before 1601
     finally:
-        wwsapi.WsFreeHeap(heap)
+        friendly.WsFreeHeap(heap)
     assert caught.value.function == "WsDecodeUrl"
     assert caught.value.meaning.startswith("The string is not a valid URL")
-    assert caught.value.error_strings == ()  # Wine adds none of its own
-    assert not url
+    assert caught.value.error_strings == ()  # the lent error object: Wine adds none
+    assert other.value.function == "WsDateTimeToFileTime"
+    assert other.value.meaning.startswith("The date lies before January 1, 1601")
 
 
 @pytest.mark.windows_only("WsCopyError is a stub in Wine 8.0")
 @pytest.mark.wwsapi(*ERROR_FUNCTIONS, "WsCopyError")
 def test_copy_error_copies_the_strings(error: ErrorPointer) -> None:
     add(error, "copied")
-    target = ctypes.POINTER(wwsapi.WS_ERROR)()
-    wwsapi.WsCreateError(None, 0, ctypes.byref(target))
+    target = friendly.WsCreateError()
     try:
-        wwsapi.WsCopyError(error, target)
+        friendly.WsCopyError(source=error, destination=target)
         assert strings(target) == ["copied"]
     finally:
-        wwsapi.WsFreeError(target)
+        friendly.WsFreeError(target)

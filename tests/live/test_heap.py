@@ -1,5 +1,7 @@
-"""Heaps through the generated prototypes: WsCreateHeap, WsAlloc, WsGetHeapProperty,
-WsResetHeap and WsFreeHeap against the real webservices.dll."""
+"""Heaps against the real webservices.dll: WsCreateHeap, WsAlloc, WsResetHeap and
+WsFreeHeap through the friendly layer (wwsapi.friendly: the handle and the block
+are returned), WsGetHeapProperty through its generated prototype (its value
+buffer depends on the property id, so it has no friendly form)."""
 
 from __future__ import annotations
 
@@ -8,6 +10,7 @@ from collections.abc import Iterator
 
 import pytest
 import wwsapi
+from wwsapi import friendly
 
 HEAP_FUNCTIONS = ("WsCreateHeap", "WsAlloc", "WsGetHeapProperty", "WsResetHeap", "WsFreeHeap")
 MAX_SIZE = 256
@@ -16,11 +19,10 @@ TRIM_SIZE = 64
 
 @pytest.fixture
 def heap() -> Iterator[ctypes._Pointer[wwsapi.WS_HEAP]]:
-    """A heap of MAX_SIZE bytes made with the raw prototype, freed after the test."""
-    handle = ctypes.POINTER(wwsapi.WS_HEAP)()
-    wwsapi.WsCreateHeap(MAX_SIZE, TRIM_SIZE, None, 0, ctypes.byref(handle), None)
+    """A heap of MAX_SIZE bytes, freed after the test."""
+    handle = friendly.WsCreateHeap(MAX_SIZE, TRIM_SIZE)
     yield handle
-    wwsapi.WsFreeHeap(handle)
+    friendly.WsFreeHeap(handle)
 
 
 def heap_property(handle: ctypes._Pointer[wwsapi.WS_HEAP], id_: int) -> int:
@@ -31,10 +33,9 @@ def heap_property(handle: ctypes._Pointer[wwsapi.WS_HEAP], id_: int) -> int:
 
 
 def alloc(handle: ctypes._Pointer[wwsapi.WS_HEAP], size: int) -> int:
-    block = ctypes.c_void_p()
-    wwsapi.WsAlloc(handle, size, ctypes.byref(block), None)
-    assert block.value is not None
-    return block.value
+    block = friendly.WsAlloc(handle, size)
+    assert block is not None
+    return block
 
 
 @pytest.mark.wwsapi(*HEAP_FUNCTIONS)
@@ -51,7 +52,7 @@ def test_properties_follow_allocations_and_resets(heap: ctypes._Pointer[wwsapi.W
     assert heap_property(heap, ids.WS_HEAP_PROPERTY_REQUESTED_SIZE) == 128
     assert heap_property(heap, ids.WS_HEAP_PROPERTY_ACTUAL_SIZE) >= 128
 
-    wwsapi.WsResetHeap(heap, None)
+    friendly.WsResetHeap(heap)
     assert heap_property(heap, ids.WS_HEAP_PROPERTY_REQUESTED_SIZE) == 0
     alloc(heap, MAX_SIZE)  # the whole quota is available again after a reset
     assert heap_property(heap, ids.WS_HEAP_PROPERTY_REQUESTED_SIZE) == MAX_SIZE
@@ -62,14 +63,13 @@ def test_an_allocation_over_the_maximum_raises_the_documented_error(
     heap: ctypes._Pointer[wwsapi.WS_HEAP],
 ) -> None:
     alloc(heap, MAX_SIZE - 8)
-    block = ctypes.c_void_p()
     with pytest.raises(wwsapi.WS_E_QUOTA_EXCEEDED) as caught:
-        wwsapi.WsAlloc(heap, 16, ctypes.byref(block), None)
+        friendly.WsAlloc(heap, 16)
     error = caught.value
     assert error.hresult == 0x803D0008 and error.code == "WS_E_QUOTA_EXCEEDED"
     assert error.function == "WsAlloc"
     assert error.meaning.startswith("The allocation would take the total requested from the heap")
-    assert block.value is None
+    assert error.error_strings == ()  # the error object lent to the call: Wine adds none
     assert str(error).startswith("WsAlloc failed: WS_E_QUOTA_EXCEEDED (0x803D0008): The alloc")
 
 
@@ -88,11 +88,7 @@ def test_a_too_small_property_buffer_is_refused(heap: ctypes._Pointer[wwsapi.WS_
 
 @pytest.mark.wwsapi("WsCreateHeap", "WsAlloc", "WsFreeHeap")
 def test_many_heaps_are_independent() -> None:
-    handles = []
-    for size in (64, 128, 256):
-        handle = ctypes.POINTER(wwsapi.WS_HEAP)()
-        wwsapi.WsCreateHeap(size, 0, None, 0, ctypes.byref(handle), None)
-        handles.append((handle, size))
+    handles = [(friendly.WsCreateHeap(size, 0), size) for size in (64, 128, 256)]
     try:
         assert len({ctypes.addressof(h.contents) for h, _ in handles}) == 3
         for handle, size in handles:
@@ -101,4 +97,4 @@ def test_many_heaps_are_independent() -> None:
                 alloc(handle, 1)
     finally:
         for handle, _ in handles:
-            wwsapi.WsFreeHeap(handle)
+            friendly.WsFreeHeap(handle)

@@ -1,22 +1,25 @@
-"""Messages through the generated prototypes: properties set and read, headers
-set, read and removed, addressing, and a whole envelope (headers and body)
-written into an XML buffer and read back into another message.
+"""Messages: properties set and read, headers set, read and removed, addressing,
+and a whole envelope (headers and body) written into an XML buffer and read back
+into another message.
 
-Handles come from wwsapi.pythonic (freed however a test ends); the message
-calls under test are the raw generated prototypes."""
+Message life cycle, addressing, header removal and the envelope calls go
+through the friendly layer (wwsapi.friendly); the property, header and body
+functions, whose value buffer depends on the other arguments, through their
+generated prototypes."""
 
 from __future__ import annotations
 
 import ctypes
 import re
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 from xml.etree import ElementTree
 
 import pytest
 import wwsapi
-from wwsapi.pythonic import Heap, Message, XmlBuffer, XmlReader, XmlWriter
+from wwsapi import friendly
 from wwslive import SOAP12, WSA10
 from wwsvalues import element, endpoint_address, ws_string, ws_text, xml_bytes, xml_string
 
@@ -29,7 +32,6 @@ TO = "http://127.0.0.1:8/orders"
 NOTE = "héllo ✓ body"
 HEADER_NS = "urn:wwsgen:headers"
 BODY_NS = "urn:wwsgen:body"
-NO_CALLBACK = wwsapi.WS_MESSAGE_DONE_CALLBACK()  # a NULL function pointer
 
 MESSAGE_FUNCTIONS = (
     "WsCreateHeap",
@@ -62,38 +64,51 @@ MESSAGE_FUNCTIONS = (
     "WsReadEnvelopeEnd",
     "WsCreateError",
     "WsResetError",
-    "WsFreeError",
 )
+
+
+@contextmanager
+def new_message(initialization: int | None = None) -> Iterator[Any]:
+    """A SOAP 1.2 / WS-Addressing 1.0 message, initialized when asked, freed after."""
+    message = friendly.WsCreateMessage(SOAP12_VERSION, WSA10_VERSION)
+    try:
+        if initialization is not None:
+            friendly.WsInitializeMessage(message, initialization)
+        yield message
+    finally:
+        friendly.WsFreeMessage(message)
 
 
 @dataclass
 class Parts:
-    heap: Heap
-    message: Message
+    heap: Any  # WS_HEAP*: values read back, XML buffers
+    message: Any  # WS_MESSAGE*
 
 
 @pytest.fixture
 def parts() -> Iterator[Parts]:
-    """A heap for values read back, and a request message (SOAP 1.2, WS-Addressing 1.0)
-    in the initialized state."""
-    with Heap.create() as heap, Message.create(SOAP12_VERSION, WSA10_VERSION) as message:
-        wwsapi.WsInitializeMessage(message.raw, wwsapi.WS_REQUEST_MESSAGE, None, None)
-        yield Parts(heap, message)
+    """A heap and a request message in the initialized state."""
+    heap = friendly.WsCreateHeap(1 << 20, 0)
+    try:
+        with new_message(wwsapi.WS_REQUEST_MESSAGE) as message:
+            yield Parts(heap, message)
+    finally:
+        friendly.WsFreeHeap(heap)
 
 
-def get_property(message: Message, id_: int, value: Any) -> Any:
+def get_property(message: Any, id_: int, value: Any) -> Any:
     """Fill `value` (a ctypes value of the property's type) with WsGetMessageProperty."""
-    wwsapi.WsGetMessageProperty(message.raw, id_, ctypes.byref(value), ctypes.sizeof(value), None)
+    wwsapi.WsGetMessageProperty(message, id_, ctypes.byref(value), ctypes.sizeof(value), None)
     return value.value
 
 
-def state(message: Message) -> STATE:
+def state(message: Any) -> STATE:
     return STATE(get_property(message, PROPERTY.WS_MESSAGE_PROPERTY_STATE, ctypes.c_int32()))
 
 
-def set_header(message: Message, header: int, value: Any, value_type: int) -> None:
+def set_header(message: Any, header: int, value: Any, value_type: int) -> None:
     wwsapi.WsSetHeader(
-        message.raw,
+        message,
         header,
         value_type,
         wwsapi.WS_WRITE_REQUIRED_VALUE,
@@ -103,13 +118,13 @@ def set_header(message: Message, header: int, value: Any, value_type: int) -> No
     )
 
 
-def get_header(parts: Parts, message: Message, header: int, value: Any, value_type: int) -> Any:
+def get_header(parts: Parts, message: Any, header: int, value: Any, value_type: int) -> Any:
     wwsapi.WsGetHeader(
-        message.raw,
+        message,
         header,
         value_type,
         wwsapi.WS_READ_REQUIRED_VALUE,
-        parts.heap.raw,
+        parts.heap,
         ctypes.byref(value),
         ctypes.sizeof(value),
         None,
@@ -117,7 +132,7 @@ def get_header(parts: Parts, message: Message, header: int, value: Any, value_ty
     return value
 
 
-def action_of(parts: Parts, message: Message) -> bytes:
+def action_of(parts: Parts, message: Any) -> bytes:
     found = get_header(
         parts, message, wwsapi.WS_ACTION_HEADER, wwsapi.WS_XML_STRING(), wwsapi.WS_XML_STRING_TYPE
     )
@@ -142,15 +157,12 @@ def test_properties_of_a_new_message(parts: Parts) -> None:
     # The message's own heap: a WS_HEAP* that the heap functions accept.
     heap = ctypes.POINTER(wwsapi.WS_HEAP)()
     wwsapi.WsGetMessageProperty(
-        message.raw,
-        PROPERTY.WS_MESSAGE_PROPERTY_HEAP,
-        ctypes.byref(heap),
-        ctypes.sizeof(heap),
-        None,
+        message, PROPERTY.WS_MESSAGE_PROPERTY_HEAP, ctypes.byref(heap), ctypes.sizeof(heap), None
     )
-    block = ctypes.c_void_p()
-    wwsapi.WsAlloc(heap, 64, ctypes.byref(block), None)
-    assert block.value
+    assert friendly.WsAlloc(heap, 64)
+
+    friendly.WsResetMessage(message)
+    assert state(message) is STATE.WS_MESSAGE_STATE_EMPTY
 
 
 @pytest.mark.wwsapi(*MESSAGE_FUNCTIONS)
@@ -158,18 +170,14 @@ def test_set_message_property(parts: Parts) -> None:
     message = parts.message
     fault = ctypes.c_int32(1)
     wwsapi.WsSetMessageProperty(
-        message.raw, PROPERTY.WS_MESSAGE_PROPERTY_IS_FAULT, ctypes.byref(fault), 4, None
+        message, PROPERTY.WS_MESSAGE_PROPERTY_IS_FAULT, ctypes.byref(fault), 4, None
     )
     assert get_property(message, PROPERTY.WS_MESSAGE_PROPERTY_IS_FAULT, ctypes.c_int32()) == 1
     # IS_ADDRESSED is set by WsAddressMessage, never directly.
     addressed = ctypes.c_int32(1)
     with pytest.raises(wwsapi.E_INVALIDARG) as caught:
         wwsapi.WsSetMessageProperty(
-            message.raw,
-            PROPERTY.WS_MESSAGE_PROPERTY_IS_ADDRESSED,
-            ctypes.byref(addressed),
-            4,
-            None,
+            message, PROPERTY.WS_MESSAGE_PROPERTY_IS_ADDRESSED, ctypes.byref(addressed), 4, None
         )
     assert caught.value.function == "WsSetMessageProperty"
     assert get_property(message, PROPERTY.WS_MESSAGE_PROPERTY_IS_ADDRESSED, ctypes.c_int32()) == 0
@@ -179,16 +187,10 @@ def test_set_message_property(parts: Parts) -> None:
 def test_headers_are_set_read_and_removed(parts: Parts) -> None:
     message = parts.message
     # WS_REQUEST_MESSAGE gives the message a fresh MessageID.
-    message_id = get_header(
-        parts,
-        message,
-        wwsapi.WS_MESSAGE_ID_HEADER,
-        wwsapi.WS_XML_STRING(),
-        wwsapi.WS_XML_STRING_TYPE,
-    )
-    assert re.fullmatch(
-        rb"urn:uuid:[0-9a-f]{8}(-[0-9a-f]{4}){3}-[0-9a-f]{12}", xml_bytes(message_id)
-    )
+    id_type, id_value = wwsapi.WS_XML_STRING_TYPE, wwsapi.WS_XML_STRING()
+    message_id = get_header(parts, message, wwsapi.WS_MESSAGE_ID_HEADER, id_value, id_type)
+    uuid = rb"urn:uuid:[0-9a-f]{8}(-[0-9a-f]{4}){3}-[0-9a-f]{12}"
+    assert re.fullmatch(uuid, xml_bytes(message_id))
 
     set_header(message, wwsapi.WS_ACTION_HEADER, xml_string(ACTION), wwsapi.WS_XML_STRING_TYPE)
     assert action_of(parts, message) == ACTION.encode()
@@ -199,7 +201,7 @@ def test_headers_are_set_read_and_removed(parts: Parts) -> None:
     set_header(message, wwsapi.WS_ACTION_HEADER, ws_string(ACTION + "2"), wwsapi.WS_STRING_TYPE)
     assert action_of(parts, message) == (ACTION + "2").encode()
 
-    wwsapi.WsRemoveHeader(message.raw, wwsapi.WS_ACTION_HEADER, None)
+    friendly.WsRemoveHeader(message, wwsapi.WS_ACTION_HEADER)
     with pytest.raises(wwsapi.WS_E_INVALID_FORMAT) as caught:
         action_of(parts, message)
     assert caught.value.function == "WsGetHeader"
@@ -211,10 +213,10 @@ def priority_header() -> wwsapi.WS_ELEMENT_DESCRIPTION:
     return element("Priority", HEADER_NS, wwsapi.WS_INT32_TYPE)
 
 
-def add_priority(message: Message, priority: int) -> None:
+def add_priority(message: Any, priority: int) -> None:
     value = ctypes.c_int32(priority)
     wwsapi.WsAddCustomHeader(
-        message.raw,
+        message,
         ctypes.byref(priority_header()),
         wwsapi.WS_WRITE_REQUIRED_VALUE,
         ctypes.byref(value),
@@ -226,31 +228,48 @@ def add_priority(message: Message, priority: int) -> None:
 
 @dataclass
 class Envelope:
-    buffer: XmlBuffer
+    buffer: Any  # WS_XML_BUFFER*, on the test's heap
     bytes_: bytes
 
 
-def write(parts: Parts, message: Message, note: str) -> Envelope:
+def write(parts: Parts, message: Any, note: str) -> Envelope:
     """Write `message` (headers and a <note> body holding `note`) into a new XML
     buffer, checking the message states on the way."""
     description = element("note", BODY_NS, wwsapi.WS_STRING_TYPE)
-    buffer = XmlBuffer.create(parts.heap)
-    with XmlWriter.create() as writer:
-        wwsapi.WsSetOutputToBuffer(writer.raw, buffer.raw, None, 0, None)
-        wwsapi.WsWriteEnvelopeStart(message.raw, writer.raw, NO_CALLBACK, None, None)
+    buffer = friendly.WsCreateXmlBuffer(parts.heap)
+    writer = friendly.WsCreateWriter()
+    try:
+        friendly.WsSetOutputToBuffer(writer, buffer)
+        friendly.WsWriteEnvelopeStart(message, writer)
         assert state(message) is STATE.WS_MESSAGE_STATE_WRITING
         value = ws_string(note)
         wwsapi.WsWriteBody(
-            message.raw,
+            message,
             ctypes.byref(description),
             wwsapi.WS_WRITE_REQUIRED_VALUE,
             ctypes.byref(value),
             ctypes.sizeof(value),
             None,
         )
-        wwsapi.WsWriteEnvelopeEnd(message.raw, None)
+        friendly.WsWriteEnvelopeEnd(message)
         assert state(message) is STATE.WS_MESSAGE_STATE_DONE
-    return Envelope(buffer, buffer.to_bytes())
+        address, size = friendly.WsWriteXmlBufferToBytes(writer, buffer, parts.heap)
+    finally:
+        friendly.WsFreeWriter(writer)
+    return Envelope(buffer, ctypes.string_at(address or 0, size))
+
+
+@contextmanager
+def read_envelope(envelope: Envelope) -> Iterator[Any]:
+    """A new message that has read the start of `envelope` (WsReadEnvelopeStart)."""
+    reader = friendly.WsCreateReader()
+    try:
+        with new_message() as received:
+            friendly.WsSetInputToBuffer(reader, envelope.buffer)
+            friendly.WsReadEnvelopeStart(received, reader)
+            yield received
+    finally:
+        friendly.WsFreeReader(reader)
 
 
 @pytest.mark.wwsapi(*MESSAGE_FUNCTIONS)
@@ -273,9 +292,7 @@ def test_an_envelope_round_trip(parts: Parts) -> None:
     assert f"{{{WSA10}}}MessageID" in headers
     assert root.findtext(f"{{{SOAP12}}}Body/{{{BODY_NS}}}note") == NOTE
 
-    with Message.create(SOAP12_VERSION, WSA10_VERSION) as received, XmlReader.create() as reader:
-        wwsapi.WsSetInputToBuffer(reader.raw, envelope.buffer.raw, None, 0, None)
-        wwsapi.WsReadEnvelopeStart(received.raw, reader.raw, NO_CALLBACK, None, None)
+    with read_envelope(envelope) as received:
         assert state(received) is STATE.WS_MESSAGE_STATE_READING
         assert action_of(parts, received) == ACTION.encode()
         to = get_header(
@@ -285,35 +302,33 @@ def test_an_envelope_round_trip(parts: Parts) -> None:
         note = wwsapi.WS_STRING()
         description = element("note", BODY_NS, wwsapi.WS_STRING_TYPE)
         wwsapi.WsReadBody(
-            received.raw,
+            received,
             ctypes.byref(description),
             wwsapi.WS_READ_REQUIRED_VALUE,
-            parts.heap.raw,
+            parts.heap,
             ctypes.byref(note),
             ctypes.sizeof(note),
             None,
         )
         assert ws_text(note) == NOTE
-        wwsapi.WsReadEnvelopeEnd(received.raw, None)
+        friendly.WsReadEnvelopeEnd(received)
         assert state(received) is STATE.WS_MESSAGE_STATE_DONE
-        wwsapi.WsResetMessage(received.raw, None)
+        friendly.WsResetMessage(received)
         assert state(received) is STATE.WS_MESSAGE_STATE_EMPTY
 
 
 @pytest.mark.wwsapi(*MESSAGE_FUNCTIONS)
 def test_a_body_of_another_element_is_refused(parts: Parts) -> None:
     envelope = write(parts, parts.message, NOTE)
-    with Message.create(SOAP12_VERSION, WSA10_VERSION) as received, XmlReader.create() as reader:
-        wwsapi.WsSetInputToBuffer(reader.raw, envelope.buffer.raw, None, 0, None)
-        wwsapi.WsReadEnvelopeStart(received.raw, reader.raw, NO_CALLBACK, None, None)
+    with read_envelope(envelope) as received:
         number = ctypes.c_int32()
         description = element("count", BODY_NS, wwsapi.WS_INT32_TYPE)
         with pytest.raises(wwsapi.WS_E_INVALID_FORMAT) as caught:
             wwsapi.WsReadBody(
-                received.raw,
+                received,
                 ctypes.byref(description),
                 wwsapi.WS_READ_REQUIRED_VALUE,
-                parts.heap.raw,
+                parts.heap,
                 ctypes.byref(number),
                 4,
                 None,
@@ -323,13 +338,12 @@ def test_a_body_of_another_element_is_refused(parts: Parts) -> None:
 
 @pytest.mark.wwsapi(*MESSAGE_FUNCTIONS)
 def test_address_message(parts: Parts) -> None:
-    with Message.create(SOAP12_VERSION, WSA10_VERSION) as message:
-        wwsapi.WsInitializeMessage(message.raw, wwsapi.WS_BLANK_MESSAGE, None, None)
+    with new_message(wwsapi.WS_BLANK_MESSAGE) as message:
         address = endpoint_address(TO)
-        wwsapi.WsAddressMessage(message.raw, ctypes.byref(address), None)
+        friendly.WsAddressMessage(message, address=address)
         assert get_property(message, PROPERTY.WS_MESSAGE_PROPERTY_IS_ADDRESSED, ctypes.c_int32())
         with pytest.raises(wwsapi.WS_E_INVALID_OPERATION) as caught:
-            wwsapi.WsAddressMessage(message.raw, ctypes.byref(address), None)
+            friendly.WsAddressMessage(message, address=address)
         assert caught.value.meaning == "The message has already been addressed."
         envelope = write(parts, message, NOTE)
     root = ElementTree.fromstring(envelope.bytes_)
@@ -344,20 +358,20 @@ def test_custom_header_read_back(parts: Parts) -> None:
     add_priority(parts.message, 7)
     assert read_priority(parts, parts.message) == 7
     header = priority_header()
-    wwsapi.WsRemoveCustomHeader(parts.message.raw, header.elementLocalName, header.elementNs, None)
+    friendly.WsRemoveCustomHeader(parts.message, header.elementLocalName, header.elementNs)
     with pytest.raises(wwsapi.WS_E_INVALID_FORMAT):
         read_priority(parts, parts.message)
 
 
-def read_priority(parts: Parts, message: Message) -> int:
+def read_priority(parts: Parts, message: Any) -> int:
     found, attributes = ctypes.c_int32(), ctypes.c_uint32()
     wwsapi.WsGetCustomHeader(
-        message.raw,
+        message,
         ctypes.byref(priority_header()),
         wwsapi.WS_SINGLETON_HEADER,
         0,
         wwsapi.WS_READ_REQUIRED_VALUE,
-        parts.heap.raw,
+        parts.heap,
         ctypes.byref(found),
         4,
         ctypes.byref(attributes),
@@ -373,9 +387,12 @@ def read_priority(parts: Parts, message: Message) -> int:
     "will not convert from None (NULL), though the typed stub allows None",
 )
 @pytest.mark.wwsapi(*MESSAGE_FUNCTIONS)
-def test_an_optional_callback_may_be_none(parts: Parts) -> None:
-    with XmlWriter.create() as writer:
-        buffer = XmlBuffer.create(parts.heap)
-        wwsapi.WsSetOutputToBuffer(writer.raw, buffer.raw, None, 0, None)
-        wwsapi.WsWriteEnvelopeStart(parts.message.raw, writer.raw, None, None, None)
-        wwsapi.WsWriteEnvelopeEnd(parts.message.raw, None)
+def test_the_prototype_takes_none_for_an_optional_callback(parts: Parts) -> None:
+    # The friendly layer passes a NULL callback of the right type (every
+    # envelope above is written so); the prototype itself should accept None.
+    writer = friendly.WsCreateWriter()
+    try:
+        friendly.WsSetOutputToBuffer(writer, friendly.WsCreateXmlBuffer(parts.heap))
+        wwsapi.WsWriteEnvelopeStart(parts.message, writer, None, None, None)
+    finally:
+        friendly.WsFreeWriter(writer)

@@ -1,7 +1,11 @@
-"""Channels through the generated prototypes: a TCP loopback exchange between a
-listener's channel and a client channel, an HTTP request/reply against an
-endpoint served by the test, and the properties of a received message,
-security results included, on those unsecured channels.
+"""Channels: a TCP loopback exchange between a listener's channel and a client
+channel, an HTTP request/reply against an endpoint served by the test, and the
+properties of a received message, security results included, on those
+unsecured channels.
+
+Channel, listener and message life cycles go through the friendly layer
+(wwsapi.friendly); sending, receiving, request/reply and the properties, whose
+value buffers depend on the other arguments, through their generated prototypes.
 
 Wine's first WsSendMessage on a new session channel waits until the peer
 receives, so one side of every exchange runs in a thread (ctypes releases
@@ -13,13 +17,14 @@ from __future__ import annotations
 import ctypes
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any, TypeVar
 from xml.etree import ElementTree
 
 import pytest
 import wwsapi
-from wwsapi.pythonic import Heap, Message
+from wwsapi import friendly
 from wwslive import SOAP12, WSA10, SoapEndpoint, SoapRequest, soap_reply, wine_version
 from wwsvalues import element, endpoint_address, message_description, ws_string, ws_text
 
@@ -32,6 +37,8 @@ STATE = wwsapi.WS_MESSAGE_STATE
 NS = "urn:wwsgen:shop"
 PING = "urn:wwsgen:shop/Ping"
 PONG = "urn:wwsgen:shop/Pong"
+REQUEST = CHANNEL_TYPE.WS_CHANNEL_TYPE_REQUEST
+HTTP = BINDING.WS_HTTP_CHANNEL_BINDING
 PING_NOTE = (PING, "note")  # (action, body element)
 PONG_REPLY = (PONG, "reply")
 
@@ -78,10 +85,12 @@ def in_thread(function: Callable[..., T], *args: Any) -> Future[T]:
     return future
 
 
-def new_channel(channel_type: int, binding: int) -> ChannelPointer:
-    channel = ctypes.POINTER(wwsapi.WS_CHANNEL)()
-    wwsapi.WsCreateChannel(channel_type, binding, None, 0, None, ctypes.byref(channel), None)
-    return channel
+@pytest.fixture
+def heap() -> Iterator[Any]:
+    """A heap for the values received."""
+    handle = friendly.WsCreateHeap(1 << 20, 0)
+    yield handle
+    friendly.WsFreeHeap(handle)
 
 
 def channel_state(channel: ChannelPointer) -> wwsapi.WS_CHANNEL_STATE:
@@ -92,26 +101,29 @@ def channel_state(channel: ChannelPointer) -> wwsapi.WS_CHANNEL_STATE:
     return wwsapi.WS_CHANNEL_STATE(value.value)
 
 
-def message_for(channel: ChannelPointer) -> Message:
-    """A message for `channel`, owned by a Pythonic Message (freed however the test ends)."""
-    message = ctypes.POINTER(wwsapi.WS_MESSAGE)()
-    wwsapi.WsCreateMessageForChannel(channel, None, 0, ctypes.byref(message), None)
-    return Message(message, wwsapi.WsFreeMessage)
+@contextmanager
+def message_for(channel: ChannelPointer) -> Iterator[Any]:
+    """A message for `channel` (WsCreateMessageForChannel), freed after."""
+    message = friendly.WsCreateMessageForChannel(channel)
+    try:
+        yield message
+    finally:
+        friendly.WsFreeMessage(message)
 
 
-def get_property(message: Message, id_: int, value: Any) -> Any:
-    wwsapi.WsGetMessageProperty(message.raw, id_, ctypes.byref(value), ctypes.sizeof(value), None)
+def get_property(message: Any, id_: int, value: Any) -> Any:
+    wwsapi.WsGetMessageProperty(message, id_, ctypes.byref(value), ctypes.sizeof(value), None)
     return value.value
 
 
-def action_of(message: Message, heap: Heap) -> str:
+def action_of(message: Any, heap: Any) -> str:
     action = wwsapi.WS_STRING()
     wwsapi.WsGetHeader(
-        message.raw,
+        message,
         wwsapi.WS_ACTION_HEADER,
         wwsapi.WS_STRING_TYPE,
         wwsapi.WS_READ_REQUIRED_VALUE,
-        heap.raw,
+        heap,
         ctypes.byref(action),
         ctypes.sizeof(action),
         None,
@@ -131,14 +143,12 @@ class Loopback:
 
     def open(self) -> None:
         duplex, tcp = CHANNEL_TYPE.WS_CHANNEL_TYPE_DUPLEX_SESSION, BINDING.WS_TCP_CHANNEL_BINDING
-        self.listener = ctypes.POINTER(wwsapi.WS_LISTENER)()
-        wwsapi.WsCreateListener(duplex, tcp, None, 0, None, ctypes.byref(self.listener), None)
-        wwsapi.WsOpenListener(self.listener, ctypes.byref(ws_string(self.url)), None, None)
-        self.server = ctypes.POINTER(wwsapi.WS_CHANNEL)()
-        wwsapi.WsCreateChannelForListener(self.listener, None, 0, ctypes.byref(self.server), None)
-        self.client = new_channel(duplex, tcp)
-        accepted = in_thread(wwsapi.WsAcceptChannel, self.listener, self.server, None, None)
-        wwsapi.WsOpenChannel(self.client, ctypes.byref(endpoint_address(self.url)), None, None)
+        self.listener = friendly.WsCreateListener(duplex, tcp)
+        friendly.WsOpenListener(self.listener, ws_string(self.url))
+        self.server = friendly.WsCreateChannelForListener(self.listener)
+        self.client = friendly.WsCreateChannel(duplex, tcp)
+        accepted = in_thread(friendly.WsAcceptChannel, self.listener, self.server)
+        friendly.WsOpenChannel(self.client, endpoint_address(self.url))
         assert accepted.result(TIMEOUT) == 0
 
     def close(self) -> None:
@@ -146,12 +156,12 @@ class Loopback:
         for channel in (self.client, self.server):
             if channel:
                 if channel_state(channel) is not wwsapi.WS_CHANNEL_STATE_CLOSED:
-                    wwsapi.WsAbortChannel(channel, None)
-                    wwsapi.WsCloseChannel(channel, None, None)
-                wwsapi.WsFreeChannel(channel)
+                    friendly.WsAbortChannel(channel)
+                    friendly.WsCloseChannel(channel)
+                friendly.WsFreeChannel(channel)
         if self.listener:
-            wwsapi.WsCloseListener(self.listener, None, None)
-            wwsapi.WsFreeListener(self.listener)
+            friendly.WsCloseListener(self.listener)
+            friendly.WsFreeListener(self.listener)
 
 
 @pytest.fixture
@@ -164,13 +174,13 @@ def loopback(free_tcp_port: int) -> Iterator[Loopback]:
         loop.close()
 
 
-def send(channel: ChannelPointer, message: Message, action: str, body: str, text: str) -> None:
+def send(channel: ChannelPointer, message: Any, action: str, body: str, text: str) -> None:
     """Send `text` as the body element <`body` xmlns=NS> with `action` (WsSendMessage)."""
     description = message_description(action, element(body, NS, wwsapi.WS_STRING_TYPE))
     value = ws_string(text)
     wwsapi.WsSendMessage(
         channel,
-        message.raw,
+        message,
         ctypes.byref(description),
         wwsapi.WS_WRITE_REQUIRED_VALUE,
         ctypes.byref(value),
@@ -181,7 +191,7 @@ def send(channel: ChannelPointer, message: Message, action: str, body: str, text
 
 
 def receive(
-    channel: ChannelPointer, message: Message, heap: Heap, *expected: tuple[str, str]
+    channel: ChannelPointer, message: Any, heap: Any, *expected: tuple[str, str]
 ) -> tuple[int, str]:
     """Receive a message described by one of `expected` ((action, body element) pairs)
     with WsReceiveMessage: (index of the description it matched, body text)."""
@@ -195,12 +205,12 @@ def receive(
     value, index = wwsapi.WS_STRING(), ctypes.c_uint32(len(expected))
     wwsapi.WsReceiveMessage(
         channel,
-        message.raw,
+        message,
         pointers,
         len(descriptions),
         wwsapi.WS_RECEIVE_REQUIRED_MESSAGE,
         wwsapi.WS_READ_REQUIRED_VALUE,
-        heap.raw,
+        heap,
         ctypes.byref(value),
         ctypes.sizeof(value),
         ctypes.byref(index),
@@ -211,14 +221,10 @@ def receive(
 
 
 @pytest.mark.wwsapi(*TCP_FUNCTIONS)
-def test_tcp_loopback_exchange(loopback: Loopback) -> None:
+def test_tcp_loopback_exchange(loopback: Loopback, heap: Any) -> None:
     assert channel_state(loopback.client) is wwsapi.WS_CHANNEL_STATE_OPEN
     assert channel_state(loopback.server) is wwsapi.WS_CHANNEL_STATE_OPEN
-    with (
-        Heap.create() as heap,
-        message_for(loopback.client) as sent,
-        message_for(loopback.server) as received,
-    ):
+    with message_for(loopback.client) as sent, message_for(loopback.server) as received:
         # The first send on a session returns once the peer receives: receive in a thread.
         # Two descriptions: the second one matches (by its action; Wine 8.0 goes by
         # the body element, which differs too).
@@ -228,16 +234,16 @@ def test_tcp_loopback_exchange(loopback: Loopback) -> None:
         assert action_of(received, heap) == PING
 
         # And back, from the accepted channel to the client.
-        wwsapi.WsResetMessage(sent.raw, None)
-        wwsapi.WsResetMessage(received.raw, None)
+        friendly.WsResetMessage(sent)
+        friendly.WsResetMessage(received)
         receiving = in_thread(receive, loopback.client, sent, heap, PONG_REPLY)
         send(loopback.server, received, *PONG_REPLY, "pong")
         assert receiving.result(TIMEOUT) == (0, "pong")
 
     for channel in (loopback.client, loopback.server):
-        wwsapi.WsCloseChannel(channel, None, None)
+        friendly.WsCloseChannel(channel)
         assert channel_state(channel) is wwsapi.WS_CHANNEL_STATE_CLOSED
-    wwsapi.WsCloseListener(loopback.listener, None, None)
+    friendly.WsCloseListener(loopback.listener)
     state = ctypes.c_int32()
     wwsapi.WsGetListenerProperty(
         loopback.listener, wwsapi.WS_LISTENER_PROPERTY_STATE, ctypes.byref(state), 4, None
@@ -246,12 +252,8 @@ def test_tcp_loopback_exchange(loopback: Loopback) -> None:
 
 
 @pytest.mark.wwsapi(*TCP_FUNCTIONS)
-def test_properties_of_a_received_message(loopback: Loopback) -> None:
-    with (
-        Heap.create() as heap,
-        message_for(loopback.client) as sent,
-        message_for(loopback.server) as received,
-    ):
+def test_properties_of_a_received_message(loopback: Loopback, heap: Any) -> None:
+    with message_for(loopback.client) as sent, message_for(loopback.server) as received:
         receiving = in_thread(receive, loopback.server, received, heap, PING_NOTE)
         send(loopback.client, sent, *PING_NOTE, "ping")
         receiving.result(TIMEOUT)
@@ -277,7 +279,7 @@ def test_properties_of_a_received_message(loopback: Loopback) -> None:
         token = ctypes.c_void_p()
         with pytest.raises(wwsapi.E_INVALIDARG) as caught:
             wwsapi.WsGetMessageProperty(
-                received.raw,
+                received,
                 PROPERTY.WS_MESSAGE_PROPERTY_TRANSPORT_SECURITY_WINDOWS_TOKEN,
                 ctypes.byref(token),
                 ctypes.sizeof(token),
@@ -294,21 +296,14 @@ def test_properties_of_a_received_message(loopback: Loopback) -> None:
 
 @pytest.mark.wwsapi(*TCP_FUNCTIONS)
 def test_a_second_listener_on_the_same_address_is_refused(loopback: Loopback) -> None:
-    other = ctypes.POINTER(wwsapi.WS_LISTENER)()
-    wwsapi.WsCreateListener(
-        CHANNEL_TYPE.WS_CHANNEL_TYPE_DUPLEX_SESSION,
-        BINDING.WS_TCP_CHANNEL_BINDING,
-        None,
-        0,
-        None,
-        ctypes.byref(other),
-        None,
+    other = friendly.WsCreateListener(
+        CHANNEL_TYPE.WS_CHANNEL_TYPE_DUPLEX_SESSION, BINDING.WS_TCP_CHANNEL_BINDING
     )
     try:
         with pytest.raises(wwsapi.WsError) as caught:
-            wwsapi.WsOpenListener(other, ctypes.byref(ws_string(loopback.url)), None, None)
+            friendly.WsOpenListener(other, ws_string(loopback.url))
     finally:
-        wwsapi.WsFreeListener(other)
+        friendly.WsFreeListener(other)
     assert caught.value.function == "WsOpenListener"
     if wine_version() is None:
         assert type(caught.value) is wwsapi.WS_E_ADDRESS_IN_USE
@@ -319,15 +314,15 @@ def test_a_second_listener_on_the_same_address_is_refused(loopback: Loopback) ->
 
 @pytest.mark.wwsapi(*CHANNEL_FUNCTIONS)
 def test_opening_a_channel_to_a_port_nobody_listens_on_raises(free_tcp_port: int) -> None:
-    channel = new_channel(
+    channel = friendly.WsCreateChannel(
         CHANNEL_TYPE.WS_CHANNEL_TYPE_DUPLEX_SESSION, BINDING.WS_TCP_CHANNEL_BINDING
     )
     try:
         with pytest.raises(wwsapi.WsError) as caught:
             address = endpoint_address(f"net.tcp://127.0.0.1:{free_tcp_port}/nobody")
-            wwsapi.WsOpenChannel(channel, ctypes.byref(address), None, None)
+            friendly.WsOpenChannel(channel, address)
     finally:
-        wwsapi.WsFreeChannel(channel)
+        friendly.WsFreeChannel(channel)
     assert caught.value.function == "WsOpenChannel"
     if wine_version() is not None:
         # Wine passes the socket error through as HRESULT_FROM_WIN32(WSAECONNREFUSED):
@@ -338,7 +333,7 @@ def test_opening_a_channel_to_a_port_nobody_listens_on_raises(free_tcp_port: int
         assert str(caught.value) == "WsOpenChannel failed: HRESULT (0x8007274D)"
 
 
-def request_reply(channel: ChannelPointer, heap: Heap, value: int) -> int:
+def request_reply(channel: ChannelPointer, heap: Any, value: int) -> int:
     """<order xmlns=NS>value</order> in, <total xmlns=NS>int</total> out (WsRequestReply)."""
     request = message_description(PING, element("order", NS, wwsapi.WS_INT32_TYPE))
     reply = message_description(None, element("total", NS, wwsapi.WS_INT32_TYPE))
@@ -346,15 +341,15 @@ def request_reply(channel: ChannelPointer, heap: Heap, value: int) -> int:
     with message_for(channel) as request_message, message_for(channel) as reply_message:
         wwsapi.WsRequestReply(
             channel,
-            request_message.raw,
+            request_message,
             ctypes.byref(request),
             wwsapi.WS_WRITE_REQUIRED_VALUE,
             ctypes.byref(sent),
             4,
-            reply_message.raw,
+            reply_message,
             ctypes.byref(reply),
             wwsapi.WS_READ_REQUIRED_VALUE,
-            heap.raw,
+            heap,
             ctypes.byref(answer),
             4,
             None,
@@ -377,17 +372,16 @@ def doubling(request: SoapRequest) -> tuple[int, str, bytes]:
 
 
 @pytest.mark.wwsapi(*HTTP_FUNCTIONS)
-def test_http_request_reply(soap_endpoint: SoapEndpoint) -> None:
+def test_http_request_reply(soap_endpoint: SoapEndpoint, heap: Any) -> None:
     soap_endpoint.handler = doubling
-    channel = new_channel(CHANNEL_TYPE.WS_CHANNEL_TYPE_REQUEST, BINDING.WS_HTTP_CHANNEL_BINDING)
+    channel = friendly.WsCreateChannel(REQUEST, HTTP)
     try:
-        wwsapi.WsOpenChannel(channel, ctypes.byref(endpoint_address(soap_endpoint.url)), None, None)
-        with Heap.create() as heap:
-            assert request_reply(channel, heap, 21) == 42
-            assert request_reply(channel, heap, -7) == -14
-        wwsapi.WsCloseChannel(channel, None, None)
+        friendly.WsOpenChannel(channel, endpoint_address(soap_endpoint.url))
+        assert request_reply(channel, heap, 21) == 42
+        assert request_reply(channel, heap, -7) == -14
+        friendly.WsCloseChannel(channel)
     finally:
-        wwsapi.WsFreeChannel(channel)
+        friendly.WsFreeChannel(channel)
 
     first, second = soap_endpoint.requests
     assert first.path == "/service"
@@ -402,17 +396,17 @@ def test_http_request_reply(soap_endpoint: SoapEndpoint) -> None:
 
 
 @pytest.mark.wwsapi(*HTTP_FUNCTIONS)
-def test_an_http_error_page_raises(soap_endpoint: SoapEndpoint) -> None:
+def test_an_http_error_page_raises(soap_endpoint: SoapEndpoint, heap: Any) -> None:
     soap_endpoint.handler = lambda request: (500, "text/plain", b"the shop is closed")
-    channel = new_channel(CHANNEL_TYPE.WS_CHANNEL_TYPE_REQUEST, BINDING.WS_HTTP_CHANNEL_BINDING)
+    channel = friendly.WsCreateChannel(REQUEST, HTTP)
     try:
-        wwsapi.WsOpenChannel(channel, ctypes.byref(endpoint_address(soap_endpoint.url)), None, None)
-        with Heap.create() as heap, pytest.raises(wwsapi.WsError) as caught:
+        friendly.WsOpenChannel(channel, endpoint_address(soap_endpoint.url))
+        with pytest.raises(wwsapi.WsError) as caught:
             request_reply(channel, heap, 1)
     finally:
-        wwsapi.WsAbortChannel(channel, None)
-        wwsapi.WsCloseChannel(channel, None, None)
-        wwsapi.WsFreeChannel(channel)
+        friendly.WsAbortChannel(channel)
+        friendly.WsCloseChannel(channel)
+        friendly.WsFreeChannel(channel)
     assert caught.value.function == "WsRequestReply"
     if wine_version() is not None:  # a plain-text 500 is no SOAP envelope
         assert type(caught.value) is wwsapi.WS_E_INVALID_FORMAT

@@ -1,16 +1,19 @@
-"""URLs (WsDecodeUrl, WsEncodeUrl) and date-time conversions (WsDateTimeToFileTime,
-WsFileTimeToDateTime) through the generated prototypes and structures."""
+"""URLs (WsDecodeUrl, WsEncodeUrl, WsCombineUrl) and date-time conversions
+(WsDateTimeToFileTime, WsFileTimeToDateTime) through the friendly layer
+(wwsapi.friendly: the URL, string, FILETIME or WS_DATETIME is returned), read
+and built with the generated structures."""
 
 from __future__ import annotations
 
 import ctypes
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Any
 
 import pytest
 import wwsapi
 from wwsapi import _runtime as rt
-from wwsapi.pythonic import Heap
+from wwsapi import friendly
 from wwsapi.pythonic.datetimes import FILETIME_EPOCH_TICKS, MAX_TICKS, UNIX_EPOCH_TICKS
 from wwslive import wine_version
 from wwsvalues import ws_string, ws_text
@@ -22,9 +25,11 @@ UNIX_EPOCH_FILETIME = 116_444_736_000_000_000  # 1970-01-01 in 100 ns since 1601
 
 
 @pytest.fixture
-def heap() -> Iterator[Heap]:
-    with Heap.create() as heap:
-        yield heap
+def heap() -> Iterator[Any]:
+    """A heap for the URLs and strings the functions return."""
+    handle = friendly.WsCreateHeap(1 << 16, 0)
+    yield handle
+    friendly.WsFreeHeap(handle)
 
 
 @dataclass(frozen=True)
@@ -46,10 +51,8 @@ URL_CLASSES = {
 }
 
 
-def decode(heap: Heap, text: str, flags: int = 0) -> ctypes._Pointer[wwsapi.WS_URL]:
-    url = ctypes.POINTER(wwsapi.WS_URL)()
-    wwsapi.WsDecodeUrl(ctypes.byref(ws_string(text)), flags, heap.raw, ctypes.byref(url), None)
-    return url
+def decode(heap: Any, text: str) -> ctypes._Pointer[wwsapi.WS_URL]:
+    return friendly.WsDecodeUrl(ws_string(text), 0, heap)
 
 
 def parts(url: ctypes._Pointer[wwsapi.WS_URL]) -> Parts:
@@ -67,10 +70,8 @@ def parts(url: ctypes._Pointer[wwsapi.WS_URL]) -> Parts:
     )
 
 
-def encode(heap: Heap, url: ctypes._Pointer[wwsapi.WS_URL]) -> str:
-    text = wwsapi.WS_STRING()
-    wwsapi.WsEncodeUrl(url, 0, heap.raw, ctypes.byref(text), None)
-    return ws_text(text)
+def encode(heap: Any, url: ctypes._Pointer[wwsapi.WS_URL]) -> str:
+    return ws_text(friendly.WsEncodeUrl(url, 0, heap))
 
 
 @pytest.mark.wwsapi(*URL_FUNCTIONS)
@@ -93,14 +94,14 @@ def encode(heap: Heap, url: ctypes._Pointer[wwsapi.WS_URL]) -> str:
         ),
     ],
 )  # fmt: skip
-def test_decode_and_encode_again(heap: Heap, text: str, expected: Parts) -> None:
+def test_decode_and_encode_again(heap: Any, text: str, expected: Parts) -> None:
     url = decode(heap, text)
     assert parts(url) == expected
     assert encode(heap, url) == text
 
 
 @pytest.mark.wwsapi(*URL_FUNCTIONS)
-def test_encode_a_url_built_in_python(heap: Heap) -> None:
+def test_encode_a_url_built_in_python(heap: Any) -> None:
     url = wwsapi.WS_HTTPS_URL()
     url.url.scheme = SCHEME.WS_URL_HTTPS_SCHEME_TYPE
     url.host = ws_string("shop.example")
@@ -115,7 +116,7 @@ def test_encode_a_url_built_in_python(heap: Heap) -> None:
 
 
 @pytest.mark.wwsapi(*URL_FUNCTIONS)
-def test_a_scheme_outside_the_enumeration_is_refused(heap: Heap) -> None:
+def test_a_scheme_outside_the_enumeration_is_refused(heap: Any) -> None:
     with pytest.raises(wwsapi.WS_E_INVALID_FORMAT) as caught:
         decode(heap, "ftp://files.example/x")
     assert caught.value.function == "WsDecodeUrl"
@@ -124,16 +125,9 @@ def test_a_scheme_outside_the_enumeration_is_refused(heap: Heap) -> None:
 
 @pytest.mark.windows_only("WsCombineUrl is a stub in Wine 8.0")
 @pytest.mark.wwsapi(*URL_FUNCTIONS, "WsCombineUrl")
-def test_combine_url(heap: Heap) -> None:
-    result = wwsapi.WS_STRING()
-    wwsapi.WsCombineUrl(
-        ctypes.byref(ws_string("http://shop.example/orders/list?x=1")),
-        ctypes.byref(ws_string("../items/7")),
-        0,
-        heap.raw,
-        ctypes.byref(result),
-        None,
-    )
+def test_combine_url(heap: Any) -> None:
+    base, reference = ws_string("http://shop.example/orders/list?x=1"), ws_string("../items/7")
+    result = friendly.WsCombineUrl(base, reference, 0, heap)
     assert ws_text(result) == "http://shop.example/items/7"
 
 
@@ -141,8 +135,7 @@ def to_filetime(ticks: int, format_: int = 0) -> int:
     value = wwsapi.WS_DATETIME()
     value.ticks = ticks
     value.format_ = format_
-    filetime = rt.FILETIME()
-    wwsapi.WsDateTimeToFileTime(ctypes.byref(value), ctypes.byref(filetime), None)
+    filetime = friendly.WsDateTimeToFileTime(value)
     return filetime.dwHighDateTime << 32 | filetime.dwLowDateTime
 
 
@@ -150,9 +143,7 @@ def from_filetime(filetime: int) -> wwsapi.WS_DATETIME:
     value = rt.FILETIME()
     value.dwLowDateTime = filetime & 0xFFFFFFFF
     value.dwHighDateTime = filetime >> 32
-    result = wwsapi.WS_DATETIME()
-    wwsapi.WsFileTimeToDateTime(ctypes.byref(value), ctypes.byref(result), None)
-    return result
+    return friendly.WsFileTimeToDateTime(value)
 
 
 @pytest.mark.wwsapi(*TIME_FUNCTIONS)

@@ -1,6 +1,6 @@
 """Smoke test: the generated package loads webservices.dll in Windows CPython,
 binds a function on first use, and its errcheck turns a failing HRESULT into
-the generated exception class."""
+the generated exception class; the suite's call counter sees every call."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from _ctypes import CFuncPtr
 
 import pytest
 import wwsapi
+from wwsapi import friendly
 
 
 def test_import_loads_only_the_package() -> None:
@@ -54,20 +55,18 @@ def test_the_bindings_refuse_values_of_the_wrong_type() -> None:
         wwsapi.WsResetHeap(error, None)  # type: ignore[arg-type]  # the stubs refuse it too
 
 
-@pytest.mark.wwsapi("WsCreateHeap", "WsGetHeapProperty", "WsFreeHeap")
+@pytest.mark.wwsapi("WsCreateHeap", "WsResetHeap", "WsFreeHeap", "WsCreateError")
 def test_the_call_counter_sees_calls_through_the_bindings(pytestconfig: pytest.Config) -> None:
     import conftest  # the live suite's plugin, as pytest loaded it
 
     recorder = pytestconfig.stash[conftest.FACTS_KEY][1]
-    heap = ctypes.POINTER(wwsapi.WS_HEAP)()
-    wwsapi.WsCreateHeap(1 << 16, 0, None, 0, ctypes.byref(heap), None)
+    heap = friendly.WsCreateHeap(1 << 16, 0)
     try:
-        before = recorder.calls["WsGetHeapProperty"]
-        size = ctypes.c_size_t()
+        before = recorder.calls["WsResetHeap"]
         for _ in range(3):
-            wwsapi.WsGetHeapProperty(heap, 0, ctypes.byref(size), 8, None)
-        get = functools.partial(wwsapi.WsGetHeapProperty, heap)  # as wwsapi.pythonic calls
-        get(0, ctypes.byref(size), 8, None)
-        assert recorder.calls["WsGetHeapProperty"] - before == 4
+            wwsapi.WsResetHeap(heap, None)  # the generated prototype
+        functools.partial(wwsapi.WsResetHeap, heap)(None)  # as wwsapi.pythonic calls
+        friendly.WsResetHeap(heap)  # the friendly layer
+        assert recorder.calls["WsResetHeap"] - before == 5
     finally:
-        wwsapi.WsFreeHeap(heap)
+        friendly.WsFreeHeap(heap)

@@ -333,6 +333,18 @@ def test_a_documented_success_code_is_returned(fake: FakeDll) -> None:
     assert friendly.WsReadMessageStart(channel, message) == wwsapi.WS_S_END
 
 
+def test_a_success_code_the_specs_do_not_list_is_returned(fake: FakeDll) -> None:
+    @fake.implement("WsXmlStringEquals")
+    def equals(first: Any, second: Any, error: Any) -> int:
+        return 0 if first[0].length == second[0].length else 1  # S_OK, S_FALSE
+
+    one, two = wwsapi.WS_XML_STRING(length=1), wwsapi.WS_XML_STRING(length=2)
+    assert friendly.WsXmlStringEquals(one, one) == 0
+    assert friendly.WsXmlStringEquals(one, two) == 1  # S_FALSE: the answer, not lost
+    # a page listing S_OK as the only success code: nothing to return
+    assert inspect.signature(friendly.WsResetError).return_annotation == "None"
+
+
 def test_what_the_specs_leave_undecided_is_listed_not_wrapped() -> None:
     assert not hasattr(friendly, "WsGetHeapProperty")
     assert "value (void*)" in friendly.NEEDS_HAND_WRITTEN["WsGetHeapProperty"]

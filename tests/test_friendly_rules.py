@@ -65,13 +65,16 @@ def param(
 ERROR = param("error", "WS_ERROR*", IN, True)
 
 
-def function(*params: Parameter, returns: str = "HRESULT", codes: tuple[str, ...] = ()) -> Function:
+def function(
+    *params: Parameter, returns: str = "HRESULT", codes: tuple[str, ...] = (), page: bool = False
+) -> Function:
     return_codes = tuple(
         ReturnCode(c, "", 0x003D0001 if c == "WS_S_END" else 0 if c == "S_OK" else 0x80070057)
         for c in codes
     )
+    doc = Doc(url="u", source="pages/nf-webservices-wsdo.md" if page else "")
     return Function(
-        "WsDo", "WsDo", "a", CType.parse(returns), params, "stdcall", "webservices.dll", DOC,
+        "WsDo", "WsDo", "a", CType.parse(returns), params, "stdcall", "webservices.dll", doc,
         return_codes, None,
     )  # fmt: skip
 
@@ -228,10 +231,15 @@ def test_an_async_context_is_dropped_when_out_values_are_returned() -> None:
     assert without.async_param == "asyncContext" and without.returns_code
 
 
-def test_the_hresult_is_returned_only_where_another_success_code_is_documented() -> None:
+def test_the_hresult_is_returned_unless_the_page_lists_s_ok_as_the_only_success() -> None:
     heap = param("heap", "WS_HEAP*")
     assert friendly(heap, ERROR, codes=("S_OK", "WS_S_END")).returns_code
-    assert not friendly(heap, ERROR, codes=("S_OK", "E_INVALIDARG")).returns_code
+    assert not friendly(heap, ERROR, codes=("S_OK", "E_INVALIDARG"), page=True).returns_code
+    # without a page, or a page without a table of codes, S_FALSE may be the answer
+    assert friendly(heap, ERROR, codes=("S_OK", "E_INVALIDARG")).returns_code
+    assert friendly(heap, ERROR, page=True).returns_code
+    # out values are returned instead
+    assert not friendly(heap, param("n", "ULONG*", OUT), ERROR).returns_code
 
 
 def test_the_error_parameter_is_the_last_optional_ws_error() -> None:

@@ -34,8 +34,10 @@ Each C parameter gets one role, by these rules in order:
   them. A pointer to a structure also takes the structure itself (ctypes
   passes its address). An optional callback passed as None is a NULL function.
 
-A function without out values returns None, or the HRESULT where a success
-code other than S_OK is possible (an `asyncContext`, or a documented WS_S_END).
+A function without out values returns the HRESULT, since a success code may
+be its answer (WS_S_END, WS_S_ASYNC, S_FALSE), unless its page lists its
+return codes and S_OK is the only success among them: then it returns None.
+(A function with out values returns those, not its success code.)
 With an `asyncContext` given, the call gets no error object (it may complete
 later, after the object went back to the pool).
 
@@ -114,10 +116,10 @@ class Slot:
 class Friendly:
     """A function the friendly layer wraps.
 
-    `returns_code`: without out values, the wrapper returns the HRESULT
-    (a success code other than S_OK is possible). `async_param` is the C name
-    of a kept `asyncContext` (the call then gets no error object when it is
-    given)."""
+    `returns_code`: without out values, the wrapper returns the HRESULT (a
+    success code other than S_OK is possible, or the page does not say).
+    `async_param` is the C name of a kept `asyncContext` (the call then gets
+    no error object when it is given)."""
 
     function: Function
     slots: tuple[Slot, ...]
@@ -309,7 +311,8 @@ def derive(f: Function, types: TypeMap) -> Derived:
     else:
         kept_async = next((s.param.name for s in slots if _is_async(s.param)), None)
     other_success = any(c.success and c.code != "S_OK" for c in f.return_codes)
-    returns_code = f.returns_hresult and not has_outs and (kept_async is not None or other_success)
+    only_s_ok = f.doc.has_page and bool(f.return_codes) and not other_success
+    returns_code = f.returns_hresult and not has_outs and (kept_async is not None or not only_s_ok)
     return Friendly(f, tuple(slots), returns_code, kept_async)
 
 

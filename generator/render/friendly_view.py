@@ -58,8 +58,9 @@ Compared with the C-shaped function:
   of a failure carries its strings; release_error_objects() frees the pooled
   ones (WsFreeError);
 - a function with out values completes synchronously (asyncContext NULL);
-  one without may take asyncContext and returns the HRESULT where a success
-  code other than S_OK is possible (WS_S_ASYNC, WS_S_END).
+  one without returns the HRESULT, since a success code may be its answer
+  (WS_S_ASYNC, WS_S_END, S_FALSE), or None where its page lists S_OK as its
+  only success code.
 
 NEEDS_HAND_WRITTEN names the functions the specs leave undecided (a void*
 value whose type depends on a property id, a buffer the caller sizes, a
@@ -334,13 +335,20 @@ def wrapper_doc(d: Friendly, returns: str) -> str:
         head = f"{p.py_name} ({p.type})" if len(outs) > 1 else f"{returns}: {p.py_name} ({p.type})"
         result += _item(head, p.description or "(not described)")
     if d.returns_code:
-        result.append(f"{INDENT}int: the HRESULT, S_OK (0) or another success code:")
-        result += [
-            line
-            for c in f.return_codes
-            if c.success and c.code != "S_OK"
-            for line in _item(c.code, c.description, INDENT * 2)
-        ] or [f"{INDENT * 2}WS_S_ASYNC: the call completes later, through the async context."]
+        others = [c for c in f.return_codes if c.success and c.code != "S_OK"]
+        if others or d.async_param is not None:
+            result.append(f"{INDENT}int: the HRESULT, S_OK (0) or another success code:")
+            result += [line for c in others for line in _item(c.code, c.description, INDENT * 2)]
+            if d.async_param is not None and not any(c.code == "WS_S_ASYNC" for c in others):
+                result += _item(
+                    "WS_S_ASYNC", "the call completes later, through the async context.", INDENT * 2
+                )
+        else:
+            result += _item(
+                "int",
+                "the HRESULT, S_OK (0) or another success code (the specs list none: it may "
+                "be the answer).",
+            )
     lines += _section("Returns", result)
     if f.returns_hresult:
         raises: list[str] = []

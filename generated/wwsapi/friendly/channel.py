@@ -61,12 +61,16 @@ _P_WS_CHANNEL = _ct.POINTER(WS_CHANNEL)
 
 def WsAbandonMessage(
     channel: _rt.PointerArg[WS_CHANNEL], message: _rt.PointerArg[WS_MESSAGE]
-) -> None:
+) -> int:
     """The function WsAbandonMessage (no reference page in the specs).
 
     Args:
         channel: (not described)
         message: (not described)
+
+    Returns:
+        int: the HRESULT, S_OK (0) or another success code (the specs list none: it may be
+            the answer).
 
     Raises:
         WsError: on any failing HRESULT; the subclass named after the code where it is
@@ -77,11 +81,12 @@ def WsAbandonMessage(
     """
     _e = _take()
     try:
-        _c.WsAbandonMessage(channel, message, _e)
+        _r: int = _c.WsAbandonMessage(channel, message, _e)
     except BaseException:
         _failed(_e)
         raise
     _give(_e)
+    return _r
 
 
 def WsAbortChannel(channel: _rt.PointerArg[WS_CHANNEL]) -> None:

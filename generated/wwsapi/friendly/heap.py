@@ -136,13 +136,17 @@ def WsFreeHeap(heap: _rt.PointerArg[WS_HEAP]) -> None:
     _c.WsFreeHeap(heap)
 
 
-def WsResetHeap(heap: _rt.PointerArg[WS_HEAP]) -> None:
+def WsResetHeap(heap: _rt.PointerArg[WS_HEAP]) -> int:
     """Releases every allocation made from a heap with WsAlloc in one step. Pointers returned
     by those allocations must not be used afterwards. The heap object itself remains and can
     be used again.
 
     Args:
         heap: The WS_HEAP to reset.
+
+    Returns:
+        int: the HRESULT, S_OK (0) or another success code (the specs list none: it may be
+            the answer).
 
     Raises:
         WsError: on any failing HRESULT; the subclass named after the code where it is
@@ -155,8 +159,9 @@ def WsResetHeap(heap: _rt.PointerArg[WS_HEAP]) -> None:
     """
     _e = _take()
     try:
-        _c.WsResetHeap(heap, _e)
+        _r: int = _c.WsResetHeap(heap, _e)
     except BaseException:
         _failed(_e)
         raise
     _give(_e)
+    return _r

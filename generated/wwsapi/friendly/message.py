@@ -99,11 +99,15 @@ def WsAddressMessage(
     _give(_e)
 
 
-def WsCheckMustUnderstandHeaders(message: _rt.PointerArg[WS_MESSAGE]) -> None:
+def WsCheckMustUnderstandHeaders(message: _rt.PointerArg[WS_MESSAGE]) -> int:
     """The function WsCheckMustUnderstandHeaders (no reference page in the specs).
 
     Args:
         message: (not described)
+
+    Returns:
+        int: the HRESULT, S_OK (0) or another success code (the specs list none: it may be
+            the answer).
 
     Raises:
         WsError: on any failing HRESULT; the subclass named after the code where it is
@@ -114,11 +118,12 @@ def WsCheckMustUnderstandHeaders(message: _rt.PointerArg[WS_MESSAGE]) -> None:
     """
     _e = _take()
     try:
-        _c.WsCheckMustUnderstandHeaders(message, _e)
+        _r: int = _c.WsCheckMustUnderstandHeaders(message, _e)
     except BaseException:
         _failed(_e)
         raise
     _give(_e)
+    return _r
 
 
 def WsCreateMessage(
@@ -442,13 +447,17 @@ def WsRemoveCustomHeader(
     message: _rt.PointerArg[WS_MESSAGE],
     headerName: WS_XML_STRING | _rt.PointerArg[WS_XML_STRING],
     headerNs: WS_XML_STRING | _rt.PointerArg[WS_XML_STRING],
-) -> None:
+) -> int:
     """The function WsRemoveCustomHeader (no reference page in the specs).
 
     Args:
         message: (not described)
         headerName: (not described)
         headerNs: (not described)
+
+    Returns:
+        int: the HRESULT, S_OK (0) or another success code (the specs list none: it may be
+            the answer).
 
     Raises:
         WsError: on any failing HRESULT; the subclass named after the code where it is
@@ -459,11 +468,12 @@ def WsRemoveCustomHeader(
     """
     _e = _take()
     try:
-        _c.WsRemoveCustomHeader(message, headerName, headerNs, _e)
+        _r: int = _c.WsRemoveCustomHeader(message, headerName, headerNs, _e)
     except BaseException:
         _failed(_e)
         raise
     _give(_e)
+    return _r
 
 
 def WsRemoveHeader(message: _rt.PointerArg[WS_MESSAGE], headerType: int) -> None:
@@ -496,12 +506,16 @@ def WsRemoveHeader(message: _rt.PointerArg[WS_MESSAGE], headerType: int) -> None
 
 def WsRemoveMappedHeader(
     message: _rt.PointerArg[WS_MESSAGE], headerName: WS_XML_STRING | _rt.PointerArg[WS_XML_STRING]
-) -> None:
+) -> int:
     """The function WsRemoveMappedHeader (no reference page in the specs).
 
     Args:
         message: (not described)
         headerName: (not described)
+
+    Returns:
+        int: the HRESULT, S_OK (0) or another success code (the specs list none: it may be
+            the answer).
 
     Raises:
         WsError: on any failing HRESULT; the subclass named after the code where it is
@@ -512,11 +526,12 @@ def WsRemoveMappedHeader(
     """
     _e = _take()
     try:
-        _c.WsRemoveMappedHeader(message, headerName, _e)
+        _r: int = _c.WsRemoveMappedHeader(message, headerName, _e)
     except BaseException:
         _failed(_e)
         raise
     _give(_e)
+    return _r
 
 
 def WsResetMessage(message: _rt.PointerArg[WS_MESSAGE]) -> None:

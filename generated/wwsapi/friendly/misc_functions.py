@@ -75,12 +75,16 @@ _P_WS_XML_STRING = _ct.POINTER(WS_XML_STRING)
 _P_c_uint16 = _ct.POINTER(_ct.c_uint16)
 
 
-def WsAbandonCall(serviceProxy: _rt.PointerArg[WS_SERVICE_PROXY], callId: int) -> None:
+def WsAbandonCall(serviceProxy: _rt.PointerArg[WS_SERVICE_PROXY], callId: int) -> int:
     """The function WsAbandonCall (no reference page in the specs).
 
     Args:
         serviceProxy: (not described)
         callId: (not described)
+
+    Returns:
+        int: the HRESULT, S_OK (0) or another success code (the specs list none: it may be
+            the answer).
 
     Raises:
         WsError: on any failing HRESULT; the subclass named after the code where it is
@@ -91,18 +95,23 @@ def WsAbandonCall(serviceProxy: _rt.PointerArg[WS_SERVICE_PROXY], callId: int) -
     """
     _e = _take()
     try:
-        _c.WsAbandonCall(serviceProxy, callId, _e)
+        _r: int = _c.WsAbandonCall(serviceProxy, callId, _e)
     except BaseException:
         _failed(_e)
         raise
     _give(_e)
+    return _r
 
 
-def WsAbortServiceHost(serviceHost: _rt.PointerArg[WS_SERVICE_HOST]) -> None:
+def WsAbortServiceHost(serviceHost: _rt.PointerArg[WS_SERVICE_HOST]) -> int:
     """The function WsAbortServiceHost (no reference page in the specs).
 
     Args:
         serviceHost: (not described)
+
+    Returns:
+        int: the HRESULT, S_OK (0) or another success code (the specs list none: it may be
+            the answer).
 
     Raises:
         WsError: on any failing HRESULT; the subclass named after the code where it is
@@ -113,18 +122,23 @@ def WsAbortServiceHost(serviceHost: _rt.PointerArg[WS_SERVICE_HOST]) -> None:
     """
     _e = _take()
     try:
-        _c.WsAbortServiceHost(serviceHost, _e)
+        _r: int = _c.WsAbortServiceHost(serviceHost, _e)
     except BaseException:
         _failed(_e)
         raise
     _give(_e)
+    return _r
 
 
-def WsAbortServiceProxy(serviceProxy: _rt.PointerArg[WS_SERVICE_PROXY]) -> None:
+def WsAbortServiceProxy(serviceProxy: _rt.PointerArg[WS_SERVICE_PROXY]) -> int:
     """The function WsAbortServiceProxy (no reference page in the specs).
 
     Args:
         serviceProxy: (not described)
+
+    Returns:
+        int: the HRESULT, S_OK (0) or another success code (the specs list none: it may be
+            the answer).
 
     Raises:
         WsError: on any failing HRESULT; the subclass named after the code where it is
@@ -135,11 +149,12 @@ def WsAbortServiceProxy(serviceProxy: _rt.PointerArg[WS_SERVICE_PROXY]) -> None:
     """
     _e = _take()
     try:
-        _c.WsAbortServiceProxy(serviceProxy, _e)
+        _r: int = _c.WsAbortServiceProxy(serviceProxy, _e)
     except BaseException:
         _failed(_e)
         raise
     _give(_e)
+    return _r
 
 
 def WsCloseServiceHost(
@@ -214,12 +229,16 @@ def WsCopyError(
     *,
     source: _rt.PointerArg[WS_ERROR] | None = None,
     destination: _rt.PointerArg[WS_ERROR] | None = None,
-) -> None:
+) -> int:
     """The function WsCopyError (no reference page in the specs).
 
     Args:
         source: (not described)
         destination: (not described)
+
+    Returns:
+        int: the HRESULT, S_OK (0) or another success code (the specs list none: it may be
+            the answer).
 
     Raises:
         WsError: on any failing HRESULT; the subclass named after the code where it is
@@ -227,17 +246,20 @@ def WsCopyError(
 
     Wraps wwsapi.WsCopyError.
     """
-    _c.WsCopyError(source, destination)
+    _r: int = _c.WsCopyError(source, destination)
+    return _r
 
 
-def WsCopyNode(
-    writer: _rt.PointerArg[WS_XML_WRITER], reader: _rt.PointerArg[WS_XML_READER]
-) -> None:
+def WsCopyNode(writer: _rt.PointerArg[WS_XML_WRITER], reader: _rt.PointerArg[WS_XML_READER]) -> int:
     """The function WsCopyNode (no reference page in the specs).
 
     Args:
         writer: (not described)
         reader: (not described)
+
+    Returns:
+        int: the HRESULT, S_OK (0) or another success code (the specs list none: it may be
+            the answer).
 
     Raises:
         WsError: on any failing HRESULT; the subclass named after the code where it is
@@ -248,11 +270,12 @@ def WsCopyNode(
     """
     _e = _take()
     try:
-        _c.WsCopyNode(writer, reader, _e)
+        _r: int = _c.WsCopyNode(writer, reader, _e)
     except BaseException:
         _failed(_e)
         raise
     _give(_e)
+    return _r
 
 
 def WsCreateMetadata(properties: Sequence[WS_METADATA_PROPERTY]) -> _ct._Pointer[WS_METADATA]:
@@ -333,11 +356,15 @@ def WsCreateServiceProxy(
     return _serviceProxy
 
 
-def WsEndReaderCanonicalization(reader: _rt.PointerArg[WS_XML_READER]) -> None:
+def WsEndReaderCanonicalization(reader: _rt.PointerArg[WS_XML_READER]) -> int:
     """The function WsEndReaderCanonicalization (no reference page in the specs).
 
     Args:
         reader: (not described)
+
+    Returns:
+        int: the HRESULT, S_OK (0) or another success code (the specs list none: it may be
+            the answer).
 
     Raises:
         WsError: on any failing HRESULT; the subclass named after the code where it is
@@ -348,18 +375,23 @@ def WsEndReaderCanonicalization(reader: _rt.PointerArg[WS_XML_READER]) -> None:
     """
     _e = _take()
     try:
-        _c.WsEndReaderCanonicalization(reader, _e)
+        _r: int = _c.WsEndReaderCanonicalization(reader, _e)
     except BaseException:
         _failed(_e)
         raise
     _give(_e)
+    return _r
 
 
-def WsEndWriterCanonicalization(writer: _rt.PointerArg[WS_XML_WRITER]) -> None:
+def WsEndWriterCanonicalization(writer: _rt.PointerArg[WS_XML_WRITER]) -> int:
     """The function WsEndWriterCanonicalization (no reference page in the specs).
 
     Args:
         writer: (not described)
+
+    Returns:
+        int: the HRESULT, S_OK (0) or another success code (the specs list none: it may be
+            the answer).
 
     Raises:
         WsError: on any failing HRESULT; the subclass named after the code where it is
@@ -370,11 +402,12 @@ def WsEndWriterCanonicalization(writer: _rt.PointerArg[WS_XML_WRITER]) -> None:
     """
     _e = _take()
     try:
-        _c.WsEndWriterCanonicalization(writer, _e)
+        _r: int = _c.WsEndWriterCanonicalization(writer, _e)
     except BaseException:
         _failed(_e)
         raise
     _give(_e)
+    return _r
 
 
 def WsFillReader(
@@ -832,13 +865,17 @@ def WsPullBytes(
     writer: _rt.PointerArg[WS_XML_WRITER],
     callback: WS_PULL_BYTES_CALLBACK,
     callbackState: _rt.VoidArg,
-) -> None:
+) -> int:
     """The function WsPullBytes (no reference page in the specs).
 
     Args:
         writer: (not described)
         callback: (not described)
         callbackState: (not described)
+
+    Returns:
+        int: the HRESULT, S_OK (0) or another success code (the specs list none: it may be
+            the answer).
 
     Raises:
         WsError: on any failing HRESULT; the subclass named after the code where it is
@@ -849,24 +886,29 @@ def WsPullBytes(
     """
     _e = _take()
     try:
-        _c.WsPullBytes(writer, callback, callbackState, _e)
+        _r: int = _c.WsPullBytes(writer, callback, callbackState, _e)
     except BaseException:
         _failed(_e)
         raise
     _give(_e)
+    return _r
 
 
 def WsPushBytes(
     writer: _rt.PointerArg[WS_XML_WRITER],
     callback: WS_PUSH_BYTES_CALLBACK,
     callbackState: _rt.VoidArg,
-) -> None:
+) -> int:
     """The function WsPushBytes (no reference page in the specs).
 
     Args:
         writer: (not described)
         callback: (not described)
         callbackState: (not described)
+
+    Returns:
+        int: the HRESULT, S_OK (0) or another success code (the specs list none: it may be
+            the answer).
 
     Raises:
         WsError: on any failing HRESULT; the subclass named after the code where it is
@@ -877,18 +919,23 @@ def WsPushBytes(
     """
     _e = _take()
     try:
-        _c.WsPushBytes(writer, callback, callbackState, _e)
+        _r: int = _c.WsPushBytes(writer, callback, callbackState, _e)
     except BaseException:
         _failed(_e)
         raise
     _give(_e)
+    return _r
 
 
-def WsReadEndAttribute(reader: _rt.PointerArg[WS_XML_READER]) -> None:
+def WsReadEndAttribute(reader: _rt.PointerArg[WS_XML_READER]) -> int:
     """The function WsReadEndAttribute (no reference page in the specs).
 
     Args:
         reader: (not described)
+
+    Returns:
+        int: the HRESULT, S_OK (0) or another success code (the specs list none: it may be
+            the answer).
 
     Raises:
         WsError: on any failing HRESULT; the subclass named after the code where it is
@@ -899,19 +946,24 @@ def WsReadEndAttribute(reader: _rt.PointerArg[WS_XML_READER]) -> None:
     """
     _e = _take()
     try:
-        _c.WsReadEndAttribute(reader, _e)
+        _r: int = _c.WsReadEndAttribute(reader, _e)
     except BaseException:
         _failed(_e)
         raise
     _give(_e)
+    return _r
 
 
-def WsReadStartAttribute(reader: _rt.PointerArg[WS_XML_READER], attributeIndex: int) -> None:
+def WsReadStartAttribute(reader: _rt.PointerArg[WS_XML_READER], attributeIndex: int) -> int:
     """The function WsReadStartAttribute (no reference page in the specs).
 
     Args:
         reader: (not described)
         attributeIndex: (not described)
+
+    Returns:
+        int: the HRESULT, S_OK (0) or another success code (the specs list none: it may be
+            the answer).
 
     Raises:
         WsError: on any failing HRESULT; the subclass named after the code where it is
@@ -922,11 +974,12 @@ def WsReadStartAttribute(reader: _rt.PointerArg[WS_XML_READER], attributeIndex: 
     """
     _e = _take()
     try:
-        _c.WsReadStartAttribute(reader, attributeIndex, _e)
+        _r: int = _c.WsReadStartAttribute(reader, attributeIndex, _e)
     except BaseException:
         _failed(_e)
         raise
     _give(_e)
+    return _r
 
 
 def WsReadXmlBuffer(
@@ -964,7 +1017,7 @@ def WsRegisterOperationForCancel(
     cancelCallback: WS_OPERATION_CANCEL_CALLBACK,
     freestateCallback: WS_OPERATION_FREE_STATE_CALLBACK,
     userState: _rt.VoidArg,
-) -> None:
+) -> int:
     """The function WsRegisterOperationForCancel (no reference page in the specs).
 
     Args:
@@ -972,6 +1025,10 @@ def WsRegisterOperationForCancel(
         cancelCallback: (not described)
         freestateCallback: (not described)
         userState: (not described)
+
+    Returns:
+        int: the HRESULT, S_OK (0) or another success code (the specs list none: it may be
+            the answer).
 
     Raises:
         WsError: on any failing HRESULT; the subclass named after the code where it is
@@ -982,18 +1039,25 @@ def WsRegisterOperationForCancel(
     """
     _e = _take()
     try:
-        _c.WsRegisterOperationForCancel(context, cancelCallback, freestateCallback, userState, _e)
+        _r: int = _c.WsRegisterOperationForCancel(
+            context, cancelCallback, freestateCallback, userState, _e
+        )
     except BaseException:
         _failed(_e)
         raise
     _give(_e)
+    return _r
 
 
-def WsRemoveNode(nodePosition: WS_XML_NODE_POSITION | _rt.PointerArg[WS_XML_NODE_POSITION]) -> None:
+def WsRemoveNode(nodePosition: WS_XML_NODE_POSITION | _rt.PointerArg[WS_XML_NODE_POSITION]) -> int:
     """The function WsRemoveNode (no reference page in the specs).
 
     Args:
         nodePosition: (not described)
+
+    Returns:
+        int: the HRESULT, S_OK (0) or another success code (the specs list none: it may be
+            the answer).
 
     Raises:
         WsError: on any failing HRESULT; the subclass named after the code where it is
@@ -1004,18 +1068,23 @@ def WsRemoveNode(nodePosition: WS_XML_NODE_POSITION | _rt.PointerArg[WS_XML_NODE
     """
     _e = _take()
     try:
-        _c.WsRemoveNode(nodePosition, _e)
+        _r: int = _c.WsRemoveNode(nodePosition, _e)
     except BaseException:
         _failed(_e)
         raise
     _give(_e)
+    return _r
 
 
-def WsResetMetadata(metadata: _rt.PointerArg[WS_METADATA]) -> None:
+def WsResetMetadata(metadata: _rt.PointerArg[WS_METADATA]) -> int:
     """The function WsResetMetadata (no reference page in the specs).
 
     Args:
         metadata: (not described)
+
+    Returns:
+        int: the HRESULT, S_OK (0) or another success code (the specs list none: it may be
+            the answer).
 
     Raises:
         WsError: on any failing HRESULT; the subclass named after the code where it is
@@ -1026,18 +1095,23 @@ def WsResetMetadata(metadata: _rt.PointerArg[WS_METADATA]) -> None:
     """
     _e = _take()
     try:
-        _c.WsResetMetadata(metadata, _e)
+        _r: int = _c.WsResetMetadata(metadata, _e)
     except BaseException:
         _failed(_e)
         raise
     _give(_e)
+    return _r
 
 
-def WsResetServiceHost(serviceHost: _rt.PointerArg[WS_SERVICE_HOST]) -> None:
+def WsResetServiceHost(serviceHost: _rt.PointerArg[WS_SERVICE_HOST]) -> int:
     """The function WsResetServiceHost (no reference page in the specs).
 
     Args:
         serviceHost: (not described)
+
+    Returns:
+        int: the HRESULT, S_OK (0) or another success code (the specs list none: it may be
+            the answer).
 
     Raises:
         WsError: on any failing HRESULT; the subclass named after the code where it is
@@ -1048,18 +1122,23 @@ def WsResetServiceHost(serviceHost: _rt.PointerArg[WS_SERVICE_HOST]) -> None:
     """
     _e = _take()
     try:
-        _c.WsResetServiceHost(serviceHost, _e)
+        _r: int = _c.WsResetServiceHost(serviceHost, _e)
     except BaseException:
         _failed(_e)
         raise
     _give(_e)
+    return _r
 
 
-def WsResetServiceProxy(serviceProxy: _rt.PointerArg[WS_SERVICE_PROXY]) -> None:
+def WsResetServiceProxy(serviceProxy: _rt.PointerArg[WS_SERVICE_PROXY]) -> int:
     """The function WsResetServiceProxy (no reference page in the specs).
 
     Args:
         serviceProxy: (not described)
+
+    Returns:
+        int: the HRESULT, S_OK (0) or another success code (the specs list none: it may be
+            the answer).
 
     Raises:
         WsError: on any failing HRESULT; the subclass named after the code where it is
@@ -1070,18 +1149,23 @@ def WsResetServiceProxy(serviceProxy: _rt.PointerArg[WS_SERVICE_PROXY]) -> None:
     """
     _e = _take()
     try:
-        _c.WsResetServiceProxy(serviceProxy, _e)
+        _r: int = _c.WsResetServiceProxy(serviceProxy, _e)
     except BaseException:
         _failed(_e)
         raise
     _give(_e)
+    return _r
 
 
-def WsRevokeSecurityContext(securityContext: _rt.PointerArg[WS_SECURITY_CONTEXT]) -> None:
+def WsRevokeSecurityContext(securityContext: _rt.PointerArg[WS_SECURITY_CONTEXT]) -> int:
     """The function WsRevokeSecurityContext (no reference page in the specs).
 
     Args:
         securityContext: (not described)
+
+    Returns:
+        int: the HRESULT, S_OK (0) or another success code (the specs list none: it may be
+            the answer).
 
     Raises:
         WsError: on any failing HRESULT; the subclass named after the code where it is
@@ -1092,22 +1176,27 @@ def WsRevokeSecurityContext(securityContext: _rt.PointerArg[WS_SECURITY_CONTEXT]
     """
     _e = _take()
     try:
-        _c.WsRevokeSecurityContext(securityContext, _e)
+        _r: int = _c.WsRevokeSecurityContext(securityContext, _e)
     except BaseException:
         _failed(_e)
         raise
     _give(_e)
+    return _r
 
 
 def WsSetReaderPosition(
     reader: _rt.PointerArg[WS_XML_READER],
     nodePosition: WS_XML_NODE_POSITION | _rt.PointerArg[WS_XML_NODE_POSITION],
-) -> None:
+) -> int:
     """The function WsSetReaderPosition (no reference page in the specs).
 
     Args:
         reader: (not described)
         nodePosition: (not described)
+
+    Returns:
+        int: the HRESULT, S_OK (0) or another success code (the specs list none: it may be
+            the answer).
 
     Raises:
         WsError: on any failing HRESULT; the subclass named after the code where it is
@@ -1118,22 +1207,27 @@ def WsSetReaderPosition(
     """
     _e = _take()
     try:
-        _c.WsSetReaderPosition(reader, nodePosition, _e)
+        _r: int = _c.WsSetReaderPosition(reader, nodePosition, _e)
     except BaseException:
         _failed(_e)
         raise
     _give(_e)
+    return _r
 
 
 def WsSetWriterPosition(
     writer: _rt.PointerArg[WS_XML_WRITER],
     nodePosition: WS_XML_NODE_POSITION | _rt.PointerArg[WS_XML_NODE_POSITION],
-) -> None:
+) -> int:
     """The function WsSetWriterPosition (no reference page in the specs).
 
     Args:
         writer: (not described)
         nodePosition: (not described)
+
+    Returns:
+        int: the HRESULT, S_OK (0) or another success code (the specs list none: it may be
+            the answer).
 
     Raises:
         WsError: on any failing HRESULT; the subclass named after the code where it is
@@ -1144,18 +1238,23 @@ def WsSetWriterPosition(
     """
     _e = _take()
     try:
-        _c.WsSetWriterPosition(writer, nodePosition, _e)
+        _r: int = _c.WsSetWriterPosition(writer, nodePosition, _e)
     except BaseException:
         _failed(_e)
         raise
     _give(_e)
+    return _r
 
 
-def WsSkipNode(reader: _rt.PointerArg[WS_XML_READER]) -> None:
+def WsSkipNode(reader: _rt.PointerArg[WS_XML_READER]) -> int:
     """The function WsSkipNode (no reference page in the specs).
 
     Args:
         reader: (not described)
+
+    Returns:
+        int: the HRESULT, S_OK (0) or another success code (the specs list none: it may be
+            the answer).
 
     Raises:
         WsError: on any failing HRESULT; the subclass named after the code where it is
@@ -1166,11 +1265,12 @@ def WsSkipNode(reader: _rt.PointerArg[WS_XML_READER]) -> None:
     """
     _e = _take()
     try:
-        _c.WsSkipNode(reader, _e)
+        _r: int = _c.WsSkipNode(reader, _e)
     except BaseException:
         _failed(_e)
         raise
     _give(_e)
+    return _r
 
 
 def WsStartReaderCanonicalization(
@@ -1178,7 +1278,7 @@ def WsStartReaderCanonicalization(
     writeCallback: WS_WRITE_CALLBACK,
     writeCallbackState: _rt.VoidArg,
     properties: Sequence[WS_XML_CANONICALIZATION_PROPERTY],
-) -> None:
+) -> int:
     """The function WsStartReaderCanonicalization (no reference page in the specs).
 
     Args:
@@ -1186,6 +1286,10 @@ def WsStartReaderCanonicalization(
         writeCallback: (not described)
         writeCallbackState: (not described)
         properties: (not described) Its length is passed as propertyCount.
+
+    Returns:
+        int: the HRESULT, S_OK (0) or another success code (the specs list none: it may be
+            the answer).
 
     Raises:
         WsError: on any failing HRESULT; the subclass named after the code where it is
@@ -1197,13 +1301,14 @@ def WsStartReaderCanonicalization(
     _properties, _propertyCount = _array(WS_XML_CANONICALIZATION_PROPERTY, properties)
     _e = _take()
     try:
-        _c.WsStartReaderCanonicalization(
+        _r: int = _c.WsStartReaderCanonicalization(
             reader, writeCallback, writeCallbackState, _properties, _propertyCount, _e
         )
     except BaseException:
         _failed(_e)
         raise
     _give(_e)
+    return _r
 
 
 def WsStartWriterCanonicalization(
@@ -1211,7 +1316,7 @@ def WsStartWriterCanonicalization(
     writeCallback: WS_WRITE_CALLBACK,
     writeCallbackState: _rt.VoidArg,
     properties: Sequence[WS_XML_CANONICALIZATION_PROPERTY],
-) -> None:
+) -> int:
     """The function WsStartWriterCanonicalization (no reference page in the specs).
 
     Args:
@@ -1219,6 +1324,10 @@ def WsStartWriterCanonicalization(
         writeCallback: (not described)
         writeCallbackState: (not described)
         properties: (not described) Its length is passed as propertyCount.
+
+    Returns:
+        int: the HRESULT, S_OK (0) or another success code (the specs list none: it may be
+            the answer).
 
     Raises:
         WsError: on any failing HRESULT; the subclass named after the code where it is
@@ -1230,21 +1339,26 @@ def WsStartWriterCanonicalization(
     _properties, _propertyCount = _array(WS_XML_CANONICALIZATION_PROPERTY, properties)
     _e = _take()
     try:
-        _c.WsStartWriterCanonicalization(
+        _r: int = _c.WsStartWriterCanonicalization(
             writer, writeCallback, writeCallbackState, _properties, _propertyCount, _e
         )
     except BaseException:
         _failed(_e)
         raise
     _give(_e)
+    return _r
 
 
-def WsWriteBytes(writer: _rt.PointerArg[WS_XML_WRITER], bytes_: bytes) -> None:
+def WsWriteBytes(writer: _rt.PointerArg[WS_XML_WRITER], bytes_: bytes) -> int:
     """The function WsWriteBytes (no reference page in the specs).
 
     Args:
         writer: (not described)
         bytes_: (not described) Its length is passed as byteCount.
+
+    Returns:
+        int: the HRESULT, S_OK (0) or another success code (the specs list none: it may be
+            the answer).
 
     Raises:
         WsError: on any failing HRESULT; the subclass named after the code where it is
@@ -1256,18 +1370,23 @@ def WsWriteBytes(writer: _rt.PointerArg[WS_XML_WRITER], bytes_: bytes) -> None:
     _bytes_, _byteCount = _data(bytes_)
     _e = _take()
     try:
-        _c.WsWriteBytes(writer, _bytes_, _byteCount, _e)
+        _r: int = _c.WsWriteBytes(writer, _bytes_, _byteCount, _e)
     except BaseException:
         _failed(_e)
         raise
     _give(_e)
+    return _r
 
 
-def WsWriteEndCData(writer: _rt.PointerArg[WS_XML_WRITER]) -> None:
+def WsWriteEndCData(writer: _rt.PointerArg[WS_XML_WRITER]) -> int:
     """The function WsWriteEndCData (no reference page in the specs).
 
     Args:
         writer: (not described)
+
+    Returns:
+        int: the HRESULT, S_OK (0) or another success code (the specs list none: it may be
+            the answer).
 
     Raises:
         WsError: on any failing HRESULT; the subclass named after the code where it is
@@ -1278,18 +1397,23 @@ def WsWriteEndCData(writer: _rt.PointerArg[WS_XML_WRITER]) -> None:
     """
     _e = _take()
     try:
-        _c.WsWriteEndCData(writer, _e)
+        _r: int = _c.WsWriteEndCData(writer, _e)
     except BaseException:
         _failed(_e)
         raise
     _give(_e)
+    return _r
 
 
-def WsWriteEndStartElement(writer: _rt.PointerArg[WS_XML_WRITER]) -> None:
+def WsWriteEndStartElement(writer: _rt.PointerArg[WS_XML_WRITER]) -> int:
     """The function WsWriteEndStartElement (no reference page in the specs).
 
     Args:
         writer: (not described)
+
+    Returns:
+        int: the HRESULT, S_OK (0) or another success code (the specs list none: it may be
+            the answer).
 
     Raises:
         WsError: on any failing HRESULT; the subclass named after the code where it is
@@ -1300,21 +1424,26 @@ def WsWriteEndStartElement(writer: _rt.PointerArg[WS_XML_WRITER]) -> None:
     """
     _e = _take()
     try:
-        _c.WsWriteEndStartElement(writer, _e)
+        _r: int = _c.WsWriteEndStartElement(writer, _e)
     except BaseException:
         _failed(_e)
         raise
     _give(_e)
+    return _r
 
 
 def WsWriteNode(
     writer: _rt.PointerArg[WS_XML_WRITER], node: WS_XML_NODE | _rt.PointerArg[WS_XML_NODE]
-) -> None:
+) -> int:
     """The function WsWriteNode (no reference page in the specs).
 
     Args:
         writer: (not described)
         node: (not described)
+
+    Returns:
+        int: the HRESULT, S_OK (0) or another success code (the specs list none: it may be
+            the answer).
 
     Raises:
         WsError: on any failing HRESULT; the subclass named after the code where it is
@@ -1325,11 +1454,12 @@ def WsWriteNode(
     """
     _e = _take()
     try:
-        _c.WsWriteNode(writer, node, _e)
+        _r: int = _c.WsWriteNode(writer, node, _e)
     except BaseException:
         _failed(_e)
         raise
     _give(_e)
+    return _r
 
 
 def WsWriteQualifiedName(
@@ -1337,7 +1467,7 @@ def WsWriteQualifiedName(
     prefix: WS_XML_STRING | _rt.PointerArg[WS_XML_STRING],
     localName: WS_XML_STRING | _rt.PointerArg[WS_XML_STRING],
     ns: WS_XML_STRING | _rt.PointerArg[WS_XML_STRING],
-) -> None:
+) -> int:
     """The function WsWriteQualifiedName (no reference page in the specs).
 
     Args:
@@ -1345,6 +1475,10 @@ def WsWriteQualifiedName(
         prefix: (not described)
         localName: (not described)
         ns: (not described)
+
+    Returns:
+        int: the HRESULT, S_OK (0) or another success code (the specs list none: it may be
+            the answer).
 
     Raises:
         WsError: on any failing HRESULT; the subclass named after the code where it is
@@ -1355,18 +1489,23 @@ def WsWriteQualifiedName(
     """
     _e = _take()
     try:
-        _c.WsWriteQualifiedName(writer, prefix, localName, ns, _e)
+        _r: int = _c.WsWriteQualifiedName(writer, prefix, localName, ns, _e)
     except BaseException:
         _failed(_e)
         raise
     _give(_e)
+    return _r
 
 
-def WsWriteStartCData(writer: _rt.PointerArg[WS_XML_WRITER]) -> None:
+def WsWriteStartCData(writer: _rt.PointerArg[WS_XML_WRITER]) -> int:
     """The function WsWriteStartCData (no reference page in the specs).
 
     Args:
         writer: (not described)
+
+    Returns:
+        int: the HRESULT, S_OK (0) or another success code (the specs list none: it may be
+            the answer).
 
     Raises:
         WsError: on any failing HRESULT; the subclass named after the code where it is
@@ -1377,21 +1516,26 @@ def WsWriteStartCData(writer: _rt.PointerArg[WS_XML_WRITER]) -> None:
     """
     _e = _take()
     try:
-        _c.WsWriteStartCData(writer, _e)
+        _r: int = _c.WsWriteStartCData(writer, _e)
     except BaseException:
         _failed(_e)
         raise
     _give(_e)
+    return _r
 
 
 def WsWriteText(
     writer: _rt.PointerArg[WS_XML_WRITER], text: WS_XML_TEXT | _rt.PointerArg[WS_XML_TEXT]
-) -> None:
+) -> int:
     """The function WsWriteText (no reference page in the specs).
 
     Args:
         writer: (not described)
         text: (not described)
+
+    Returns:
+        int: the HRESULT, S_OK (0) or another success code (the specs list none: it may be
+            the answer).
 
     Raises:
         WsError: on any failing HRESULT; the subclass named after the code where it is
@@ -1402,11 +1546,12 @@ def WsWriteText(
     """
     _e = _take()
     try:
-        _c.WsWriteText(writer, text, _e)
+        _r: int = _c.WsWriteText(writer, text, _e)
     except BaseException:
         _failed(_e)
         raise
     _give(_e)
+    return _r
 
 
 def WsWriteXmlnsAttribute(
@@ -1414,7 +1559,7 @@ def WsWriteXmlnsAttribute(
     prefix: WS_XML_STRING | _rt.PointerArg[WS_XML_STRING],
     ns: WS_XML_STRING | _rt.PointerArg[WS_XML_STRING],
     singleQuote: int,
-) -> None:
+) -> int:
     """The function WsWriteXmlnsAttribute (no reference page in the specs).
 
     Args:
@@ -1422,6 +1567,10 @@ def WsWriteXmlnsAttribute(
         prefix: (not described)
         ns: (not described)
         singleQuote: (not described)
+
+    Returns:
+        int: the HRESULT, S_OK (0) or another success code (the specs list none: it may be
+            the answer).
 
     Raises:
         WsError: on any failing HRESULT; the subclass named after the code where it is
@@ -1432,22 +1581,27 @@ def WsWriteXmlnsAttribute(
     """
     _e = _take()
     try:
-        _c.WsWriteXmlnsAttribute(writer, prefix, ns, singleQuote, _e)
+        _r: int = _c.WsWriteXmlnsAttribute(writer, prefix, ns, singleQuote, _e)
     except BaseException:
         _failed(_e)
         raise
     _give(_e)
+    return _r
 
 
 def WsXmlStringEquals(
     string1: WS_XML_STRING | _rt.PointerArg[WS_XML_STRING],
     string2: WS_XML_STRING | _rt.PointerArg[WS_XML_STRING],
-) -> None:
+) -> int:
     """The function WsXmlStringEquals (no reference page in the specs).
 
     Args:
         string1: (not described)
         string2: (not described)
+
+    Returns:
+        int: the HRESULT, S_OK (0) or another success code (the specs list none: it may be
+            the answer).
 
     Raises:
         WsError: on any failing HRESULT; the subclass named after the code where it is
@@ -1458,8 +1612,9 @@ def WsXmlStringEquals(
     """
     _e = _take()
     try:
-        _c.WsXmlStringEquals(string1, string2, _e)
+        _r: int = _c.WsXmlStringEquals(string1, string2, _e)
     except BaseException:
         _failed(_e)
         raise
     _give(_e)
+    return _r

@@ -27,8 +27,9 @@ Compared with the C-shaped function:
   of a failure carries its strings; release_error_objects() frees the pooled
   ones (WsFreeError);
 - a function with out values completes synchronously (asyncContext NULL);
-  one without may take asyncContext and returns the HRESULT where a success
-  code other than S_OK is possible (WS_S_ASYNC, WS_S_END).
+  one without returns the HRESULT, since a success code may be its answer
+  (WS_S_ASYNC, WS_S_END, S_FALSE), or None where its page lists S_OK as its
+  only success code.
 
 NEEDS_HAND_WRITTEN names the functions the specs leave undecided (a void*
 value whose type depends on a property id, a buffer the caller sizes, a

@@ -37,6 +37,8 @@ STATE = wwsapi.WS_MESSAGE_STATE
 NS = "urn:wwsgen:shop"
 PING = "urn:wwsgen:shop/Ping"
 PONG = "urn:wwsgen:shop/Pong"
+DUPLEX_SESSION = CHANNEL_TYPE.WS_CHANNEL_TYPE_DUPLEX_SESSION
+TCP = BINDING.WS_TCP_CHANNEL_BINDING
 REQUEST = CHANNEL_TYPE.WS_CHANNEL_TYPE_REQUEST
 HTTP = BINDING.WS_HTTP_CHANNEL_BINDING
 PING_NOTE = (PING, "note")  # (action, body element)
@@ -142,11 +144,10 @@ class Loopback:
     client: ChannelPointer = None
 
     def open(self) -> None:
-        duplex, tcp = CHANNEL_TYPE.WS_CHANNEL_TYPE_DUPLEX_SESSION, BINDING.WS_TCP_CHANNEL_BINDING
-        self.listener = friendly.WsCreateListener(duplex, tcp)
+        self.listener = friendly.WsCreateListener(DUPLEX_SESSION, TCP)
         friendly.WsOpenListener(self.listener, ws_string(self.url))
         self.server = friendly.WsCreateChannelForListener(self.listener)
-        self.client = friendly.WsCreateChannel(duplex, tcp)
+        self.client = friendly.WsCreateChannel(DUPLEX_SESSION, TCP)
         accepted = in_thread(friendly.WsAcceptChannel, self.listener, self.server)
         friendly.WsOpenChannel(self.client, endpoint_address(self.url))
         assert accepted.result(TIMEOUT) == 0
@@ -296,9 +297,7 @@ def test_properties_of_a_received_message(loopback: Loopback, heap: Any) -> None
 
 @pytest.mark.wwsapi(*TCP_FUNCTIONS)
 def test_a_second_listener_on_the_same_address_is_refused(loopback: Loopback) -> None:
-    other = friendly.WsCreateListener(
-        CHANNEL_TYPE.WS_CHANNEL_TYPE_DUPLEX_SESSION, BINDING.WS_TCP_CHANNEL_BINDING
-    )
+    other = friendly.WsCreateListener(DUPLEX_SESSION, TCP)
     try:
         with pytest.raises(wwsapi.WsError) as caught:
             friendly.WsOpenListener(other, ws_string(loopback.url))
@@ -314,9 +313,7 @@ def test_a_second_listener_on_the_same_address_is_refused(loopback: Loopback) ->
 
 @pytest.mark.wwsapi(*CHANNEL_FUNCTIONS)
 def test_opening_a_channel_to_a_port_nobody_listens_on_raises(free_tcp_port: int) -> None:
-    channel = friendly.WsCreateChannel(
-        CHANNEL_TYPE.WS_CHANNEL_TYPE_DUPLEX_SESSION, BINDING.WS_TCP_CHANNEL_BINDING
-    )
+    channel = friendly.WsCreateChannel(DUPLEX_SESSION, TCP)
     try:
         with pytest.raises(wwsapi.WsError) as caught:
             address = endpoint_address(f"net.tcp://127.0.0.1:{free_tcp_port}/nobody")

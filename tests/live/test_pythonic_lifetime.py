@@ -173,12 +173,21 @@ def test_a_failing_call_raises_the_generated_class() -> None:
 
 
 @pytest.mark.wwsapi("WsCreateHeap", "WsFreeHeap")
-def test_a_property_the_page_gives_no_type_is_refused() -> None:
-    # The WS_HEAP_PROPERTY_ID page names no value type for its ids, so the
-    # generated table leaves them out: no guessing at the buffer size.
-    with Heap.create() as heap, pytest.raises(UnknownPropertyError) as caught:
-        heap.get_property(wwsapi.WS_HEAP_PROPERTY_ID.WS_HEAP_PROPERTY_MAX_SIZE)
-    assert any("names no fixed-size value type" in note for note in caught.value.__notes__)
+@pytest.mark.wwsapi("WsCreateHeap", "WsAlloc", "WsGetHeapProperty", "WsFreeHeap")
+def test_heap_properties_are_sizes_read_from_the_generated_table() -> None:
+    # The WS_HEAP_PROPERTY_ID page names SIZE_T as each id's value type, so
+    # the generated table reads them as integers.
+    with Heap.create(max_size=1 << 20, trim_size=1 << 12) as heap:
+        assert heap.get_property(wwsapi.WS_HEAP_PROPERTY_ID.WS_HEAP_PROPERTY_MAX_SIZE) == 1 << 20
+        assert heap.get_property("trim_size") == 1 << 12
+        before = heap.get_property("requested_size")
+        heap.alloc(100)
+        assert heap.get_property("requested_size") >= before + 100
+
+
+def test_a_property_id_outside_the_table_is_refused() -> None:
+    with Heap.create() as heap, pytest.raises(UnknownPropertyError):
+        heap.get_property(1000)
 
 
 @pytest.mark.wwsapi(

@@ -19,6 +19,7 @@ ERROR_OBJECT = ("WsCreateError", "WsResetError", "WsFreeError")  # the pool's ca
 
 @pytest.fixture(autouse=True)
 def release() -> Iterator[None]:
+    friendly.release_error_objects()  # whatever earlier tests left in the pool
     yield
     friendly.release_error_objects()
 

@@ -236,6 +236,7 @@ def _generate(specs: Path, out: Path) -> ModuleType:
     spec = importlib.util.spec_from_file_location(f"modified_bases_{abs(hash(out))}", path)
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
+    module.__package__ = "wwsapi"  # its import of ._properties takes the installed tables
     spec.loader.exec_module(module)
     return module
 

@@ -10,8 +10,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from generator.apimodel import ApiModel
+from generator.diagnostics import DiagnosticError
 from generator.render.engine import environment, render_file
-from generator.render.formatting import FormatCache, FormatJob, format_all
+from generator.render.formatting import FormatCache, FormatError, FormatJob, format_all, oversized
 from generator.render.plan import plan_files
 
 __all__ = ["render"]
@@ -32,7 +33,13 @@ def render(
     texts = {f.path: render_file(env, f) for f in planned}
     python = [f for f in planned if f.python]
     jobs = [FormatJob(f.path, texts[f.path], f.path.endswith(".pyi")) for f in python]
-    formatted = format_all(jobs, cache or FormatCache(None), workers)
+    try:
+        formatted = format_all(jobs, cache or FormatCache(None), workers)
+    except FormatError as exc:
+        raise DiagnosticError.single(exc.path, None, exc.message) from None
     for f, text in zip(python, formatted, strict=True):
         texts[f.path] = text
+    problems = oversized(texts)
+    if problems:
+        raise DiagnosticError(problems)
     return {path: texts[path].encode("utf-8") for path in sorted(texts)}

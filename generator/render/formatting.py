@@ -1,27 +1,55 @@
 """Formatting generated Python with black, in-process, cached and in parallel.
 
-Black is the slowest stage of a generation, so its results are cached by the
-hash of the unformatted text (plus black's version and mode): a regeneration
-only formats files whose text changed. Uncached files are formatted in worker
-processes (fork) when there are several and more than one CPU.
+Black is the slowest stage of a generation. Most outputs are laid out by the
+generator exactly as black lays them out (`generator.render.wrap`,
+`docstrings.literal` with its indent): those listed in `LAID_OUT` skip black
+and are only parsed, so that a template that emits invalid Python is still an
+error. `tests/test_generate_layout.py` runs black over every such output of
+the specs, the fixtures and the shared corpus and fails on any difference; an
+output kind joins `LAID_OUT` only once that test passes for it.
+
+Black's results for the other outputs are cached by the hash of the
+unformatted text (plus black's version and mode): a regeneration only formats
+files whose text changed. Uncached files are formatted in worker processes
+(fork) when there are several and more than one CPU.
 """
 
 from __future__ import annotations
 
+import ast
 import concurrent.futures
+import fnmatch
 import gc
 import hashlib
 import importlib.metadata
 import json
 import multiprocessing
 import os
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from generator.diagnostics import Diagnostic
 from generator.render.writer import atomic_write
 
 LINE_LENGTH = 100
+# No generated file may be longer: editors, reviews and type checkers slow
+# down on larger ones (area modules spill into `<area>_2` well before).
+MAX_LINES = 5000
+
+# Outputs the generator lays out as black would (paths relative to the output
+# directory; fnmatch patterns, whose `*` crosses folders): black is not run on
+# them.
+LAID_OUT: tuple[str, ...] = ("wwsapi/*.py", "wwsapi/*.pyi", "tests/*.py")
+# Inside LAID_OUT's folders but not (yet) laid out by the generator.
+NOT_LAID_OUT: tuple[str, ...] = ("wwsapi/friendly/*",)
+
+
+def laid_out(path: str) -> bool:
+    """Whether the output at `path` is laid out by the generator (skips black)."""
+    if any(fnmatch.fnmatchcase(path, pattern) for pattern in NOT_LAID_OUT):
+        return False
+    return any(fnmatch.fnmatchcase(path, pattern) for pattern in LAID_OUT)
 
 
 @dataclass(frozen=True)
@@ -122,11 +150,24 @@ class FormatCache:
         atomic_write(self.path, json.dumps(kept, ensure_ascii=False).encode())
 
 
+def check_syntax(job: FormatJob) -> str:
+    """`job.text` unchanged when it is valid Python; FormatError otherwise
+    (what black would have said, at a fraction of its cost)."""
+    try:
+        compile(job.text, job.path, "exec", ast.PyCF_ONLY_AST, dont_inherit=True)
+    except (SyntaxError, ValueError) as exc:
+        raise FormatError(job.path, f"generated code is not valid Python: {exc}") from None
+    return job.text
+
+
 def format_all(jobs: Sequence[FormatJob], cache: FormatCache, workers: int) -> list[str]:
-    """The formatted text of every job, in order."""
+    """The formatted text of every job, in order: laid-out outputs as they are
+    (checked to be Python), the others through black (cached)."""
     version = black_version()
-    keys = [_key(job, version) for job in jobs]
-    results = [cache.get(key) for key in keys]
+    results: list[str | None] = [check_syntax(job) if laid_out(job.path) else None for job in jobs]
+    keys = {i: _key(jobs[i], version) for i, text in enumerate(results) if text is None}
+    for i, key in keys.items():
+        results[i] = cache.get(key)
     missing = [i for i, text in enumerate(results) if text is None]
     if missing:
         for i, text in zip(missing, _run([jobs[i] for i in missing], workers), strict=True):
@@ -162,6 +203,30 @@ def _run(jobs: list[FormatJob], workers: int) -> list[str]:
         for i, text in zip(batch, texts, strict=True):
             results[i] = text
     return results
+
+
+def layout_differences(jobs: Sequence[FormatJob]) -> list[str]:
+    """The paths of laid-out jobs whose text black would change: each one is
+    a layout bug of the generator (see LAID_OUT)."""
+    return [job.path for job in jobs if laid_out(job.path) and format_one(job) != job.text]
+
+
+def oversized(texts: Mapping[str, str]) -> list[Diagnostic]:
+    """An error for every output of more than MAX_LINES lines."""
+    problems = []
+    for path, content in sorted(texts.items()):
+        count = content.count("\n")
+        if count > MAX_LINES:
+            problems.append(
+                Diagnostic(
+                    path,
+                    None,
+                    f"generated file would have {count} lines, over the limit of {MAX_LINES} "
+                    "(generator/render/formatting.py MAX_LINES): its output kind must split "
+                    "it, as area modules spill into <area>_2",
+                )
+            )
+    return problems
 
 
 def default_workers() -> int:

@@ -1,6 +1,8 @@
 """The generation-gap bases: what the hand-written `wwsapi.pythonic` completes.
 
-`wwsapi/bases.py` holds, derived from the doc pages and the ABI:
+Derived from the doc pages and the ABI, `wwsapi/bases.py` holds (1) and
+`wwsapi/_properties.py` holds (2) (re-exported by bases); both are laid out
+here as black lays them out, so the formatting stage can leave them alone:
 
 1. One base class per handle type (`WS_HEAP` -> `HeapBase`) whose method stubs
    have the Python-shaped signature of each function acting on that handle.
@@ -54,6 +56,8 @@ from generator.diagnostics import DiagnosticError
 from generator.docmodel import Direction
 from generator.render import docstrings
 from generator.render.types import TypeMap
+from generator.render.views import string
+from generator.render.wrap import Group, call, collection, text
 
 
 @dataclass(frozen=True)
@@ -71,7 +75,8 @@ class StubView:
     constructor: bool
     params: tuple[StubParam, ...]
     returns: str
-    doc: str  # a literal
+    doc: str  # a literal, indented for a method body
+    signature: str  # the `def` line(s), laid out as black lays them out, indented
 
 
 @dataclass(frozen=True)
@@ -85,8 +90,8 @@ class BaseView:
 
 
 @dataclass(frozen=True)
-class PropertyView:
-    """One id of a property table; every field is a Python literal."""
+class PropertyEntry:
+    """One id of a property table: the fields of its `PropertyType`."""
 
     value: int
     name: str
@@ -102,7 +107,7 @@ class PropertyView:
 @dataclass(frozen=True)
 class TableView:
     enum: str
-    entries: tuple[PropertyView, ...]
+    entries: tuple[PropertyEntry, ...]
     unresolved: tuple[str, ...]
 
 
@@ -110,7 +115,16 @@ class TableView:
 class GapView:
     doc: str
     bases: tuple[BaseView, ...]
+
+
+@dataclass(frozen=True)
+class PropertiesView:
+    """wwsapi/_properties.py: the tables as ready-made statements (black's layout)."""
+
+    doc: str
     tables: tuple[TableView, ...]
+    property_tables: str  # the `PROPERTY_TABLES = {...}` statement
+    unresolved: str  # the `UNRESOLVED = {...}` statement
 
 
 _CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
@@ -241,13 +255,19 @@ def _stub(m: _Method, types: TypeMap) -> StubView:
     else:
         returns = "_typing.Any"
     ordered = [p for p in params if not p.keyword] + [p for p in params if p.keyword]
+    items = ["cls" if m.receiver is None else "self"]
+    items += [f"{p.name}: _typing.Any" for p in ordered if not p.keyword]
+    if any(p.keyword for p in ordered):
+        items.append("*")
+        items += [f"{p.name}: _typing.Any = None" for p in ordered if p.keyword]
     return StubView(
         name=m.name,
         function=f.name,
         constructor=m.receiver is None,
         params=tuple(ordered),
         returns=returns,
-        doc=docstrings.literal("\n".join(lines)),
+        doc=docstrings.literal("\n".join(lines), METHOD_INDENT),
+        signature=text(call(f"def {m.name}(", items, f") -> {returns}:"), CLASS_INDENT),
     )
 
 
@@ -302,7 +322,7 @@ def plan_bases(model: ApiModel, types: TypeMap) -> tuple[BaseView, ...]:
             BaseView(
                 name=base_name(handle),
                 handle=handle,
-                doc=docstrings.literal("\n".join(doc)),
+                doc=docstrings.literal("\n".join(doc), CLASS_INDENT),
                 free_function=frees.get(handle, ""),
                 property_ids=getters.get(handle, ""),
                 stubs=tuple(sorted((_stub(m, types) for m in unique), key=lambda s: s.name)),
@@ -397,22 +417,47 @@ def _table(e: Enumeration, types: TypeMap, where: dict[str, str]) -> TableView:
             unresolved.append(m.name)
             continue
         entries.append(
-            PropertyView(
+            PropertyEntry(
                 value=m.value,
-                name=repr(m.name),
-                keyword=repr(keyword(e.name, m.name)),
-                c_type=repr(vt.c_type),
-                type_name=repr(vt.type_name),
-                kind=repr(vt.kind),
+                name=m.name,
+                keyword=keyword(e.name, m.name),
+                c_type=vt.c_type,
+                type_name=vt.type_name,
+                kind=vt.kind,
                 pointers=vt.pointers,
-                module=repr(where.get(vt.type_name, "")),
-                ctype=repr(_ctype_attr(vt, types)),
+                module=where.get(vt.type_name, ""),
+                ctype=_ctype_attr(vt, types),
             )
         )
     return TableView(e.name, tuple(entries), tuple(unresolved))
 
 
-MODULE_DOC = """Generation-gap bases and property tables, completed by wwsapi.pythonic.
+def _entry(e: PropertyEntry) -> Group:
+    fields = (e.name, e.keyword, e.c_type, e.type_name, e.kind)
+    items = [str(e.value), *map(string, fields), str(e.pointers), string(e.module)]
+    return call(f"{e.value}: PropertyType(", [*items, string(e.ctype)])
+
+
+def property_tables_code(tables: Iterable[TableView]) -> str:
+    """The PROPERTY_TABLES statement, laid out as black lays it out."""
+    items = [
+        collection(f"{string(t.enum)}: {{", [_entry(e) for e in t.entries], "}") for t in tables
+    ]
+    return text(collection("PROPERTY_TABLES: dict[str, dict[int, PropertyType]] = {", items, "}"))
+
+
+def unresolved_code(tables: Iterable[TableView]) -> str:
+    """The UNRESOLVED statement, laid out as black lays it out."""
+    items = [
+        collection(f"{string(t.enum)}: (", [string(u) for u in t.unresolved], ")") for t in tables
+    ]
+    return text(collection("UNRESOLVED: dict[str, tuple[str, ...]] = {", items, "}"))
+
+
+CLASS_INDENT = "    "
+METHOD_INDENT = CLASS_INDENT * 2
+
+MODULE_DOC = """Generation-gap bases, completed by wwsapi.pythonic.
 
 Each handle type has a base class whose method stubs carry the Python-shaped
 signature of the functions acting on it (derived from the doc pages: the handle
@@ -422,9 +467,16 @@ implementation). The hand-written classes in wwsapi.pythonic subclass these;
 a test compares their signatures with the stubs, so a doc change that renames
 or adds a parameter is caught.
 
+The property tables (PROPERTY_TABLES, UNRESOLVED, PropertyType) are generated
+into wwsapi._properties and importable from here too.
+
+The rules are in generator/render/gap.py (wwsgen)."""
+
+PROPERTIES_DOC = """Property tables: the value type of every id of the *_PROPERTY_ID enumerations.
+
 PROPERTY_TABLES gives, for each documented *_PROPERTY_ID enumeration, the value
 type of every id as its doc page names it; UNRESOLVED lists the ids whose page
-names no fixed-size type.
+names no fixed-size type. wwsapi.bases re-exports them.
 
 The rules are in generator/render/gap.py (wwsgen)."""
 
@@ -444,20 +496,33 @@ def check_module_name(model: ApiModel) -> None:
             )
 
 
-def gap_view(model: ApiModel, types: TypeMap, where: dict[str, str]) -> GapView:
+def gap_view(model: ApiModel, types: TypeMap) -> GapView:
     check_module_name(model)
-    return GapView(
-        doc=docstrings.literal(MODULE_DOC),
-        bases=plan_bases(model, types),
-        tables=plan_tables(model, types, where),
+    return GapView(doc=docstrings.literal(MODULE_DOC), bases=plan_bases(model, types))
+
+
+def properties_view(model: ApiModel, types: TypeMap, where: dict[str, str]) -> PropertiesView:
+    tables = plan_tables(model, types, where)
+    return PropertiesView(
+        doc=docstrings.literal(PROPERTIES_DOC),
+        tables=tables,
+        property_tables=property_tables_code(tables),
+        unresolved=unresolved_code(tables),
     )
 
 
 def gap_inputs(model: ApiModel, view: GapView, abi_inputs: Iterable[str]) -> tuple[str, ...]:
-    """The pages the bases and tables are made from, plus the ABI."""
+    """The pages the bases are made from, plus the ABI."""
     used = {s.function for b in view.bases for s in b.stubs}
     used |= {b.free_function for b in view.bases}
-    used |= {t.enum for t in view.tables}
     pages = {f.doc.source for f in model.functions if f.name in used}
-    pages |= {e.doc.source for e in model.enums if e.name in used}
+    return (*abi_inputs, *sorted(p for p in pages if p))
+
+
+def properties_inputs(
+    model: ApiModel, view: PropertiesView, abi_inputs: Iterable[str]
+) -> tuple[str, ...]:
+    """The pages the property tables are made from, plus the ABI."""
+    used = {t.enum for t in view.tables}
+    pages = {e.doc.source for e in model.enums if e.name in used}
     return (*abi_inputs, *sorted(p for p in pages if p))

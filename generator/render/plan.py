@@ -88,11 +88,16 @@ def package_files(ctx: PlanContext) -> Iterable[PlannedFile]:
 
 
 def gap_bases(ctx: PlanContext) -> Iterable[PlannedFile]:
-    """wwsapi/bases.py: the generation-gap bases and property tables that
-    wwsapi.pythonic completes (see generator/render/gap.py)."""
-    view = gap.gap_view(ctx.model, ctx.types, ctx.where)
+    """wwsapi/bases.py and wwsapi/_properties.py: the generation-gap bases and
+    property tables that wwsapi.pythonic completes (see generator/render/gap.py)."""
+    view = gap.gap_view(ctx.model, ctx.types)
     inputs = gap.gap_inputs(ctx.model, view, ctx.abi_inputs)
     yield PlannedFile(f"{PACKAGE}/bases.py", "wwsapi/bases.py.j2", {"view": view}, inputs)
+    tables = gap.properties_view(ctx.model, ctx.types, ctx.where)
+    inputs = gap.properties_inputs(ctx.model, tables, ctx.abi_inputs)
+    yield PlannedFile(
+        f"{PACKAGE}/_properties.py", "wwsapi/_properties.py.j2", {"view": tables}, inputs
+    )
 
 
 def friendly_layer(ctx: PlanContext) -> Iterable[PlannedFile]:

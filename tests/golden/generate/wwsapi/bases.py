@@ -9,10 +9,9 @@
 #   tests/fixtures/generate/abi/aliases.yaml
 #   tests/fixtures/generate/abi/constants.yaml
 #   tests/fixtures/generate/abi/notes.yaml
-#   tests/fixtures/generate/pages/ne-webservices-ws_heap_property_id.md
 #   tests/fixtures/generate/pages/nf-webservices-wscreateheap.md
 #   tests/fixtures/generate/pages/nf-webservices-wsfreeheap.md
-"""Generation-gap bases and property tables, completed by wwsapi.pythonic.
+"""Generation-gap bases, completed by wwsapi.pythonic.
 
 Each handle type has a base class whose method stubs carry the Python-shaped
 signature of the functions acting on it (derived from the doc pages: the handle
@@ -22,9 +21,8 @@ implementation). The hand-written classes in wwsapi.pythonic subclass these;
 a test compares their signatures with the stubs, so a doc change that renames
 or adds a parameter is caught.
 
-PROPERTY_TABLES gives, for each documented *_PROPERTY_ID enumeration, the value
-type of every id as its doc page names it; UNRESOLVED lists the ids whose page
-names no fixed-size type.
+The property tables (PROPERTY_TABLES, UNRESOLVED, PropertyType) are generated
+into wwsapi._properties and importable from here too.
 
 The rules are in generator/render/gap.py (wwsgen).
 """
@@ -33,30 +31,10 @@ from __future__ import annotations
 
 import typing as _typing
 from collections.abc import Callable as _Callable
-from typing import NamedTuple as _NamedTuple
 
-
-class PropertyType(_NamedTuple):
-    """The value type of one property id, as its doc page names it.
-
-    `c_type` is the C type the value buffer holds (`WS_XML_BUFFER*`),
-    `type_name` its base type and `kind` what that is (enum, struct, union,
-    handle, callback or primitive); `module` is the wwsapi module defining it
-    ("" for a primitive) and `ctype` the ctypes attribute that stores it where
-    that is a plain ctypes type ("" for a structure or union held by value).
-    `keyword` is the Python name of the id (`WS_MESSAGE_PROPERTY_USERNAME` ->
-    `username`).
-    """
-
-    id: int
-    name: str
-    keyword: str
-    c_type: str
-    type_name: str
-    kind: str
-    pointers: int
-    module: str
-    ctype: str
+from ._properties import PROPERTY_TABLES as PROPERTY_TABLES
+from ._properties import UNRESOLVED as UNRESOLVED
+from ._properties import PropertyType as PropertyType
 
 
 def _completes(function: str) -> _Callable[[_typing.Any], _typing.Any]:
@@ -125,39 +103,6 @@ class HeapBase:
         """
         raise _missing("HeapBase.create")
 
-
-PROPERTY_TABLES: dict[str, dict[int, PropertyType]] = {
-    "WS_HEAP_PROPERTY_ID": {
-        0: PropertyType(
-            0,
-            "WS_HEAP_PROPERTY_MAX_SIZE",
-            "max_size",
-            "SIZE_T",
-            "SIZE_T",
-            "primitive",
-            0,
-            "",
-            "c_size_t",
-        ),
-        1: PropertyType(
-            1,
-            "WS_HEAP_PROPERTY_TRIM_SIZE",
-            "trim_size",
-            "SIZE_T",
-            "SIZE_T",
-            "primitive",
-            0,
-            "",
-            "c_size_t",
-        ),
-    },
-}
-
-# Ids whose doc page names no fixed-size value type: they cannot be read or set
-# through the tables.
-UNRESOLVED: dict[str, tuple[str, ...]] = {
-    "WS_HEAP_PROPERTY_ID": (),
-}
 
 BASES: dict[str, type] = {
     "WS_ERROR": ErrorBase,

@@ -206,16 +206,17 @@ from wwsapi import _runtime
 lib = ctypes.CDLL({library!r})
 _runtime.load_dll = lambda: lib
 calls = ctypes.c_int.in_dll(lib, "calls")
-heap = ctypes.POINTER(wwsapi.WS_HEAP)()
+heap = ctypes.POINTER(wwsapi.heap.WS_HEAP)()
 
 # a stub binds on its first call and puts the C function in its place
 free_stub = wwsapi.heap.WsFreeHeap
 assert isinstance(free_stub, type(lambda: 0))
 assert free_stub(heap) is None and calls.value == 100
 assert isinstance(wwsapi.heap.WsFreeHeap, ctypes._CFuncPtr)
-assert wwsapi.WsFreeHeap is wwsapi.heap.WsFreeHeap
-# a name taken from the package is bound at once where the DLL has it
+# the first name taken from the package binds every function the DLL has
 stub = wwsapi.heap.WsCreateHeap
+assert wwsapi.WsFreeHeap is wwsapi.heap.WsFreeHeap
+assert "__getattr__" not in vars(wwsapi)  # later lookups are plain module attributes
 bound = wwsapi.WsCreateHeap
 assert bound is not stub and isinstance(bound, ctypes._CFuncPtr), bound
 assert wwsapi.heap.WsCreateHeap is bound

@@ -15,9 +15,9 @@
 Generated ctypes bindings: every function, enumeration, structure, union,
 callback, handle and constant of webservices.h, one module per area of the API.
 Names load lazily: `import wwsapi` imports nothing else; the first use of a
-name imports its module. The first use of a function loads webservices.dll and
-binds the function (a function taken from this package is bound at once where
-the DLL has it; a call that cannot be bound raises `WsapiUnavailableError`). A
+name imports the areas and puts every name here, each function bound to
+webservices.dll where the DLL has it (the function is then the ctypes function
+itself; a call that cannot be bound raises `WsapiUnavailableError`). A
 failing HRESULT raises a `WsError` subclass named after the code (see
 `wwsapi.hresults`).
 
@@ -824,11 +824,13 @@ _SUBMODULES = frozenset(
     }
 )
 _module_of: dict[str, str] = {}
+_settling: list[bool] = []
 
 
 def __getattr__(name: str) -> object:
     """Import the module of `name` on first use, then keep the value here (a
-    function already bound to webservices.dll where that is available)."""
+    function already bound to webservices.dll where that is available), and
+    every other public name with it (see `_settle`)."""
     import importlib
 
     if not _module_of:
@@ -842,7 +844,23 @@ def __getattr__(name: str) -> object:
         return importlib.import_module(f"{__name__}.{name}")
     else:
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    return globals().setdefault(name, value)
+    value = globals().setdefault(name, value)
+    if not _settling:
+        _settle()
+    return value
+
+
+def _settle() -> None:
+    """Keep every public name here and drop `__getattr__`: importing one area
+    imports them all anyway (their layouts refer to each other), and CPython
+    looks attributes of a module with `__getattr__` up the slow way, a cost
+    on every `wwsapi.WsResetHeap(...)` call."""
+    _settling.append(True)
+    namespace = globals()
+    for name in ("__all__", *_module_of, *sorted(_SUBMODULES)):
+        if name not in namespace:
+            __getattr__(name)
+    namespace.pop("__getattr__", None)
 
 
 def __dir__() -> list[str]:

@@ -27,7 +27,17 @@ binding alike.
 Errors: a function that returns HRESULT gets an errcheck that raises the
 `WsError` subclass of a failing code (wwsapi.hresults), with the function's
 documented meaning of that code and the strings of the WS_ERROR object when
-one was passed. Success codes (S_OK, WS_S_ASYNC, WS_S_END) are returned.
+one was passed. Success codes (S_OK, WS_S_ASYNC, WS_S_END) are returned. On
+success the errcheck does one comparison and nothing else: everything a
+failure needs is prepared when the function is bound.
+
+Arguments (`argtype`): a pointer to an opaque handle (`WS_HEAP*`) is passed
+as c_void_p, which ctypes converts at about half the cost of a typed pointer;
+the signature still says which handle, for type checkers, and the DLL checks
+the object a handle points at (a wrong one fails with E_INVALIDARG). ctypes
+then also passes an int, bytes or str on as an address: pass handles only.
+Every other parameter keeps its exact ctypes type. A callback parameter also takes
+None (NULL: no callback).
 
 Modules: each area module defines its classes first and imports other
 modules' classes after, so areas may point at each other's types. The fields
@@ -193,7 +203,8 @@ class _WsString(_ct.Structure):
 
 
 def error_strings(error: Any) -> tuple[str, ...]:
-    """The strings of a WS_ERROR object, oldest first; () when unreadable."""
+    """The strings of a WS_ERROR object, newest first (WsGetErrorString's index
+    order: index 0 is the string added last); () when unreadable."""
     if not error or _STRING_COUNT_PROPERTY is None:
         return ()
     try:
@@ -252,7 +263,9 @@ def failure(function: str, result: int, error: Any, codes: tuple[str, ...]) -> W
 def _checker(
     function: str, error_index: int | None, codes: tuple[str, ...]
 ) -> Callable[[int, Any, tuple[Any, ...]], int]:
-    """The errcheck of one function: success codes pass through, failures raise."""
+    """The errcheck of one function: success codes pass through, failures raise.
+    It runs on every call, so success costs one comparison (ctypes calls it
+    with the result as an int)."""
 
     def check(result: int, func: Any, args: tuple[Any, ...]) -> int:
         if result < 0:
@@ -261,6 +274,43 @@ def _checker(
         return result
 
     return check
+
+
+def _nullable_from_param(cls: Any, value: Any) -> Any:
+    """from_param of a callback argtype: None is NULL, anything else is
+    checked by the callback type itself."""
+    if value is None:
+        return None
+    base = cls.__mro__[1]
+    return type(base).from_param(base, value)
+
+
+_nullable: dict[Any, Any] = {}
+
+
+def argtype(resolved: Any) -> Any:
+    """The ctypes argtype a binding uses for a parameter of type `resolved`
+    (see "Arguments" above): c_void_p for a pointer to an opaque handle, a
+    subclass taking None for a callback type, else `resolved` itself."""
+    if not isinstance(resolved, type):
+        return resolved
+    if issubclass(resolved, _ct._Pointer) and issubclass(resolved._type_, Handle):
+        return _ct.c_void_p
+    if issubclass(resolved, CFuncPtr):
+        nullable = _nullable.get(resolved)
+        if nullable is None:
+            callback: Any = resolved
+            namespace = {
+                "_flags_": callback._flags_,
+                "_restype_": callback._restype_,
+                "_argtypes_": callback._argtypes_,
+                "from_param": classmethod(_nullable_from_param),
+                "__module__": callback.__module__,
+                "__doc__": callback.__doc__,
+            }
+            nullable = _nullable[resolved] = type(callback.__name__, (callback,), namespace)
+        return nullable
+    return resolved
 
 
 _RUNTIME_TYPES: dict[str, Any] = {"GUID": GUID, "FILETIME": FILETIME, "DECIMAL": DECIMAL}
@@ -350,10 +400,11 @@ def bind(module: str, name: str) -> Any:
     if function is not None:
         return function
     spec = _prototypes[key]
-    prototype = (_STDCALL_TYPE if spec.stdcall else _ct.CFUNCTYPE)(
-        resolve(module, spec.restype), *(resolve(module, t) for t in spec.argtypes.split())
-    )
     dll = load_dll()
+    prototype = (_STDCALL_TYPE if spec.stdcall else _ct.CFUNCTYPE)(
+        resolve(module, spec.restype),
+        *(argtype(resolve(module, t)) for t in spec.argtypes.split()),
+    )
     try:
         function = prototype((spec.c_name, dll))
     except AttributeError as exc:

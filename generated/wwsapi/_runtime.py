@@ -31,13 +31,10 @@ one was passed. Success codes (S_OK, WS_S_ASYNC, WS_S_END) are returned. On
 success the errcheck does one comparison and nothing else: everything a
 failure needs is prepared when the function is bound.
 
-Arguments (`argtype`): a pointer to an opaque handle (`WS_HEAP*`) is passed
-as c_void_p, which ctypes converts at about half the cost of a typed pointer;
-the signature still says which handle, for type checkers, and the DLL checks
-the object a handle points at (a wrong one fails with E_INVALIDARG). ctypes
-then also passes an int, bytes or str on as an address: pass handles only.
-Every other parameter keeps its exact ctypes type. A callback parameter also takes
-None (NULL: no callback).
+Arguments (`argtype`): every parameter keeps its exact ctypes type, so a
+pointer to one opaque handle type (`WS_HEAP*`) refuses another handle, an int,
+bytes or a str before the call (ctypes.ArgumentError) instead of handing the
+DLL a wrong address. A callback parameter also takes None (NULL: no callback).
 
 Modules: each area module defines its classes first and imports other
 modules' classes after, so areas may point at each other's types. The fields
@@ -290,12 +287,10 @@ _nullable: dict[Any, Any] = {}
 
 def argtype(resolved: Any) -> Any:
     """The ctypes argtype a binding uses for a parameter of type `resolved`
-    (see "Arguments" above): c_void_p for a pointer to an opaque handle, a
-    subclass taking None for a callback type, else `resolved` itself."""
+    (see "Arguments" above): a subclass taking None for a callback type, else
+    `resolved` itself."""
     if not isinstance(resolved, type):
         return resolved
-    if issubclass(resolved, _ct._Pointer) and issubclass(resolved._type_, Handle):
-        return _ct.c_void_p
     if issubclass(resolved, CFuncPtr):
         nullable = _nullable.get(resolved)
         if nullable is None:

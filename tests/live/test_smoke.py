@@ -49,8 +49,8 @@ def test_create_and_free_a_heap_through_the_bindings() -> None:
 
 
 def test_the_bindings_refuse_values_of_the_wrong_type() -> None:
-    # The prototype's argtypes are real: a WS_ERROR* is not a WS_HEAP_PROPERTY*. (A
-    # handle pointer goes as c_void_p and the DLL checks it: test_prototype_arguments.py.)
+    # The prototype's argtypes are real: a WS_ERROR* is not a WS_HEAP_PROPERTY* (handles:
+    # test_prototype_arguments.py).
     error = ctypes.POINTER(wwsapi.WS_ERROR)()
     heap = ctypes.POINTER(wwsapi.WS_HEAP)()
     with pytest.raises(ctypes.ArgumentError):

@@ -40,6 +40,7 @@ from pathlib import Path
 from generator.apimodel import ApiModel
 from generator.config import Config, load_config
 from generator.diagnostics import Diagnostic, DiagnosticError, Severity, has_errors
+from generator.pipeline import build_model, gather_inputs
 
 NAME = "coverage"
 HELP = (
@@ -127,24 +128,12 @@ def run(args: argparse.Namespace) -> int:
 def load_model(config: Config) -> ApiModel:
     """The merged model of the specs and doc trees (its warnings are
     `wwsgen generate`'s to print)."""
-    from generator.abi import load_abi
-    from generator.commands.generate import _inputs
-    from generator.merge import merge
-    from generator.parse import parse_paths
     from generator.render.friendly import check_module_name
 
-    _, page_trees, problems = _inputs(config)
+    _, page_trees, problems = gather_inputs(config)
     if problems:
         raise DiagnosticError(problems)
-    docs = parse_paths(page_trees)
-    if has_errors(docs.diagnostics):
-        raise DiagnosticError([d for d in docs.diagnostics if d.severity is Severity.ERROR])
-    model = merge(
-        docs,
-        load_abi(config.abi),
-        abi_dir=config.relative(config.abi),
-        source_of=lambda path: config.relative(Path(path)),
-    )
+    model, _ = build_model(config, page_trees)
     check_module_name(model)
     return model
 

@@ -18,13 +18,13 @@ from __future__ import annotations
 
 import argparse
 import hashlib
-import os
 import sys
 import time
 from pathlib import Path
 
 from generator.config import Config, load_config
-from generator.diagnostics import Diagnostic, DiagnosticError, Severity, has_errors
+from generator.diagnostics import Diagnostic, DiagnosticError, Severity
+from generator.pipeline import build_model, gather_inputs
 
 NAME = "generate"
 HELP = "generate the package wwsapi from specs/ (and --docs trees) into generated/"
@@ -116,29 +116,6 @@ class Result:
         self.fast = fast
 
 
-def _inputs(config: Config) -> tuple[list[tuple[str, Path]], list[str], list[Diagnostic]]:
-    """(ABI files, page paths as given to the parser, problems)."""
-    from generator.abi.store import FILES
-    from generator.parse import expand_paths
-
-    problems: list[Diagnostic] = []
-    if not config.abi.is_dir():
-        problems.append(Diagnostic(config.relative(config.abi), None, "no such folder"))
-    abi_files = [
-        (config.relative(config.abi / name), config.abi / name)
-        for name in FILES
-        if (config.abi / name).is_file()
-    ]
-    trees = [config.pages, *config.docs]
-    given = [os.path.relpath(tree) if tree.exists() else str(tree) for tree in trees]
-    if not config.pages.exists():
-        given = given[1:]
-    files, missing = expand_paths(given)
-    problems += missing
-    pages = [(config.relative(Path(path)), path) for path, _ in files]
-    return abi_files + pages, given, problems
-
-
 def _manifest_path(config: Config, cache: Path | None) -> Path | None:
     if cache is None:
         return None
@@ -159,7 +136,7 @@ def generate(
     `cache` is the cache folder (None: no cache)."""
     from generator.render.manifest import Manifest, digest, input_key
 
-    inputs, page_trees, problems = _inputs(config)
+    inputs, page_trees, problems = gather_inputs(config)
     if problems:
         raise DiagnosticError(problems)
     out_shown = config.relative(config.out)
@@ -221,24 +198,10 @@ def _produce(
     quiet: bool,
 ) -> dict[str, bytes]:
     """Parse, load, merge, render: the expected output files."""
-    from generator.abi import load_abi
-    from generator.merge import merge
-    from generator.parse import parse_paths
     from generator.render import render
     from generator.render.formatting import FormatCache, default_workers
 
-    docs = parse_paths(page_trees)
-    abi = load_abi(config.abi)
-    diagnostics = list(docs.diagnostics)
-    if has_errors(diagnostics):
-        raise DiagnosticError(diagnostics)
-    model = merge(
-        docs,
-        abi,
-        abi_dir=config.relative(config.abi),
-        source_of=lambda path: config.relative(Path(path)),
-    )
-    diagnostics += model.diagnostics
+    model, diagnostics = build_model(config, page_trees)
     warnings = [d for d in diagnostics if d.severity is not Severity.NOTE]
     if werror and warnings:
         raise DiagnosticError(

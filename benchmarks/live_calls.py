@@ -87,24 +87,21 @@ def main() -> int:
         "heap": heap,
         "raw": heap.raw,  # POINTER(WS_HEAP), what the generated prototypes take
         "address": vp(ctypes.addressof(heap.raw.contents)),  # what the bare pointers take
-        "out": ctypes.addressof(value),
+        "out_pointer": vp(ctypes.addressof(value)),
         "size": ctypes.sizeof(value),
     }
     version = sys.version.split()[0]
     print(f"Python {version} ({sys.platform}): best of {ROUNDS} rounds of {CALLS} calls")
 
-    # Where the prototype's cost goes: the same export with the generated
-    # argtypes (typed pointers, checked by ctypes), then with its errcheck too.
-    typed = type(wwsapi.WsResetHeap)(("WsResetHeap", dll))
-    checked = type(wwsapi.WsResetHeap)(("WsResetHeap", dll))
-    checked.errcheck = wwsapi.WsResetHeap.errcheck
-    names.update(typed=typed, checked=checked)
+    # Where the prototype's cost goes: the typed foreign function it keeps as
+    # `c_function` (generated argtypes and errcheck), which it calls for
+    # arguments only ctypes can convert, such as a byref.
+    names.update(typed=wwsapi.WsResetHeap.c_function)
     reset = [
         Row("bare ctypes pointer", "bare_reset(address, None)", None),
-        Row("  the same with the generated argtypes", "typed(raw, None)", None),
-        Row("  ... and the generated errcheck", "checked(raw, None)", None),
         Row("generated prototype wwsapi.WsResetHeap", "wwsapi.WsResetHeap(raw, None)",
             PROTOTYPE_TARGET),
+        Row("  its typed foreign function (c_function)", "typed(raw, None)", None),
     ]  # fmt: skip
     if friendly is not None:
         reset.append(
@@ -115,9 +112,9 @@ def main() -> int:
     ok = _table("WsResetHeap", reset, names)
 
     get = [
-        Row("bare ctypes pointer", "bare_get(address, 0, out, size, None)", None),
+        Row("bare ctypes pointer", "bare_get(address, 0, out_pointer, size, None)", None),
         Row("generated prototype wwsapi.WsGetHeapProperty",
-            "wwsapi.WsGetHeapProperty(raw, 0, out, size, None)", PROTOTYPE_TARGET),
+            "wwsapi.WsGetHeapProperty(raw, 0, out_pointer, size, None)", PROTOTYPE_TARGET),
         Row("wwsapi.pythonic heap.get_property('max_size')",
             "heap.get_property('max_size')", None),
     ]  # fmt: skip

@@ -176,9 +176,11 @@ typedef struct { uint32_t length; uint16_t *chars; } WS_STRING;
 static uint16_t first[] = {'f', 'i', 'r', 's', 't'};
 static uint16_t second[] = {'s', 'e', 'c', 'o', 'n', 'd', ' ', 0x00e9};
 int calls = 0;
+size_t last_max_size = 0;
 HRESULT WsCreateHeap(size_t maxSize, size_t trimSize, const void *properties,
                      uint32_t propertyCount, void **heap, void *error) {
     calls++;
+    last_max_size = maxSize;
     if (maxSize == 0) return (HRESULT)0x80070057u; /* E_INVALIDARG */
     if (maxSize == 1) return (HRESULT)0x803D0F00u; /* a code no page names */
     if (maxSize == 2) return (HRESULT)0x003D0000u; /* WS_S_ASYNC */
@@ -192,6 +194,8 @@ HRESULT WsGetErrorProperty(void *error, int32_t id, void *buffer, uint32_t size)
     return 0;
 }
 HRESULT WsGetErrorString(void *error, uint32_t index, WS_STRING *string) {
+    calls++;
+    if (index > 1) return (HRESULT)0x80070057u; /* E_INVALIDARG */
     string->length = index == 0 ? 5 : 8;
     string->chars = index == 0 ? first : second;
     return 0;
@@ -212,13 +216,15 @@ heap = ctypes.POINTER(wwsapi.heap.WS_HEAP)()
 free_stub = wwsapi.heap.WsFreeHeap
 assert isinstance(free_stub, type(lambda: 0))
 assert free_stub(heap) is None and calls.value == 100
-assert isinstance(wwsapi.heap.WsFreeHeap, ctypes._CFuncPtr)
+bound_free = wwsapi.heap.WsFreeHeap
+assert bound_free is not free_stub and isinstance(bound_free.c_function, ctypes._CFuncPtr)
 # the first name taken from the package binds every function the DLL has
 stub = wwsapi.heap.WsCreateHeap
 assert wwsapi.WsFreeHeap is wwsapi.heap.WsFreeHeap
 assert "__getattr__" not in vars(wwsapi)  # later lookups are plain module attributes
 bound = wwsapi.WsCreateHeap
-assert bound is not stub and isinstance(bound, ctypes._CFuncPtr), bound
+assert bound is not stub and isinstance(bound.c_function, ctypes._CFuncPtr), bound
+assert bound.c_function.argtypes[4] == ctypes.POINTER(ctypes.POINTER(wwsapi.heap.WS_HEAP))
 assert wwsapi.heap.WsCreateHeap is bound
 assert bound.__doc__ == stub.__doc__ and bound.__wrapped__ is stub
 assert list(inspect.signature(bound).parameters)[0] == "maxSize"
@@ -231,6 +237,8 @@ for function in (stub, bound):  # positional only, before binding as after
         raise AssertionError
 assert bound(1024, 0, None, 0, ctypes.byref(heap), None) == 0
 assert ctypes.cast(heap, ctypes.c_void_p).value == 0x1234
+assert bound(1 << 40, 0, None, 0, ctypes.byref(heap), None) == 0  # a SIZE_T keeps 64 bits
+assert ctypes.c_size_t.in_dll(lib, "last_max_size").value == 1 << 40
 # a failing HRESULT raises the class of its code, with the page's meaning and
 # the strings of the error object passed
 error = ctypes.cast(ctypes.c_void_p(0x5678), ctypes.POINTER(wwsapi.WS_ERROR))
@@ -261,6 +269,29 @@ assert bound(2, 0, None, 0, ctypes.byref(heap), None) == wwsapi.WS_S_ASYNC
 before = calls.value
 assert stub(3, 0, None, 0, ctypes.byref(heap), None) == 0
 assert calls.value == before + 1 and wwsapi.WsCreateHeap is bound
+# the same function, whichever argument forms it is given: a pointer of the
+# parameter's very type, or a byref and an IntEnum that only the typed path takes
+get_string = wwsapi.WsGetErrorString
+text = wwsapi.WS_STRING()
+for string in (ctypes.pointer(text), ctypes.byref(text)):
+    for index in (1, type("Index", (int,), dict())(1)):
+        text.length = 0
+        assert get_string(error, index, string) == 0 and text.length == 8
+        try:
+            get_string(error, 2, string)
+        except wwsapi.E_INVALIDARG as exc:
+            assert exc.function == "WsGetErrorString"
+            assert exc.error_strings == ("first", "second \\u00e9")
+        else:
+            raise AssertionError("no exception")
+for wrong in (12345, b"x", "x", ctypes.c_void_p(0x5678), ctypes.pointer(heap)):
+    before = calls.value
+    try:
+        get_string(wrong, 0, ctypes.pointer(text))
+    except ctypes.ArgumentError:
+        assert calls.value == before  # refused before the call
+    else:
+        raise AssertionError(f"{{wrong!r}} was passed as an error object")
 # a function the DLL lacks stays a stub, whose call says so
 missing = wwsapi.WsStartAsync
 assert isinstance(missing, type(lambda: 0))

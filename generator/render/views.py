@@ -21,12 +21,14 @@ from generator.apimodel import (
     Handle,
     HResult,
 )
-from generator.render import docstrings
+from generator.render import docstrings, wrap
 from generator.render.modules import ModulePlan, Step, type_refs
 from generator.render.types import TypeMap
 from generator.render.wrap import Group, call, collection, text
 
 PACKAGE = "wwsapi"
+# Where the runtime's call factories test their arguments: in a function in a function.
+CALL_TEST_INDENT = 2 * wrap.STEP
 
 
 @dataclass(frozen=True)
@@ -379,10 +381,42 @@ class ExportView:
 
 
 @dataclass(frozen=True)
+class CallFactoryView:
+    """The runtime's factory of bound functions with `arity` parameters
+    (`a0, a1, ...`), and the lines of its fast-path test at `indent`."""
+
+    arity: int
+    indent: str
+
+    @property
+    def args(self) -> str:
+        return ", ".join(f"a{i}" for i in range(self.arity))
+
+    @property
+    def signature(self) -> tuple[str, ...]:
+        """The closure's `def` line(s): positional-only parameters."""
+        params = [f"a{i}: Any" for i in range(self.arity)]
+        return tuple(wrap.lines(call("def call(", [*params, "/"], ") -> Any:"), self.indent[4:]))
+
+    @property
+    def unpack(self) -> tuple[str, ...]:
+        """The statements giving each parameter its fast-path rule."""
+        return tuple(f"t{i}, n{i} = rules[{i}]" for i in range(self.arity)) or ("assert not rules",)
+
+    @property
+    def test(self) -> tuple[str, ...]:
+        clauses = [f"a{i} is n{i} or type(a{i}) is t{i}" for i in range(self.arity)] or ["True"]
+        if len(clauses) > 1:
+            clauses = [f"({clause})" for clause in clauses]
+        return tuple(wrap.condition("if", clauses, "and", self.indent))
+
+
+@dataclass(frozen=True)
 class PackageView:
     exports: tuple[ExportView, ...]
     modules: tuple[str, ...]  # the area modules
     string_count_property: str
+    call_factories: tuple[CallFactoryView, ...]  # one per parameter count functions have
 
     @property
     def all_modules(self) -> tuple[str, ...]:
@@ -442,4 +476,8 @@ def package_view(model: ApiModel, where: dict[str, str], modules: list[str]) -> 
         ),
         modules=tuple(sorted(modules)),
         string_count_property=string_count,
+        call_factories=tuple(
+            CallFactoryView(arity, CALL_TEST_INDENT)
+            for arity in sorted({len(f.params) for f in model.functions})
+        ),
     )

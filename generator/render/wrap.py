@@ -72,3 +72,20 @@ def call(head: str, items: Sequence[str | Group], tail: str = ")") -> Group:
 
 def collection(head: str, items: Sequence[str | Group], tail: str) -> Group:
     return Group(head, tuple(items), tail, collection=True)
+
+
+def condition(keyword: str, clauses: Sequence[str], operator: str, indent: str) -> list[str]:
+    """`keyword <clauses joined by operator>:` (an `if` or `while` head) in
+    black's layout: one line when it fits; else the joined clauses alone on an
+    indented line in parentheses; else one clause per line, each after the
+    first led by the operator."""
+    joined = f" {operator} ".join(clauses)
+    one_line = f"{indent}{keyword} {joined}:"
+    if len(one_line) <= WIDTH:
+        return [one_line]
+    head, tail = f"{indent}{keyword} (", f"{indent}):"
+    body = indent + STEP + joined
+    if len(body) <= WIDTH:
+        return [head, body, tail]
+    rest = [f"{indent}{STEP}{operator} {clause}" for clause in clauses[1:]]
+    return [head, indent + STEP + clauses[0], *rest, tail]

@@ -1,5 +1,5 @@
 """Smoke test: the generated package loads webservices.dll in Windows CPython,
-binds a function on first use, and its errcheck turns a failing HRESULT into
+binds a function on first use, and turns a failing HRESULT into
 the generated exception class; the suite's call counter sees every call."""
 
 from __future__ import annotations
@@ -35,7 +35,7 @@ def test_import_loads_only_the_package() -> None:
 def test_create_and_free_a_heap_through_the_bindings() -> None:
     create = wwsapi.WsCreateHeap
     assert create.__name__ == "WsCreateHeap" and "Creates a heap object" in (create.__doc__ or "")
-    assert isinstance(create, CFuncPtr)  # bound at once: calls go straight to ctypes
+    assert isinstance(create.c_function, CFuncPtr)  # bound at once, over the typed foreign function
     heap = ctypes.POINTER(wwsapi.WS_HEAP)()
     assert create(1 << 16, 512, None, 0, ctypes.byref(heap), None) == 0
     assert heap  # a non-NULL WS_HEAP*

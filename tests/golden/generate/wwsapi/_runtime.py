@@ -19,17 +19,28 @@ names another DLL file to load.
 
 Binding: each generated function is a stub that, on its first call, builds
 the ctypes prototype (stdcall through WINFUNCTYPE on Windows; CFUNCTYPE
-elsewhere so that the module imports), binds it, and puts the bound ctypes
-function pointer in its place in the module and the package: later calls go
-straight to ctypes. Functions take positional arguments only, before and after
-binding alike.
+elsewhere so that the module imports), binds it, and puts the bound function
+in its place in the module and the package. Functions take positional
+arguments only, before and after binding alike.
 
-Errors: a function that returns HRESULT gets an errcheck that raises the
-`WsError` subclass of a failing code (wwsapi.hresults), with the function's
-documented meaning of that code and the strings of the WS_ERROR object when
-one was passed. Success codes (S_OK, WS_S_ASYNC, WS_S_END) are returned. On
-success the errcheck does one comparison and nothing else: everything a
-failure needs is prepared when the function is bound.
+The bound function is a small Python function over two foreign functions of
+the same export. `c_function` (its attribute) has the generated argtypes,
+restype and errcheck, and converts or refuses every argument as ctypes does.
+The other has no argtypes: when each argument is of a type it passes exactly
+as `c_function` would (`fast_path`: a pointer of the parameter's very
+type or None, a function pointer of the callback type, an int for a 32-bit
+integer), the call goes through it and the bound function checks the HRESULT
+itself; any other argument goes to `c_function`. The exact type test is what
+keeps the typed rules while costing far less than ctypes' own conversion of a
+pointer argument (an isinstance test through ctypes' metaclasses) plus an
+errcheck call: a cheap call such as WsResetHeap costs little more than
+through a bare ctypes pointer (benchmarks/live_calls.py).
+
+Errors: a function that returns HRESULT raises the `WsError` subclass of a
+failing code (wwsapi.hresults), with the function's documented meaning of
+that code and the strings of the WS_ERROR object when one was passed; on
+both paths alike. Success codes (S_OK, WS_S_ASYNC, WS_S_END) are returned.
+Everything a failure needs is prepared when the function is bound.
 
 Arguments (`argtype`): every parameter keeps its exact ctypes type, so a
 pointer to one opaque handle type (`WS_HEAP*`) refuses another handle, an int,
@@ -387,25 +398,215 @@ def prototype(
     return register
 
 
+class _Converted:
+    """The type no argument has: of a parameter whose every argument the typed
+    foreign function converts."""
+
+
+_NEVER = object()  # what no argument is: of a parameter that does not take None
+
+# What a foreign function without argtypes passes exactly as one with argtypes
+# does: ctypes passes an int as a C int (32 bits), None as NULL and a ctypes
+# object (pointer, c_void_p, function pointer) as its value.
+_FAST_TYPES: dict[Any, type] = {_ct.c_int32: int, _ct.c_uint32: int}
+
+
+def fast_path(resolved: Any) -> tuple[type, object]:
+    """What a parameter of type `resolved` takes on the fast path (see
+    "Binding" above): arguments of the exact type of the first item, and None
+    when the second item is None. A pointer or a function pointer of that very
+    type or None; a c_void_p or None for `void*`; an int for a 32-bit integer;
+    nothing where the typed path must convert every argument (64-bit and
+    narrow integers, structures)."""
+    if resolved is _ct.c_void_p:
+        return _ct.c_void_p, None
+    if isinstance(resolved, type) and issubclass(resolved, (_ct._Pointer, CFuncPtr)):
+        return resolved, None
+    return _FAST_TYPES.get(resolved, _Converted), _NEVER
+
+
+def _untyped(c_name: str, restype: Any, flags: int, dll: Any) -> Any:
+    """The export `c_name` of `dll` as a foreign function without argtypes, or
+    None where `dll` is not a ctypes library (a test double)."""
+    if not isinstance(dll, _ct.CDLL):
+        return None
+    prototype = type(c_name, (CFuncPtr,), {"_flags_": flags, "_restype_": restype})
+    return prototype((c_name, dll))
+
+
+def _failing(
+    function: str, error_index: int | None, codes: tuple[str, ...]
+) -> Callable[[int, tuple[Any, ...]], WsError]:
+    """The exception maker of the fast path: like the errcheck of `_checker`."""
+
+    def fail(result: int, args: tuple[Any, ...]) -> WsError:
+        error = args[error_index] if error_index is not None else None
+        return failure(function, result, error, codes)
+
+    return fail
+
+
+# The factories of bound functions, by parameter count (see "Binding" above).
+# `untyped` and `typed` are the foreign function without and with argtypes,
+# `rules` the `fast_path` of each parameter; `_checked_N` raises
+# `fail(result, args)` for a failing HRESULT, `_plain_N` returns what the
+# function returns.
+
+
+def _checked_1(untyped: Any, typed: Any, fail: Any, *rules: tuple[type, object]) -> Any:
+    t0, n0 = rules[0]
+
+    def call(a0: Any, /) -> Any:
+        if a0 is n0 or type(a0) is t0:
+            result = untyped(a0)
+            if result < 0:
+                raise fail(result, (a0,))
+            return result
+        return typed(a0)
+
+    return call
+
+
+def _plain_1(untyped: Any, typed: Any, *rules: tuple[type, object]) -> Any:
+    t0, n0 = rules[0]
+
+    def call(a0: Any, /) -> Any:
+        if a0 is n0 or type(a0) is t0:
+            return untyped(a0)
+        return typed(a0)
+
+    return call
+
+
+def _checked_3(untyped: Any, typed: Any, fail: Any, *rules: tuple[type, object]) -> Any:
+    t0, n0 = rules[0]
+    t1, n1 = rules[1]
+    t2, n2 = rules[2]
+
+    def call(a0: Any, a1: Any, a2: Any, /) -> Any:
+        if (
+            (a0 is n0 or type(a0) is t0)
+            and (a1 is n1 or type(a1) is t1)
+            and (a2 is n2 or type(a2) is t2)
+        ):
+            result = untyped(a0, a1, a2)
+            if result < 0:
+                raise fail(result, (a0, a1, a2))
+            return result
+        return typed(a0, a1, a2)
+
+    return call
+
+
+def _plain_3(untyped: Any, typed: Any, *rules: tuple[type, object]) -> Any:
+    t0, n0 = rules[0]
+    t1, n1 = rules[1]
+    t2, n2 = rules[2]
+
+    def call(a0: Any, a1: Any, a2: Any, /) -> Any:
+        if (
+            (a0 is n0 or type(a0) is t0)
+            and (a1 is n1 or type(a1) is t1)
+            and (a2 is n2 or type(a2) is t2)
+        ):
+            return untyped(a0, a1, a2)
+        return typed(a0, a1, a2)
+
+    return call
+
+
+def _checked_6(untyped: Any, typed: Any, fail: Any, *rules: tuple[type, object]) -> Any:
+    t0, n0 = rules[0]
+    t1, n1 = rules[1]
+    t2, n2 = rules[2]
+    t3, n3 = rules[3]
+    t4, n4 = rules[4]
+    t5, n5 = rules[5]
+
+    def call(a0: Any, a1: Any, a2: Any, a3: Any, a4: Any, a5: Any, /) -> Any:
+        if (
+            (a0 is n0 or type(a0) is t0)
+            and (a1 is n1 or type(a1) is t1)
+            and (a2 is n2 or type(a2) is t2)
+            and (a3 is n3 or type(a3) is t3)
+            and (a4 is n4 or type(a4) is t4)
+            and (a5 is n5 or type(a5) is t5)
+        ):
+            result = untyped(a0, a1, a2, a3, a4, a5)
+            if result < 0:
+                raise fail(result, (a0, a1, a2, a3, a4, a5))
+            return result
+        return typed(a0, a1, a2, a3, a4, a5)
+
+    return call
+
+
+def _plain_6(untyped: Any, typed: Any, *rules: tuple[type, object]) -> Any:
+    t0, n0 = rules[0]
+    t1, n1 = rules[1]
+    t2, n2 = rules[2]
+    t3, n3 = rules[3]
+    t4, n4 = rules[4]
+    t5, n5 = rules[5]
+
+    def call(a0: Any, a1: Any, a2: Any, a3: Any, a4: Any, a5: Any, /) -> Any:
+        if (
+            (a0 is n0 or type(a0) is t0)
+            and (a1 is n1 or type(a1) is t1)
+            and (a2 is n2 or type(a2) is t2)
+            and (a3 is n3 or type(a3) is t3)
+            and (a4 is n4 or type(a4) is t4)
+            and (a5 is n5 or type(a5) is t5)
+        ):
+            return untyped(a0, a1, a2, a3, a4, a5)
+        return typed(a0, a1, a2, a3, a4, a5)
+
+    return call
+
+
+_CHECKED: dict[int, Any] = {
+    1: _checked_1,
+    3: _checked_3,
+    6: _checked_6,
+}
+_PLAIN: dict[int, Any] = {
+    1: _plain_1,
+    3: _plain_3,
+    6: _plain_6,
+}
+
+
 def bind(module: str, name: str) -> Any:
-    """The ctypes function pointer of the stub `name` of `module`, bound on
-    first use and put in place of the stub in the module and in the package."""
+    """The bound function of the stub `name` of `module`, made on first use
+    and put in place of the stub in the module and in the package."""
     key = (module, name)
     function: Any = _bound.get(key)
     if function is not None:
         return function
     spec = _prototypes[key]
     dll = load_dll()
+    flags = STDCALL if spec.stdcall else CDECL
+    restype = resolve(module, spec.restype)
+    argtypes = [resolve(module, t) for t in spec.argtypes.split()]
     prototype = (_STDCALL_TYPE if spec.stdcall else _ct.CFUNCTYPE)(
-        resolve(module, spec.restype),
-        *(argtype(resolve(module, t)) for t in spec.argtypes.split()),
+        restype, *(argtype(t) for t in argtypes)
     )
+    typed: Any
     try:
-        function = prototype((spec.c_name, dll))
+        typed = prototype((spec.c_name, dll))
+        untyped = _untyped(spec.c_name, restype, flags, dll)
     except AttributeError as exc:
         raise WsapiUnavailableError(f"{DLL_NAME} does not export {spec.c_name}") from exc
+    rules = [fast_path(t) for t in argtypes]
+    if untyped is None:
+        function = typed
+    elif spec.checked:
+        fail = _failing(spec.c_name, spec.error_index, spec.codes)
+        function = _CHECKED[len(argtypes)](untyped, typed, fail, *rules)
+    else:
+        function = _PLAIN[len(argtypes)](untyped, typed, *rules)
     if spec.checked:
-        function.errcheck = _checker(spec.c_name, spec.error_index, spec.codes)
+        typed.errcheck = _checker(spec.c_name, spec.error_index, spec.codes)
     namespace = sys.modules[module].__dict__
     stub = namespace.get(name)
     if isinstance(stub, types.FunctionType):
@@ -414,6 +615,8 @@ def bind(module: str, name: str) -> Any:
         function.__qualname__ = name
         function.__module__ = module
         function.__wrapped__ = stub
+        if function is not typed:
+            function.c_function = typed
         namespace[name] = function
         package = sys.modules.get(module.rpartition(".")[0])
         if package is not None and package.__dict__.get(name) is stub:

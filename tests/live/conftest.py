@@ -6,7 +6,8 @@ Markers:
       Wine stub or not exported by Wine. Names must be webservices.dll exports.
   @pytest.mark.windows_only("why")  runs only on real Windows (skipped under Wine).
 
-At the end the summary says "called N WWSAPI functions of M that Wine implements";
+At the end the summary says "called N WWSAPI functions of M that Wine implements"
+(with -v: the count of each, and the implemented functions not called);
 with WWSGEN_LIVE_CALLS=<file> the called names are also written there as JSON.
 """
 
@@ -95,6 +96,8 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
     if config.get_verbosity() > 0:
         for name in called:
             terminalreporter.write_line(f"  {name}: {recorder.calls[name]}")
+        not_called = sorted(wine_support.IMPLEMENTED - set(called))
+        terminalreporter.write_line(f"not called ({len(not_called)}): {' '.join(not_called)}")
     target = os.environ.get("WWSGEN_LIVE_CALLS")
     if target:
         Path(target).write_text(json.dumps(dict(sorted(recorder.calls.items())), indent=1))

@@ -430,8 +430,14 @@ def _untyped(c_name: str, restype: Any, flags: int, dll: Any) -> Any:
     None where `dll` is not a ctypes library (a test double)."""
     if not isinstance(dll, _ct.CDLL):
         return None
-    prototype = type(c_name, (CFuncPtr,), {"_flags_": flags, "_restype_": restype})
+    prototype = _untyped_prototypes.get((restype, flags))
+    if prototype is None:
+        namespace = {"_flags_": flags, "_restype_": restype}
+        prototype = _untyped_prototypes[restype, flags] = type("Untyped", (CFuncPtr,), namespace)
     return prototype((c_name, dll))
+
+
+_untyped_prototypes: dict[tuple[Any, int], Any] = {}
 
 
 def _failing(

@@ -21,7 +21,8 @@ Wine 8.0 (measured; tests marked windows_only hold what the documentation says):
   a prefix declared with WsWriteXmlnsAttribute, or the default namespace (empty
   prefix), gives WS_E_INVALID_FORMAT.
 - WsWriteArray with itemOffset > 0 starts its loop at itemOffset and adds the
-  offset again: offset 1, count 3 of [1, -2, 3, 40, 500] writes 3 and 40 only.
+  offset again: offset 1, count 3 of [1, -2, 3, 40, 500] writes 3 and 40 only;
+  offset 4, count 1 writes nothing.
 - WsWriteAttribute leaves the attribute open: without a WsWriteEndAttribute
   after it the next attribute is WS_E_INVALID_OPERATION and WsWriteEndElement
   loses the start tag (the buffer holds just "/>").
@@ -49,7 +50,7 @@ import wwsapi
 from wwsapi import friendly
 from wwsapi.pythonic.xml import XmlWriter
 from wwslive import wine_version
-from wwsvalues import xml_bytes, xml_string
+from wwsvalues import ws_string, xml_bytes, xml_string
 
 NS = "urn:wwsgen:writing"
 XSI = "http://www.w3.org/2001/XMLSchema-instance"
@@ -458,6 +459,183 @@ def test_write_xml_buffer_copies_a_buffer_into_an_element(outs: Any) -> None:
     outer.end()
     assert outer.text() == b"<outer>" + inner.text() + b"</outer>"
     assert inner.text() == f'<item xmlns="{NS}">ünï</item>'.encode()  # the source is unchanged
+
+
+# --- typed values -------------------------------------------------------------------
+
+
+def write_value(writer: Any, value_type: int, value: Any) -> None:
+    wwsapi.WsWriteValue(writer, value_type, ctypes.byref(value), ctypes.sizeof(value), None)
+
+
+@pytest.mark.wwsapi(*BASE, "WsWriteStartAttribute", "WsWriteEndAttribute", "WsWriteValue")
+def test_write_value_as_element_content_and_as_attribute_value(out: Out) -> None:
+    out.start("n")
+    write_value(out.writer, VALUES.WS_INT32_VALUE_TYPE, ctypes.c_int32(-12345))
+    out.end()
+    out.start("b")
+    friendly.WsWriteStartAttribute(out.writer, xml_string("at"), xml_string(""), 0)
+    write_value(out.writer, VALUES.WS_DOUBLE_VALUE_TYPE, ctypes.c_double(-0.5))
+    friendly.WsWriteEndAttribute(out.writer)
+    write_value(out.writer, VALUES.WS_BOOL_VALUE_TYPE, ctypes.c_int32(0))
+    out.end()
+    out.start("u")
+    write_value(out.writer, VALUES.WS_UINT64_VALUE_TYPE, ctypes.c_uint64((1 << 64) - 1))
+    out.end()
+    assert out.text() == b'<n>-12345</n><b at="-0.5">false</b><u>18446744073709551615</u>'
+
+
+@pytest.mark.wwsapi(*BASE, "WsWriteValue")
+def test_write_value_of_the_wrong_size_is_an_invalid_argument(out: Out) -> None:
+    out.start("n")
+    number = ctypes.c_int32(1)
+    with pytest.raises(wwsapi.E_INVALIDARG):
+        wwsapi.WsWriteValue(out.writer, VALUES.WS_INT32_VALUE_TYPE, ctypes.byref(number), 2, None)
+
+
+ARRAY = (1, -2, 3, 40, 500)
+
+
+def write_array(out: Out, offset: int, count: int) -> bytes:
+    """<list> holding items [offset, offset + count) of ARRAY as <n> elements."""
+    items = (ctypes.c_int32 * len(ARRAY))(*ARRAY)
+    out.start("list", NS)
+    wwsapi.WsWriteArray(
+        out.writer,
+        ctypes.byref(xml_string("n")),
+        ctypes.byref(xml_string(NS)),
+        VALUES.WS_INT32_VALUE_TYPE,
+        items,
+        ctypes.sizeof(items),
+        offset,
+        count,
+        None,
+    )
+    out.end()
+    return out.text()
+
+
+def listed(values: tuple[int, ...]) -> bytes:
+    if not values:
+        return f'<list xmlns="{NS}"/>'.encode()
+    items = "".join(f"<n>{value}</n>" for value in values)
+    return f'<list xmlns="{NS}">{items}</list>'.encode()
+
+
+@pytest.mark.wwsapi(*BASE, "WsWriteArray")
+def test_write_array_writes_one_element_per_item(outs: Any) -> None:
+    assert write_array(outs(), 0, len(ARRAY)) == listed(ARRAY)
+    assert write_array(outs(), 0, 0) == listed(())
+    # More items than the array holds: refused.
+    with pytest.raises(wwsapi.E_INVALIDARG):
+        write_array(outs(), 3, 3)
+
+
+@pytest.mark.windows_only("Wine 8.0 adds itemOffset twice and stops at itemCount")
+@pytest.mark.wwsapi(*BASE, "WsWriteArray")
+def test_write_array_starts_at_the_item_offset(outs: Any) -> None:
+    assert write_array(outs(), 1, 3) == listed(ARRAY[1:4])
+    assert write_array(outs(), 4, 1) == listed(ARRAY[4:])
+
+
+@only_under_wine
+@pytest.mark.wwsapi(*BASE, "WsWriteArray")
+def test_write_array_with_an_item_offset_under_wine(outs: Any) -> None:
+    """Records Wine 8.0: for i from itemOffset to itemCount - 1, item
+    itemOffset + i is written."""
+    assert write_array(outs(), 1, 3) == listed(ARRAY[2:4])
+    assert write_array(outs(), 4, 1) == listed(())
+
+
+def write_type(out: Out, mapping: int, type_: int, option: int, value: Any) -> None:
+    wwsapi.WsWriteType(
+        out.writer, mapping, type_, None, option, ctypes.byref(value), ctypes.sizeof(value), None
+    )
+
+
+@pytest.mark.wwsapi(*BASE, "WsWriteStartAttribute", "WsWriteEndAttribute", "WsWriteType")
+def test_write_type_by_mapping(out: Out) -> None:
+    required = wwsapi.WS_WRITE_REQUIRED_VALUE
+    out.start("m")
+    friendly.WsWriteStartAttribute(out.writer, xml_string("ok"), xml_string(""), 0)
+    write_type(
+        out, MAPPING.WS_ATTRIBUTE_TYPE_MAPPING, TYPES.WS_BOOL_TYPE, required, ctypes.c_int32(1)
+    )
+    friendly.WsWriteEndAttribute(out.writer)
+    text = ws_string("naïve ✓")
+    write_type(out, MAPPING.WS_ELEMENT_CONTENT_TYPE_MAPPING, TYPES.WS_STRING_TYPE, required, text)
+    out.end()
+    out.start("e")
+    write_type(
+        out, MAPPING.WS_ELEMENT_TYPE_MAPPING, TYPES.WS_UINT16_TYPE, required, ctypes.c_uint16(5)
+    )
+    out.end()
+    out.start("nil")  # a NULL pointer written as a nillable element: xsi:nil="true"
+    nothing = ctypes.c_void_p()
+    nillable = wwsapi.WS_WRITE_NILLABLE_POINTER
+    write_type(out, MAPPING.WS_ELEMENT_TYPE_MAPPING, TYPES.WS_STRING_TYPE, nillable, nothing)
+    out.end()
+    out.start("req")
+    with pytest.raises(wwsapi.E_INVALIDARG):  # a NULL pointer where one is required
+        write_type(
+            out,
+            MAPPING.WS_ELEMENT_CONTENT_TYPE_MAPPING,
+            TYPES.WS_STRING_TYPE,
+            wwsapi.WS_WRITE_REQUIRED_POINTER,
+            nothing,
+        )
+    out.end()
+    fragment = ElementTree.fromstring(b"<r>" + out.text() + b"</r>")
+    m, e, nil, req = fragment
+    assert (m.attrib, m.text) == ({"ok": "true"}, "naïve ✓")
+    assert e.text == "5"
+    assert nil.attrib == {f"{{{XSI}}}nil": "true"} and nil.text is None
+    assert req.text is None
+
+
+def attribute(local_name: str, type_: int) -> wwsapi.WS_ATTRIBUTE_DESCRIPTION:
+    description = wwsapi.WS_ATTRIBUTE_DESCRIPTION()
+    description.attributeLocalName = ctypes.pointer(xml_string(local_name))
+    description.attributeNs = ctypes.pointer(xml_string(""))
+    description.type_ = type_
+    return description
+
+
+def write_attribute(out: Out, description: Any, value: Any) -> None:
+    wwsapi.WsWriteAttribute(
+        out.writer,
+        ctypes.byref(description),
+        wwsapi.WS_WRITE_REQUIRED_VALUE,
+        ctypes.byref(value),
+        ctypes.sizeof(value),
+        None,
+    )
+
+
+@pytest.mark.windows_only("Wine 8.0 leaves the attribute open (see the module docstring)")
+@pytest.mark.wwsapi(*BASE, "WsWriteAttribute")
+def test_write_attribute_writes_whole_attributes(out: Out) -> None:
+    out.start("k")
+    write_attribute(out, attribute("code", TYPES.WS_UINT64_TYPE), ctypes.c_uint64(1 << 40))
+    write_attribute(out, attribute("name", TYPES.WS_STRING_TYPE), ws_string("naïve"))
+    out.end()
+    root = ElementTree.fromstring(out.text())
+    assert root.attrib == {"code": str(1 << 40), "name": "naïve"}
+
+
+@only_under_wine
+@pytest.mark.wwsapi(*BASE, "WsWriteAttribute", "WsWriteEndAttribute")
+def test_write_attribute_under_wine_needs_an_end_attribute(out: Out) -> None:
+    """Records Wine 8.0: WsWriteAttribute leaves the attribute open; closed with
+    WsWriteEndAttribute the value is right."""
+    out.start("k")
+    code = attribute("code", TYPES.WS_UINT64_TYPE)
+    write_attribute(out, code, ctypes.c_uint64(1 << 40))
+    with pytest.raises(wwsapi.WS_E_INVALID_OPERATION):
+        write_attribute(out, attribute("name", TYPES.WS_STRING_TYPE), ws_string("naïve"))
+    friendly.WsWriteEndAttribute(out.writer)
+    out.end()
+    assert out.text() == f'<k code="{1 << 40}"/>'.encode()
 
 
 # --- copying from a reader -----------------------------------------------------------

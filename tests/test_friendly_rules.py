@@ -63,14 +63,14 @@ def param(
 
 
 ERROR = param("error", "WS_ERROR*", IN, True)
+SUCCESS_CODES = {"S_OK": 0, "S_FALSE": 1, "WS_S_ASYNC": 0x003D0000, "WS_S_END": 0x003D0001}
 
 
 def function(
     *params: Parameter, returns: str = "HRESULT", codes: tuple[str, ...] = (), page: bool = False
 ) -> Function:
     return_codes = tuple(
-        ReturnCode(c, "", 0x003D0001 if c == "WS_S_END" else 0 if c == "S_OK" else 0x80070057)
-        for c in codes
+        ReturnCode(c, f"When {c}.", SUCCESS_CODES.get(c, 0x80070057)) for c in codes
     )
     doc = Doc(url="u", source="pages/nf-webservices-wsdo.md" if page else "")
     return Function(
@@ -240,6 +240,22 @@ def test_the_hresult_is_returned_unless_the_page_lists_s_ok_as_the_only_success(
     assert friendly(heap, ERROR, page=True).returns_code
     # out values are returned instead
     assert not friendly(heap, param("n", "ULONG*", OUT), ERROR).returns_code
+
+
+def test_out_values_give_way_to_another_success_code_the_page_lists() -> None:
+    """WsFindAttribute's S_FALSE (not found) leaves its index unset: the
+    wrapper returns None then, not a meaningless value."""
+    outs = (param("reader", "WS_HEAP*"), param("index", "ULONG*", OUT), ERROR)
+    found = friendly(*outs, codes=("S_OK", "S_FALSE", "E_INVALIDARG"), page=True)
+    assert [c.code for c in found.empty_on] == ["S_FALSE"] and not found.returns_code
+    assert not friendly(*outs, codes=("S_OK", "E_INVALIDARG"), page=True).empty_on
+    # with out values the call runs synchronously: WS_S_ASYNC cannot come
+    context = param("asyncContext", "const WS_ASYNC_CONTEXT*", IN, True)
+    synchronous = friendly(*outs[:2], context, ERROR, codes=("S_OK", "WS_S_ASYNC"), page=True)
+    assert not synchronous.empty_on
+    # without out values the code itself is the answer
+    plain = friendly(param("reader", "WS_HEAP*"), ERROR, codes=("S_OK", "S_FALSE"), page=True)
+    assert plain.returns_code and not plain.empty_on
 
 
 def test_the_error_parameter_is_the_last_optional_ws_error() -> None:

@@ -37,7 +37,10 @@ Each C parameter gets one role, by these rules in order:
 A function without out values returns the HRESULT, since a success code may
 be its answer (WS_S_END, WS_S_ASYNC, S_FALSE), unless its page lists its
 return codes and S_OK is the only success among them: then it returns None.
-(A function with out values returns those, not its success code.)
+A function with out values returns those, not its success code; but where
+its page lists another success code (WsFindAttribute's S_FALSE: not found),
+the call answering one leaves the out values unset, and the wrapper returns
+None instead.
 With an `asyncContext` given, the call gets no error object (it may complete
 later, after the object went back to the pool).
 
@@ -59,7 +62,7 @@ from enum import StrEnum
 
 from generator.abi.primitives import POINTER_TYPEDEFS, PRIMITIVES
 from generator.abimodel import CType
-from generator.apimodel import ApiModel, Function, Kind, Parameter
+from generator.apimodel import ApiModel, Function, Kind, Parameter, ReturnCode
 from generator.diagnostics import DiagnosticError
 from generator.docmodel import Direction
 from generator.render.types import TypeMap
@@ -119,12 +122,15 @@ class Friendly:
     `returns_code`: without out values, the wrapper returns the HRESULT (a
     success code other than S_OK is possible, or the page does not say).
     `async_param` is the C name of a kept `asyncContext` (the call then gets
-    no error object when it is given)."""
+    no error object when it is given). `empty_on`: with out values, the
+    success codes other than S_OK the page lists, on which the wrapper
+    returns None."""
 
     function: Function
     slots: tuple[Slot, ...]
     returns_code: bool
     async_param: str | None
+    empty_on: tuple[ReturnCode, ...] = ()
 
     @property
     def outs(self) -> tuple[Slot, ...]:
@@ -310,10 +316,12 @@ def derive(f: Function, types: TypeMap) -> Derived:
         slots = [Slot(s.param, Role.SYNC) if _is_async(s.param) else s for s in slots]
     else:
         kept_async = next((s.param.name for s in slots if _is_async(s.param)), None)
-    other_success = any(c.success and c.code != "S_OK" for c in f.return_codes)
+    other_success = tuple(c for c in f.return_codes if c.success and c.code != "S_OK")
     only_s_ok = f.doc.has_page and bool(f.return_codes) and not other_success
     returns_code = f.returns_hresult and not has_outs and (kept_async is not None or not only_s_ok)
-    return Friendly(f, tuple(slots), returns_code, kept_async)
+    # with out values the call completes synchronously: WS_S_ASYNC cannot come
+    empty_on = tuple(c for c in other_success if c.code != "WS_S_ASYNC") if has_outs else ()
+    return Friendly(f, tuple(slots), returns_code, kept_async, empty_on)
 
 
 def derive_all(model: ApiModel, types: TypeMap) -> tuple[Derived, ...]:

@@ -60,7 +60,8 @@ Compared with the C-shaped function:
 - a function with out values completes synchronously (asyncContext NULL);
   one without returns the HRESULT, since a success code may be its answer
   (WS_S_ASYNC, WS_S_END, S_FALSE), or None where its page lists S_OK as its
-  only success code.
+  only success code; one with out values returns None instead of them when
+  the call answers another success code its page lists (then they are unset).
 
 NEEDS_HAND_WRITTEN names the functions the specs leave undecided (a void*
 value whose type depends on a property id, a buffer the caller sizes, a
@@ -223,7 +224,7 @@ def _body(d: Friendly, module: _Module, error_objects: bool) -> tuple[str, str]:
             count = local[slot.partner]
             lines.append(f"{local[p.name]}, {count} = {_array_call(slot, module)}")
     args = [_argument(slot, local, error_var, module, error_objects) for slot in d.slots]
-    head = f"{result_var}: int = " if d.returns_code else ""
+    head = f"{result_var}: int = " if d.returns_code or d.empty_on else ""
     invocation = call(f"{head}_c.{f.py_name}(", args)
     lines = [INDENT + line for line in lines]
     if any(s.role is Role.ERROR for s in d.slots) and error_objects:
@@ -246,12 +247,17 @@ def _body(d: Friendly, module: _Module, error_objects: bool) -> tuple[str, str]:
     else:
         lines += text(invocation, INDENT).split("\n")
     if returns:
+        if d.empty_on:  # the out values are unset: see Friendly.empty_on
+            codes = " or ".join(c.code for c in d.empty_on)
+            lines += [f"{INDENT}if {result_var} != 0:  # {codes}", f"{INDENT * 2}return None"]
         lines.append(INDENT + "return " + ", ".join(value for value, _ in returns))
         annotation = (
             returns[0][1]
             if len(returns) == 1
             else "tuple[" + ", ".join(a for _, a in returns) + "]"
         )
+        if d.empty_on:
+            annotation += " | None"
     elif d.returns_code:
         lines.append(f"{INDENT}return {result_var}")
         annotation = "int"
@@ -334,6 +340,9 @@ def wrapper_doc(d: Friendly, returns: str) -> str:
         p = slot.param
         head = f"{p.py_name} ({p.type})" if len(outs) > 1 else f"{returns}: {p.py_name} ({p.type})"
         result += _item(head, p.description or "(not described)")
+    if d.empty_on:
+        result.append(f"{INDENT}None: when the call answers another success code:")
+        result += [line for c in d.empty_on for line in _item(c.code, c.description, INDENT * 2)]
     if d.returns_code:
         others = [c for c in f.return_codes if c.success and c.code != "S_OK"]
         if others or d.async_param is not None:

@@ -29,7 +29,8 @@ Compared with the C-shaped function:
 - a function with out values completes synchronously (asyncContext NULL);
   one without returns the HRESULT, since a success code may be its answer
   (WS_S_ASYNC, WS_S_END, S_FALSE), or None where its page lists S_OK as its
-  only success code.
+  only success code; one with out values returns None instead of them when
+  the call answers another success code its page lists (then they are unset).
 
 NEEDS_HAND_WRITTEN names the functions the specs leave undecided (a void*
 value whose type depends on a property id, a buffer the caller sizes, a

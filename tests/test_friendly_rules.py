@@ -258,6 +258,39 @@ def test_out_values_give_way_to_another_success_code_the_page_lists() -> None:
     assert plain.returns_code and not plain.empty_on
 
 
+def test_an_out_pointer_into_a_copied_text_argument_is_not_wrapped() -> None:
+    """The wrapper turns a str into a temporary WCHAR array: an out pointer
+    into it would dangle once the wrapper returns."""
+    derived = derive(
+        function(
+            param("chars", "const WCHAR*"),
+            param("charCount", "ULONG", count_of="chars"),
+            param("trimmedChars", "USHORT**", OUT),  # WCHAR** as the SDK metadata spells it
+            param("trimmedCount", "ULONG*", OUT),
+            ERROR,
+        ),
+        TYPES,
+    )
+    assert isinstance(derived, Unfriendly)
+    assert derived.reasons == (
+        "trimmedChars (USHORT**): points into a text or byte argument, which the "
+        "wrapper passes as a temporary copy",
+    )
+    # a pointer out of another element type is no such pointer
+    assert isinstance(
+        derive(
+            function(
+                param("chars", "const WCHAR*"),
+                param("charCount", "ULONG", count_of="chars"),
+                param("thing", "const WS_THING**", OUT),
+                ERROR,
+            ),
+            TYPES,
+        ),
+        Friendly,
+    )
+
+
 def test_the_error_parameter_is_the_last_optional_ws_error() -> None:
     assert error_index(function(param("heap", "WS_HEAP*"), ERROR)) == 1
     # the error object a function works on is an ordinary parameter

@@ -266,6 +266,36 @@ def _in_reason(p: Parameter) -> str | None:
     return None
 
 
+_COPIED_ARRAYS = (Shape.TEXT, Shape.BYTES, Shape.BYTE_ARRAY)
+
+
+def _unit(name: str) -> str:
+    """An element type by its size where it is a primitive (WCHAR and USHORT
+    are both 16-bit units; the two ABI sources spell one as the other)."""
+    primitive = PRIMITIVES.get(name)
+    return f"{primitive.size64}-byte unit" if primitive is not None else name
+
+
+def _pointers_into_copies(slots: list[Slot]) -> list[str]:
+    """An [out] pointer to the element type of a text or byte array the wrapper
+    passes as a temporary copy (WsTrimXmlWhitespace's `trimmedChars` into
+    `chars`) would point into memory freed when the wrapper returns."""
+    copied = {
+        _unit(effective(s.param.type).name)
+        for s in slots
+        if s.role is Role.ARRAY and s.shape in _COPIED_ARRAYS
+    }
+    reasons = []
+    for s in slots:
+        t = effective(s.param.type)
+        if s.role is Role.OUT and t.pointers == 2 and _unit(t.name) in copied:
+            reasons.append(
+                f"{s.param.name} ({s.param.type}): points into a text or byte argument, "
+                "which the wrapper passes as a temporary copy"
+            )
+    return reasons
+
+
 def derive(f: Function, types: TypeMap) -> Derived:
     """The friendly wrapper of `f`, or why it needs hand-written code."""
     if not f.returns_hresult and f.returns != CType("void"):
@@ -308,6 +338,7 @@ def derive(f: Function, types: TypeMap) -> Derived:
                 reasons.append(why)
             else:
                 slots.append(Slot(p, Role.OPTIONAL if p.optional else Role.ARG))
+    reasons += _pointers_into_copies(slots)
     if reasons:
         return Unfriendly(f, tuple(reasons))
     has_outs = any(s.role is Role.OUT for s in slots)

@@ -183,7 +183,7 @@ def test_a_stub_left_alone_raises_not_implemented() -> None:
     with pytest.raises(
         NotImplementedError, match=r"SecurityTokenBase\.create_xml is a generated stub"
     ):
-        pythonic.SecurityToken.create_xml(None, None, None)
+        pythonic.SecurityToken.create_xml(None)
 
 
 def _fits(stub: Callable[..., Any], implementation: Callable[..., Any]) -> list[str]:

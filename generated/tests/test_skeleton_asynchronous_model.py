@@ -9,6 +9,7 @@
 #   specs/abi/aliases.yaml
 #   specs/abi/constants.yaml
 #   specs/abi/notes.yaml
+#   specs/pages/nf-webservices-wsasyncexecute.md
 """Spec facts of the area Asynchronous Model (1 functions), checked against the package
 wwsapi without webservices.dll.
 
@@ -25,7 +26,9 @@ from _skeleton import (
     check_export,
     check_friendly,
     check_restype,
+    check_success,
     spec_id,
+    success_cases,
 )
 
 # The ABI types the parameters name: C name -> (kind, Python name).
@@ -53,8 +56,14 @@ SPECS: tuple[Spec, ...] = (
         ),
         stdcall=True,
         failures=(),
-        successes=(),
-        friendly=None,
+        successes=(("WS_S_ASYNC", 0x003D0000),),
+        friendly=(
+            ("asyncState", False),
+            ("callbackModel", False),
+            ("operation", True),
+            ("callbackState", True),
+            ("asyncContext", True),
+        ),
     ),
 )
 
@@ -72,6 +81,11 @@ def test_argtypes(spec: Spec) -> None:
 @pytest.mark.parametrize("spec", SPECS, ids=spec_id)
 def test_restype(spec: Spec) -> None:
     check_restype(spec, TYPES)
+
+
+@pytest.mark.parametrize(("spec", "code", "value"), success_cases(SPECS))
+def test_documented_success(spec: Spec, code: str, value: int) -> None:
+    check_success(spec, code, value)
 
 
 @pytest.mark.parametrize("spec", SPECS, ids=spec_id)

@@ -9,6 +9,7 @@
 #   specs/abi/aliases.yaml
 #   specs/abi/constants.yaml
 #   specs/abi/notes.yaml
+#   specs/pages/nf-webservices-wsabandonmessage.md
 #   specs/pages/nf-webservices-wsabortchannel.md
 #   specs/pages/nf-webservices-wsclosechannel.md
 #   specs/pages/nf-webservices-wscreatechannel.md
@@ -20,7 +21,9 @@
 #   specs/pages/nf-webservices-wsreceivemessage.md
 #   specs/pages/nf-webservices-wsrequestreply.md
 #   specs/pages/nf-webservices-wsresetchannel.md
+#   specs/pages/nf-webservices-wssendfaultmessageforerror.md
 #   specs/pages/nf-webservices-wssendmessage.md
+#   specs/pages/nf-webservices-wssendreplymessage.md
 #   specs/pages/nf-webservices-wssetchannelproperty.md
 #   specs/pages/nf-webservices-wsshutdownsessionchannel.md
 #   specs/pages/nf-webservices-wswritemessageend.md
@@ -76,7 +79,14 @@ SPECS: tuple[Spec, ...] = (
         returns="HRESULT",
         params=(("channel", "WS_CHANNEL*"), ("message", "WS_MESSAGE*"), ("error", "WS_ERROR*")),
         stdcall=True,
-        failures=(),
+        failures=(
+            (
+                "WS_E_INVALID_OPERATION",
+                0x803D0003,
+                "No message is being read or written on the channel, or the channel is not in a state that allows this call.",
+            ),
+            ("E_INVALIDARG", 0x80070057, "At least one argument is not valid."),
+        ),
         successes=(),
         friendly=(("channel", False), ("message", False)),
     ),
@@ -1026,15 +1036,58 @@ SPECS: tuple[Spec, ...] = (
             ("error", "WS_ERROR*"),
         ),
         stdcall=True,
-        failures=(),
-        successes=(),
+        failures=(
+            (
+                "WS_E_OPERATION_ABORTED",
+                0x803D0004,
+                "The operation was cancelled because the object was aborted or closed while it was in progress.",
+            ),
+            (
+                "WS_E_INVALID_OPERATION",
+                0x803D0003,
+                "The object is not in a state that allows this call.",
+            ),
+            (
+                "WS_E_ENDPOINT_DISCONNECTED",
+                0x803D0014,
+                "The connection to the remote endpoint broke or was closed by the other side.",
+            ),
+            (
+                "WS_E_INVALID_FORMAT",
+                0x803D0000,
+                "The data read or written was not in the expected format.",
+            ),
+            (
+                "WS_E_OPERATION_TIMED_OUT",
+                0x803D0006,
+                "The operation did not finish within the time allowed for it.",
+            ),
+            ("WS_E_QUOTA_EXCEEDED", 0x803D0008, "A size or count quota was exceeded."),
+            (
+                "WS_E_SECURITY_VERIFICATION_FAILURE",
+                0x803D000A,
+                "Security verification of received data failed.",
+            ),
+            (
+                "WS_E_SECURITY_SYSTEM_FAILURE",
+                0x803D0023,
+                "A security operation failed inside the Windows security system.",
+            ),
+            (
+                "E_OUTOFMEMORY",
+                0x8007000E,
+                "Not enough memory was available to complete the operation.",
+            ),
+            ("E_INVALIDARG", 0x80070057, "At least one argument is not valid."),
+        ),
+        successes=(("WS_S_ASYNC", 0x003D0000),),
         friendly=(
             ("channel", False),
             ("replyMessage", False),
+            ("faultError", False),
             ("faultErrorCode", False),
             ("faultDisclosure", False),
             ("requestMessage", False),
-            ("faultError", True),
             ("asyncContext", True),
         ),
     ),
@@ -1213,8 +1266,56 @@ SPECS: tuple[Spec, ...] = (
             ("error", "WS_ERROR*"),
         ),
         stdcall=True,
-        failures=(),
-        successes=(),
+        failures=(
+            (
+                "WS_E_OPERATION_ABORTED",
+                0x803D0004,
+                "The operation was cancelled because the object was aborted or closed while it was in progress.",
+            ),
+            (
+                "WS_E_INVALID_OPERATION",
+                0x803D0003,
+                "The object is not in a state that allows this call.",
+            ),
+            (
+                "WS_E_ENDPOINT_DISCONNECTED",
+                0x803D0014,
+                "The connection to the remote endpoint broke or was closed by the other side.",
+            ),
+            (
+                "WS_E_INVALID_FORMAT",
+                0x803D0000,
+                "The data read or written was not in the expected format.",
+            ),
+            (
+                "WS_E_OPERATION_TIMED_OUT",
+                0x803D0006,
+                "The operation did not finish within the time allowed for it.",
+            ),
+            ("WS_E_QUOTA_EXCEEDED", 0x803D0008, "A size or count quota was exceeded."),
+            (
+                "WS_E_SECURITY_VERIFICATION_FAILURE",
+                0x803D000A,
+                "Security verification of received data failed.",
+            ),
+            (
+                "WS_E_SECURITY_SYSTEM_FAILURE",
+                0x803D0023,
+                "A security operation failed inside the Windows security system.",
+            ),
+            (
+                "WS_E_SECURITY_TOKEN_EXPIRED",
+                0x803D0022,
+                "A security token had expired, so the server refused it.",
+            ),
+            (
+                "E_OUTOFMEMORY",
+                0x8007000E,
+                "Not enough memory was available to complete the operation.",
+            ),
+            ("E_INVALIDARG", 0x80070057, "At least one argument is not valid."),
+        ),
+        successes=(("WS_S_ASYNC", 0x003D0000),),
         friendly=None,
     ),
     Spec(
@@ -1419,7 +1520,7 @@ SPECS: tuple[Spec, ...] = (
     Spec(
         name="WsWriteMessageStart",
         py_name="WsWriteMessageStart",
-        module="channel",
+        module="channel_2",
         returns="HRESULT",
         params=(
             ("channel", "WS_CHANNEL*"),

@@ -18,6 +18,7 @@
 #   specs/pages/nf-webservices-wsgetlistenerproperty.md
 #   specs/pages/nf-webservices-wsopenlistener.md
 #   specs/pages/nf-webservices-wsresetlistener.md
+#   specs/pages/nf-webservices-wssetlistenerproperty.md
 """Spec facts of the area Listener (10 functions), checked against the package wwsapi
 without webservices.dll.
 
@@ -323,7 +324,14 @@ SPECS: tuple[Spec, ...] = (
             ("error", "WS_ERROR*"),
         ),
         stdcall=True,
-        failures=(),
+        failures=(
+            ("E_INVALIDARG", 0x80070057, "At least one argument is not valid."),
+            (
+                "E_OUTOFMEMORY",
+                0x8007000E,
+                "Not enough memory was available to complete the operation.",
+            ),
+        ),
         successes=(),
         friendly=None,
     ),

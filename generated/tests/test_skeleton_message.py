@@ -10,18 +10,27 @@
 #   specs/abi/constants.yaml
 #   specs/abi/notes.yaml
 #   specs/pages/nf-webservices-wsaddcustomheader.md
+#   specs/pages/nf-webservices-wsaddmappedheader.md
 #   specs/pages/nf-webservices-wsaddressmessage.md
+#   specs/pages/nf-webservices-wscheckmustunderstandheaders.md
 #   specs/pages/nf-webservices-wscreatemessage.md
 #   specs/pages/nf-webservices-wscreatemessageforchannel.md
+#   specs/pages/nf-webservices-wsfillbody.md
+#   specs/pages/nf-webservices-wsflushbody.md
 #   specs/pages/nf-webservices-wsfreemessage.md
 #   specs/pages/nf-webservices-wsgetcustomheader.md
 #   specs/pages/nf-webservices-wsgetheader.md
+#   specs/pages/nf-webservices-wsgetheaderattributes.md
+#   specs/pages/nf-webservices-wsgetmappedheader.md
 #   specs/pages/nf-webservices-wsgetmessageproperty.md
 #   specs/pages/nf-webservices-wsinitializemessage.md
+#   specs/pages/nf-webservices-wsmarkheaderasunderstood.md
 #   specs/pages/nf-webservices-wsreadbody.md
 #   specs/pages/nf-webservices-wsreadenvelopeend.md
 #   specs/pages/nf-webservices-wsreadenvelopestart.md
+#   specs/pages/nf-webservices-wsremovecustomheader.md
 #   specs/pages/nf-webservices-wsremoveheader.md
+#   specs/pages/nf-webservices-wsremovemappedheader.md
 #   specs/pages/nf-webservices-wsresetmessage.md
 #   specs/pages/nf-webservices-wssetheader.md
 #   specs/pages/nf-webservices-wssetmessageproperty.md
@@ -45,8 +54,10 @@ from _skeleton import (
     check_failure,
     check_friendly,
     check_restype,
+    check_success,
     failure_cases,
     spec_id,
+    success_cases,
 )
 
 # The ABI types the parameters name: C name -> (kind, Python name).
@@ -122,7 +133,14 @@ SPECS: tuple[Spec, ...] = (
             ("error", "WS_ERROR*"),
         ),
         stdcall=True,
-        failures=(),
+        failures=(
+            (
+                "E_OUTOFMEMORY",
+                0x8007000E,
+                "Not enough memory was available to complete the operation.",
+            ),
+            ("E_INVALIDARG", 0x80070057, "At least one argument is not valid."),
+        ),
         successes=(),
         friendly=None,
     ),
@@ -161,7 +179,24 @@ SPECS: tuple[Spec, ...] = (
         returns="HRESULT",
         params=(("message", "WS_MESSAGE*"), ("error", "WS_ERROR*")),
         stdcall=True,
-        failures=(),
+        failures=(
+            (
+                "WS_E_INVALID_OPERATION",
+                0x803D0003,
+                "The message is not in the WS_MESSAGE_STATE_READING state.",
+            ),
+            (
+                "WS_E_INVALID_FORMAT",
+                0x803D0000,
+                "A mustUnderstand header was not understood, or the message is not well formed.",
+            ),
+            ("E_INVALIDARG", 0x80070057, "At least one argument is not valid."),
+            (
+                "E_OUTOFMEMORY",
+                0x8007000E,
+                "Not enough memory was available to complete the operation.",
+            ),
+        ),
         successes=(),
         friendly=(("message", False),),
     ),
@@ -226,8 +261,20 @@ SPECS: tuple[Spec, ...] = (
             ("error", "WS_ERROR*"),
         ),
         stdcall=True,
-        failures=(),
-        successes=(),
+        failures=(
+            (
+                "WS_E_INVALID_FORMAT",
+                0x803D0000,
+                "The data read or written was not in the expected format.",
+            ),
+            ("E_INVALIDARG", 0x80070057, "At least one argument is not valid."),
+            (
+                "E_OUTOFMEMORY",
+                0x8007000E,
+                "Not enough memory was available to complete the operation.",
+            ),
+        ),
+        successes=(("WS_S_ASYNC", 0x003D0000),),
         friendly=(("message", False), ("minSize", False), ("asyncContext", True)),
     ),
     Spec(
@@ -242,8 +289,20 @@ SPECS: tuple[Spec, ...] = (
             ("error", "WS_ERROR*"),
         ),
         stdcall=True,
-        failures=(),
-        successes=(),
+        failures=(
+            (
+                "WS_E_INVALID_FORMAT",
+                0x803D0000,
+                "The data read or written was not in the expected format.",
+            ),
+            ("E_INVALIDARG", 0x80070057, "At least one argument is not valid."),
+            (
+                "E_OUTOFMEMORY",
+                0x8007000E,
+                "Not enough memory was available to complete the operation.",
+            ),
+        ),
+        successes=(("WS_S_ASYNC", 0x003D0000),),
         friendly=(("message", False), ("minSize", False), ("asyncContext", True)),
     ),
     Spec(
@@ -337,7 +396,19 @@ SPECS: tuple[Spec, ...] = (
             ("error", "WS_ERROR*"),
         ),
         stdcall=True,
-        failures=(),
+        failures=(
+            (
+                "E_OUTOFMEMORY",
+                0x8007000E,
+                "Not enough memory was available to complete the operation.",
+            ),
+            ("E_INVALIDARG", 0x80070057, "At least one argument is not valid."),
+            (
+                "WS_E_INVALID_FORMAT",
+                0x803D0000,
+                "The attributes of the element are not in the expected format.",
+            ),
+        ),
         successes=(),
         friendly=(("message", False), ("reader", False)),
     ),
@@ -359,7 +430,20 @@ SPECS: tuple[Spec, ...] = (
             ("error", "WS_ERROR*"),
         ),
         stdcall=True,
-        failures=(),
+        failures=(
+            (
+                "WS_E_INVALID_FORMAT",
+                0x803D0000,
+                "The header is required but missing; WS_SINGLETON_HEADER was given but the header occurs more than once; or its content is not in the expected format.",
+            ),
+            ("WS_E_QUOTA_EXCEEDED", 0x803D0008, "The heap reached its maximum size."),
+            (
+                "E_OUTOFMEMORY",
+                0x8007000E,
+                "Not enough memory was available to deserialize the header.",
+            ),
+            ("E_INVALIDARG", 0x80070057, "At least one argument is not valid."),
+        ),
         successes=(),
         friendly=None,
     ),
@@ -421,9 +505,21 @@ SPECS: tuple[Spec, ...] = (
             ("error", "WS_ERROR*"),
         ),
         stdcall=True,
-        failures=(),
+        failures=(
+            (
+                "WS_E_INVALID_OPERATION",
+                0x803D0003,
+                "The message is not in the WS_MESSAGE_STATE_READING state.",
+            ),
+            ("E_INVALIDARG", 0x80070057, "At least one argument is not valid."),
+            (
+                "E_OUTOFMEMORY",
+                0x8007000E,
+                "Not enough memory was available to complete the operation.",
+            ),
+        ),
         successes=(),
-        friendly=None,
+        friendly=(("message", False), ("headerPosition", False)),
     ),
     Spec(
         name="WsReadBody",
@@ -525,7 +621,19 @@ SPECS: tuple[Spec, ...] = (
             ("error", "WS_ERROR*"),
         ),
         stdcall=True,
-        failures=(),
+        failures=(
+            (
+                "WS_E_INVALID_FORMAT",
+                0x803D0000,
+                "The message holds more than one header with this name and namespace.",
+            ),
+            (
+                "E_OUTOFMEMORY",
+                0x8007000E,
+                "Not enough memory was available to complete the operation.",
+            ),
+            ("E_INVALIDARG", 0x80070057, "At least one argument is not valid."),
+        ),
         successes=(),
         friendly=(("message", False), ("headerName", False), ("headerNs", False)),
     ),
@@ -562,7 +670,7 @@ SPECS: tuple[Spec, ...] = (
             ("error", "WS_ERROR*"),
         ),
         stdcall=True,
-        failures=(),
+        failures=(("E_INVALIDARG", 0x80070057, "At least one argument is not valid."),),
         successes=(),
         friendly=(("message", False), ("headerName", False)),
     ),
@@ -740,6 +848,11 @@ def test_restype(spec: Spec) -> None:
 @pytest.mark.parametrize(("spec", "code", "value", "meaning"), failure_cases(SPECS))
 def test_documented_failure(spec: Spec, code: str, value: int, meaning: str) -> None:
     check_failure(spec, code, value, meaning)
+
+
+@pytest.mark.parametrize(("spec", "code", "value"), success_cases(SPECS))
+def test_documented_success(spec: Spec, code: str, value: int) -> None:
+    check_success(spec, code, value)
 
 
 @pytest.mark.parametrize("spec", SPECS, ids=spec_id)

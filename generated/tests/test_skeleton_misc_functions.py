@@ -9,6 +9,94 @@
 #   specs/abi/aliases.yaml
 #   specs/abi/constants.yaml
 #   specs/abi/notes.yaml
+#   specs/pages/nf-webservices-wsabandoncall.md
+#   specs/pages/nf-webservices-wsabortservicehost.md
+#   specs/pages/nf-webservices-wsabortserviceproxy.md
+#   specs/pages/nf-webservices-wscall.md
+#   specs/pages/nf-webservices-wscloseservicehost.md
+#   specs/pages/nf-webservices-wscloseserviceproxy.md
+#   specs/pages/nf-webservices-wscopyerror.md
+#   specs/pages/nf-webservices-wscopynode.md
+#   specs/pages/nf-webservices-wscreatefaultfromerror.md
+#   specs/pages/nf-webservices-wscreatemetadata.md
+#   specs/pages/nf-webservices-wscreateserviceendpointfromtemplate.md
+#   specs/pages/nf-webservices-wscreateservicehost.md
+#   specs/pages/nf-webservices-wscreateserviceproxy.md
+#   specs/pages/nf-webservices-wscreateserviceproxyfromtemplate.md
+#   specs/pages/nf-webservices-wscreatexmlsecuritytoken.md
+#   specs/pages/nf-webservices-wsendreadercanonicalization.md
+#   specs/pages/nf-webservices-wsendwritercanonicalization.md
+#   specs/pages/nf-webservices-wsfillreader.md
+#   specs/pages/nf-webservices-wsfindattribute.md
+#   specs/pages/nf-webservices-wsflushwriter.md
+#   specs/pages/nf-webservices-wsfreemetadata.md
+#   specs/pages/nf-webservices-wsfreeservicehost.md
+#   specs/pages/nf-webservices-wsfreeserviceproxy.md
+#   specs/pages/nf-webservices-wsgetdictionary.md
+#   specs/pages/nf-webservices-wsgetfaulterrordetail.md
+#   specs/pages/nf-webservices-wsgetfaulterrorproperty.md
+#   specs/pages/nf-webservices-wsgetmetadataendpoints.md
+#   specs/pages/nf-webservices-wsgetmetadataproperty.md
+#   specs/pages/nf-webservices-wsgetmissingmetadatadocumentaddress.md
+#   specs/pages/nf-webservices-wsgetnamespacefromprefix.md
+#   specs/pages/nf-webservices-wsgetoperationcontextproperty.md
+#   specs/pages/nf-webservices-wsgetpolicyalternativecount.md
+#   specs/pages/nf-webservices-wsgetpolicyproperty.md
+#   specs/pages/nf-webservices-wsgetprefixfromnamespace.md
+#   specs/pages/nf-webservices-wsgetreaderposition.md
+#   specs/pages/nf-webservices-wsgetsecuritycontextproperty.md
+#   specs/pages/nf-webservices-wsgetservicehostproperty.md
+#   specs/pages/nf-webservices-wsgetserviceproxyproperty.md
+#   specs/pages/nf-webservices-wsgetwriterposition.md
+#   specs/pages/nf-webservices-wsgetxmlattribute.md
+#   specs/pages/nf-webservices-wsmatchpolicyalternative.md
+#   specs/pages/nf-webservices-wsmovereader.md
+#   specs/pages/nf-webservices-wsmovewriter.md
+#   specs/pages/nf-webservices-wsopenservicehost.md
+#   specs/pages/nf-webservices-wsopenserviceproxy.md
+#   specs/pages/nf-webservices-wspullbytes.md
+#   specs/pages/nf-webservices-wspushbytes.md
+#   specs/pages/nf-webservices-wsreadarray.md
+#   specs/pages/nf-webservices-wsreadattribute.md
+#   specs/pages/nf-webservices-wsreadbytes.md
+#   specs/pages/nf-webservices-wsreadelement.md
+#   specs/pages/nf-webservices-wsreadendattribute.md
+#   specs/pages/nf-webservices-wsreadendpointaddressextension.md
+#   specs/pages/nf-webservices-wsreadmetadata.md
+#   specs/pages/nf-webservices-wsreadqualifiedname.md
+#   specs/pages/nf-webservices-wsreadstartattribute.md
+#   specs/pages/nf-webservices-wsreadtype.md
+#   specs/pages/nf-webservices-wsreadvalue.md
+#   specs/pages/nf-webservices-wsreadxmlbuffer.md
+#   specs/pages/nf-webservices-wsregisteroperationforcancel.md
+#   specs/pages/nf-webservices-wsremovenode.md
+#   specs/pages/nf-webservices-wsresetmetadata.md
+#   specs/pages/nf-webservices-wsresetservicehost.md
+#   specs/pages/nf-webservices-wsresetserviceproxy.md
+#   specs/pages/nf-webservices-wsrevokesecuritycontext.md
+#   specs/pages/nf-webservices-wssetfaulterrordetail.md
+#   specs/pages/nf-webservices-wssetfaulterrorproperty.md
+#   specs/pages/nf-webservices-wssetreaderposition.md
+#   specs/pages/nf-webservices-wssetwriterposition.md
+#   specs/pages/nf-webservices-wsskipnode.md
+#   specs/pages/nf-webservices-wsstartreadercanonicalization.md
+#   specs/pages/nf-webservices-wsstartwritercanonicalization.md
+#   specs/pages/nf-webservices-wstrimxmlwhitespace.md
+#   specs/pages/nf-webservices-wsverifyxmlncname.md
+#   specs/pages/nf-webservices-wswritearray.md
+#   specs/pages/nf-webservices-wswriteattribute.md
+#   specs/pages/nf-webservices-wswritebytes.md
+#   specs/pages/nf-webservices-wswriteelement.md
+#   specs/pages/nf-webservices-wswriteendcdata.md
+#   specs/pages/nf-webservices-wswriteendstartelement.md
+#   specs/pages/nf-webservices-wswritenode.md
+#   specs/pages/nf-webservices-wswritequalifiedname.md
+#   specs/pages/nf-webservices-wswritestartcdata.md
+#   specs/pages/nf-webservices-wswritetext.md
+#   specs/pages/nf-webservices-wswritetype.md
+#   specs/pages/nf-webservices-wswritevalue.md
+#   specs/pages/nf-webservices-wswritexmlnsattribute.md
+#   specs/pages/nf-webservices-wsxmlstringequals.md
 """Spec facts of the area Other functions (88 functions), checked against the package
 wwsapi without webservices.dll.
 
@@ -23,9 +111,13 @@ from _skeleton import (
     Spec,
     check_argtypes,
     check_export,
+    check_failure,
     check_friendly,
     check_restype,
+    check_success,
+    failure_cases,
     spec_id,
+    success_cases,
 )
 
 # The ABI types the parameters name: C name -> (kind, Python name).
@@ -104,7 +196,14 @@ SPECS: tuple[Spec, ...] = (
         returns="HRESULT",
         params=(("serviceProxy", "WS_SERVICE_PROXY*"), ("callId", "ULONG"), ("error", "WS_ERROR*")),
         stdcall=True,
-        failures=(),
+        failures=(
+            (
+                "WS_E_INVALID_OPERATION",
+                0x803D0003,
+                "The proxy is not in a state that allows this call.",
+            ),
+            ("E_INVALIDARG", 0x80070057, "At least one argument is not valid."),
+        ),
         successes=(),
         friendly=(("serviceProxy", False), ("callId", False)),
     ),
@@ -115,7 +214,7 @@ SPECS: tuple[Spec, ...] = (
         returns="HRESULT",
         params=(("serviceHost", "WS_SERVICE_HOST*"), ("error", "WS_ERROR*")),
         stdcall=True,
-        failures=(),
+        failures=(("E_INVALIDARG", 0x80070057, "At least one argument is not valid."),),
         successes=(),
         friendly=(("serviceHost", False),),
     ),
@@ -126,7 +225,7 @@ SPECS: tuple[Spec, ...] = (
         returns="HRESULT",
         params=(("serviceProxy", "WS_SERVICE_PROXY*"), ("error", "WS_ERROR*")),
         stdcall=True,
-        failures=(),
+        failures=(("E_INVALIDARG", 0x80070057, "At least one argument is not valid."),),
         successes=(),
         friendly=(("serviceProxy", False),),
     ),
@@ -146,8 +245,31 @@ SPECS: tuple[Spec, ...] = (
             ("error", "WS_ERROR*"),
         ),
         stdcall=True,
-        failures=(),
-        successes=(),
+        failures=(
+            (
+                "WS_E_INVALID_OPERATION",
+                0x803D0003,
+                "The object is not in a state that allows this call.",
+            ),
+            ("WS_E_QUOTA_EXCEEDED", 0x803D0008, "A size or count quota was exceeded."),
+            (
+                "WS_E_OPERATION_ABANDONED",
+                0x803D0007,
+                "The call was abandoned with WsAbandonCall before it completed.",
+            ),
+            (
+                "WS_E_OPERATION_TIMED_OUT",
+                0x803D0006,
+                "The operation did not finish within the time allowed for it.",
+            ),
+            (
+                "E_OUTOFMEMORY",
+                0x8007000E,
+                "Not enough memory was available to complete the operation.",
+            ),
+            ("E_INVALIDARG", 0x80070057, "At least one argument is not valid."),
+        ),
+        successes=(("WS_S_ASYNC", 0x003D0000),),
         friendly=None,
     ),
     Spec(
@@ -161,8 +283,25 @@ SPECS: tuple[Spec, ...] = (
             ("error", "WS_ERROR*"),
         ),
         stdcall=True,
-        failures=(),
-        successes=(),
+        failures=(
+            (
+                "WS_E_INVALID_OPERATION",
+                0x803D0003,
+                "The object is not in a state that allows this call.",
+            ),
+            ("E_INVALIDARG", 0x80070057, "At least one argument is not valid."),
+            (
+                "WS_E_OPERATION_TIMED_OUT",
+                0x803D0006,
+                "The operation did not finish within the time allowed for it.",
+            ),
+            (
+                "WS_E_OPERATION_ABORTED",
+                0x803D0004,
+                "The operation was cancelled because the object was aborted or closed while it was in progress.",
+            ),
+        ),
+        successes=(("WS_S_ASYNC", 0x003D0000),),
         friendly=(("serviceHost", False), ("asyncContext", True)),
     ),
     Spec(
@@ -176,8 +315,46 @@ SPECS: tuple[Spec, ...] = (
             ("error", "WS_ERROR*"),
         ),
         stdcall=True,
-        failures=(),
-        successes=(),
+        failures=(
+            (
+                "WS_E_INVALID_OPERATION",
+                0x803D0003,
+                "The proxy is not in a state that allows closing; this is the only code that means the close failed.",
+            ),
+            (
+                "WS_E_ENDPOINT_DISCONNECTED",
+                0x803D0014,
+                "The connection to the remote endpoint broke or was closed by the other side.",
+            ),
+            (
+                "WS_E_OPERATION_ABORTED",
+                0x803D0004,
+                "The operation was cancelled because the object was aborted or closed while it was in progress.",
+            ),
+            (
+                "WS_E_ENDPOINT_FAILURE",
+                0x803D000F,
+                "The remote endpoint was unable to process the request.",
+            ),
+            (
+                "WS_E_INVALID_FORMAT",
+                0x803D0000,
+                "The data read or written was not in the expected format.",
+            ),
+            (
+                "WS_E_OPERATION_TIMED_OUT",
+                0x803D0006,
+                "The operation did not finish within the time allowed for it.",
+            ),
+            ("WS_E_QUOTA_EXCEEDED", 0x803D0008, "A size or count quota was exceeded."),
+            (
+                "E_OUTOFMEMORY",
+                0x8007000E,
+                "Not enough memory was available to complete the operation.",
+            ),
+            ("E_INVALIDARG", 0x80070057, "At least one argument is not valid."),
+        ),
+        successes=(("WS_S_ASYNC", 0x003D0000),),
         friendly=(("serviceProxy", False), ("asyncContext", True)),
     ),
     Spec(
@@ -187,9 +364,20 @@ SPECS: tuple[Spec, ...] = (
         returns="HRESULT",
         params=(("source", "WS_ERROR*"), ("destination", "WS_ERROR*")),
         stdcall=True,
-        failures=(),
+        failures=(
+            (
+                "E_INVALIDARG",
+                0x80070057,
+                "One of the error objects is NULL, or another argument is not valid.",
+            ),
+            (
+                "E_OUTOFMEMORY",
+                0x8007000E,
+                "Not enough memory was available to complete the operation.",
+            ),
+        ),
         successes=(),
-        friendly=(("source", True), ("destination", True)),
+        friendly=(("source", False), ("destination", False)),
     ),
     Spec(
         name="WsCopyNode",
@@ -198,7 +386,21 @@ SPECS: tuple[Spec, ...] = (
         returns="HRESULT",
         params=(("writer", "WS_XML_WRITER*"), ("reader", "WS_XML_READER*"), ("error", "WS_ERROR*")),
         stdcall=True,
-        failures=(),
+        failures=(
+            ("E_INVALIDARG", 0x80070057, "An argument is not valid."),
+            (
+                "WS_E_INVALID_OPERATION",
+                0x803D0003,
+                "The call is not allowed in the object's current state.",
+            ),
+            ("WS_E_INVALID_FORMAT", 0x803D0000, "The reader's input is not well-formed XML."),
+            (
+                "WS_E_QUOTA_EXCEEDED",
+                0x803D0008,
+                "A limit of the reader or of the writer was exceeded.",
+            ),
+            ("E_OUTOFMEMORY", 0x8007000E, "Not enough memory was available to complete the call."),
+        ),
         successes=(),
         friendly=(("writer", False), ("reader", False)),
     ),
@@ -215,9 +417,21 @@ SPECS: tuple[Spec, ...] = (
             ("fault", "WS_FAULT*"),
         ),
         stdcall=True,
-        failures=(),
+        failures=(
+            ("E_INVALIDARG", 0x80070057, "At least one argument is not valid."),
+            (
+                "E_OUTOFMEMORY",
+                0x8007000E,
+                "Not enough memory was available to complete the operation.",
+            ),
+        ),
         successes=(),
-        friendly=None,
+        friendly=(
+            ("error", False),
+            ("faultErrorCode", False),
+            ("faultDisclosure", False),
+            ("heap", False),
+        ),
     ),
     Spec(
         name="WsCreateMetadata",
@@ -231,9 +445,16 @@ SPECS: tuple[Spec, ...] = (
             ("error", "WS_ERROR*"),
         ),
         stdcall=True,
-        failures=(),
+        failures=(
+            ("E_INVALIDARG", 0x80070057, "At least one argument is not valid."),
+            (
+                "E_OUTOFMEMORY",
+                0x8007000E,
+                "Not enough memory was available to complete the operation.",
+            ),
+        ),
         successes=(),
-        friendly=(("properties", False),),
+        friendly=(("properties", True),),
     ),
     Spec(
         name="WsCreateServiceEndpointFromTemplate",
@@ -275,9 +496,17 @@ SPECS: tuple[Spec, ...] = (
             ("error", "WS_ERROR*"),
         ),
         stdcall=True,
-        failures=(),
+        failures=(
+            ("E_INVALIDARG", 0x80070057, "At least one argument is not valid."),
+            ("WS_E_QUOTA_EXCEEDED", 0x803D0008, "A size or count quota was exceeded."),
+            (
+                "E_OUTOFMEMORY",
+                0x8007000E,
+                "Not enough memory was available to complete the operation.",
+            ),
+        ),
         successes=(),
-        friendly=None,
+        friendly=(("endpoints", False), ("serviceProperties", True)),
     ),
     Spec(
         name="WsCreateServiceProxy",
@@ -296,14 +525,21 @@ SPECS: tuple[Spec, ...] = (
             ("error", "WS_ERROR*"),
         ),
         stdcall=True,
-        failures=(),
+        failures=(
+            ("E_INVALIDARG", 0x80070057, "At least one argument is not valid."),
+            (
+                "E_OUTOFMEMORY",
+                0x8007000E,
+                "Not enough memory was available to complete the operation.",
+            ),
+        ),
         successes=(),
         friendly=(
             ("channelType", False),
             ("channelBinding", False),
-            ("securityDescription", False),
-            ("properties", False),
-            ("channelProperties", False),
+            ("securityDescription", True),
+            ("properties", True),
+            ("channelProperties", True),
         ),
     ),
     Spec(
@@ -325,7 +561,7 @@ SPECS: tuple[Spec, ...] = (
         ),
         stdcall=True,
         failures=(),
-        successes=(),
+        successes=(("S_OK", 0x00000000),),
         friendly=None,
     ),
     Spec(
@@ -342,9 +578,16 @@ SPECS: tuple[Spec, ...] = (
             ("error", "WS_ERROR*"),
         ),
         stdcall=True,
-        failures=(),
+        failures=(
+            ("E_INVALIDARG", 0x80070057, "At least one argument is not valid."),
+            (
+                "E_OUTOFMEMORY",
+                0x8007000E,
+                "Not enough memory was available to complete the operation.",
+            ),
+        ),
         successes=(),
-        friendly=None,
+        friendly=(("tokenXml", False), ("tokenKey", True), ("properties", True)),
     ),
     Spec(
         name="WsEndReaderCanonicalization",
@@ -353,7 +596,14 @@ SPECS: tuple[Spec, ...] = (
         returns="HRESULT",
         params=(("reader", "WS_XML_READER*"), ("error", "WS_ERROR*")),
         stdcall=True,
-        failures=(),
+        failures=(
+            ("E_INVALIDARG", 0x80070057, "An argument is not valid."),
+            (
+                "WS_E_INVALID_OPERATION",
+                0x803D0003,
+                "No canonicalization is in progress on the reader, or the call is not allowed in the reader's current state.",
+            ),
+        ),
         successes=(),
         friendly=(("reader", False),),
     ),
@@ -364,7 +614,11 @@ SPECS: tuple[Spec, ...] = (
         returns="HRESULT",
         params=(("writer", "WS_XML_WRITER*"), ("error", "WS_ERROR*")),
         stdcall=True,
-        failures=(),
+        failures=(
+            ("E_INVALIDARG", 0x80070057, "An argument is not valid."),
+            ("WS_E_INVALID_OPERATION", 0x803D0003, "The writer is not canonicalizing."),
+            ("E_OUTOFMEMORY", 0x8007000E, "Not enough memory was available to complete the call."),
+        ),
         successes=(),
         friendly=(("writer", False),),
     ),
@@ -381,7 +635,7 @@ SPECS: tuple[Spec, ...] = (
         ),
         stdcall=True,
         failures=(),
-        successes=(),
+        successes=(("S_OK", 0x00000000), ("WS_S_ASYNC", 0x003D0000)),
         friendly=(("reader", False), ("minSize", False), ("asyncContext", True)),
     ),
     Spec(
@@ -398,8 +652,19 @@ SPECS: tuple[Spec, ...] = (
             ("error", "WS_ERROR*"),
         ),
         stdcall=True,
-        failures=(),
-        successes=(),
+        failures=(
+            (
+                "WS_E_INVALID_FORMAT",
+                0x803D0000,
+                "No such attribute exists and required is TRUE, or the input is malformed.",
+            ),
+            (
+                "WS_E_INVALID_OPERATION",
+                0x803D0003,
+                "The reader is not positioned on a start element.",
+            ),
+        ),
+        successes=(("S_OK", 0x00000000), ("S_FALSE", 0x00000001)),
         friendly=(("reader", False), ("localName", False), ("ns", False), ("required", False)),
     ),
     Spec(
@@ -414,8 +679,16 @@ SPECS: tuple[Spec, ...] = (
             ("error", "WS_ERROR*"),
         ),
         stdcall=True,
-        failures=(),
-        successes=(),
+        failures=(
+            ("E_INVALIDARG", 0x80070057, "An argument is not valid."),
+            (
+                "WS_E_INVALID_OPERATION",
+                0x803D0003,
+                "The writer has no output, or the call is not allowed in its current state.",
+            ),
+            ("E_OUTOFMEMORY", 0x8007000E, "Not enough memory was available to complete the call."),
+        ),
+        successes=(("WS_S_ASYNC", 0x003D0000),),
         friendly=(("writer", False), ("minSize", False), ("asyncContext", True)),
     ),
     Spec(
@@ -462,7 +735,7 @@ SPECS: tuple[Spec, ...] = (
             ("error", "WS_ERROR*"),
         ),
         stdcall=True,
-        failures=(),
+        failures=(("E_INVALIDARG", 0x80070057, "An argument is not valid."),),
         successes=(),
         friendly=(("encoding", False),),
     ),
@@ -480,7 +753,20 @@ SPECS: tuple[Spec, ...] = (
             ("valueSize", "ULONG"),
         ),
         stdcall=True,
-        failures=(),
+        failures=(
+            (
+                "WS_E_INVALID_FORMAT",
+                0x803D0000,
+                "The detail is required but missing or does not match the description.",
+            ),
+            (
+                "E_OUTOFMEMORY",
+                0x8007000E,
+                "Not enough memory was available to complete the operation.",
+            ),
+            ("WS_E_QUOTA_EXCEEDED", 0x803D0008, "The heap reached its maximum size."),
+            ("E_INVALIDARG", 0x80070057, "At least one argument is not valid."),
+        ),
         successes=(),
         friendly=None,
     ),
@@ -496,7 +782,7 @@ SPECS: tuple[Spec, ...] = (
             ("bufferSize", "ULONG"),
         ),
         stdcall=True,
-        failures=(),
+        failures=(("E_INVALIDARG", 0x80070057, "At least one argument is not valid."),),
         successes=(),
         friendly=None,
     ),
@@ -511,9 +797,16 @@ SPECS: tuple[Spec, ...] = (
             ("error", "WS_ERROR*"),
         ),
         stdcall=True,
-        failures=(),
+        failures=(
+            ("E_INVALIDARG", 0x80070057, "At least one argument is not valid."),
+            (
+                "E_OUTOFMEMORY",
+                0x8007000E,
+                "Not enough memory was available to complete the operation.",
+            ),
+        ),
         successes=(),
-        friendly=None,
+        friendly=(("metadata", False),),
     ),
     Spec(
         name="WsGetMetadataProperty",
@@ -528,7 +821,18 @@ SPECS: tuple[Spec, ...] = (
             ("error", "WS_ERROR*"),
         ),
         stdcall=True,
-        failures=(),
+        failures=(
+            (
+                "E_INVALIDARG",
+                0x80070057,
+                "The property is not supported by a metadata object, or valueSize does not match the size of its value.",
+            ),
+            (
+                "E_OUTOFMEMORY",
+                0x8007000E,
+                "Not enough memory was available to complete the operation.",
+            ),
+        ),
         successes=(),
         friendly=None,
     ),
@@ -543,7 +847,14 @@ SPECS: tuple[Spec, ...] = (
             ("error", "WS_ERROR*"),
         ),
         stdcall=True,
-        failures=(),
+        failures=(
+            ("E_INVALIDARG", 0x80070057, "At least one argument is not valid."),
+            (
+                "E_OUTOFMEMORY",
+                0x8007000E,
+                "Not enough memory was available to complete the operation.",
+            ),
+        ),
         successes=(),
         friendly=(("metadata", False),),
     ),
@@ -560,8 +871,10 @@ SPECS: tuple[Spec, ...] = (
             ("error", "WS_ERROR*"),
         ),
         stdcall=True,
-        failures=(),
-        successes=(),
+        failures=(
+            ("WS_E_INVALID_FORMAT", 0x803D0000, "The prefix is not bound and required is TRUE."),
+        ),
+        successes=(("S_OK", 0x00000000), ("S_FALSE", 0x00000001)),
         friendly=(("reader", False), ("prefix", False), ("required", False)),
     ),
     Spec(
@@ -578,7 +891,7 @@ SPECS: tuple[Spec, ...] = (
         ),
         stdcall=True,
         failures=(),
-        successes=(),
+        successes=(("S_OK", 0x00000000),),
         friendly=None,
     ),
     Spec(
@@ -588,7 +901,14 @@ SPECS: tuple[Spec, ...] = (
         returns="HRESULT",
         params=(("policy", "WS_POLICY*"), ("count", "ULONG*"), ("error", "WS_ERROR*")),
         stdcall=True,
-        failures=(),
+        failures=(
+            ("E_INVALIDARG", 0x80070057, "At least one argument is not valid."),
+            (
+                "E_OUTOFMEMORY",
+                0x8007000E,
+                "Not enough memory was available to complete the operation.",
+            ),
+        ),
         successes=(),
         friendly=(("policy", False),),
     ),
@@ -605,7 +925,18 @@ SPECS: tuple[Spec, ...] = (
             ("error", "WS_ERROR*"),
         ),
         stdcall=True,
-        failures=(),
+        failures=(
+            (
+                "E_INVALIDARG",
+                0x80070057,
+                "The property is not supported by a policy object, or valueSize does not match the size of its value.",
+            ),
+            (
+                "E_OUTOFMEMORY",
+                0x8007000E,
+                "Not enough memory was available to complete the operation.",
+            ),
+        ),
         successes=(),
         friendly=None,
     ),
@@ -622,7 +953,14 @@ SPECS: tuple[Spec, ...] = (
             ("error", "WS_ERROR*"),
         ),
         stdcall=True,
-        failures=(),
+        failures=(
+            ("E_INVALIDARG", 0x80070057, "An argument is not valid."),
+            (
+                "WS_E_INVALID_FORMAT",
+                0x803D0000,
+                "required is TRUE and no prefix is bound to ns in scope.",
+            ),
+        ),
         successes=(),
         friendly=(("writer", False), ("ns", False), ("required", False)),
     ),
@@ -637,9 +975,9 @@ SPECS: tuple[Spec, ...] = (
             ("error", "WS_ERROR*"),
         ),
         stdcall=True,
-        failures=(),
+        failures=(("E_INVALIDARG", 0x80070057, "An argument is not valid."),),
         successes=(),
-        friendly=None,
+        friendly=(("reader", False),),
     ),
     Spec(
         name="WsGetSecurityContextProperty",
@@ -654,7 +992,18 @@ SPECS: tuple[Spec, ...] = (
             ("error", "WS_ERROR*"),
         ),
         stdcall=True,
-        failures=(),
+        failures=(
+            (
+                "E_INVALIDARG",
+                0x80070057,
+                "The property is not supported by a security context, or valueSize does not match the size of its value.",
+            ),
+            (
+                "E_OUTOFMEMORY",
+                0x8007000E,
+                "Not enough memory was available to complete the operation.",
+            ),
+        ),
         successes=(),
         friendly=None,
     ),
@@ -671,7 +1020,13 @@ SPECS: tuple[Spec, ...] = (
             ("error", "WS_ERROR*"),
         ),
         stdcall=True,
-        failures=(),
+        failures=(
+            (
+                "E_INVALIDARG",
+                0x80070057,
+                "The property is not supported by a service host, or valueSize does not match the size of its value.",
+            ),
+        ),
         successes=(),
         friendly=None,
     ),
@@ -688,7 +1043,7 @@ SPECS: tuple[Spec, ...] = (
             ("error", "WS_ERROR*"),
         ),
         stdcall=True,
-        failures=(),
+        failures=(("E_INVALIDARG", 0x80070057, "At least one argument is not valid."),),
         successes=(),
         friendly=None,
     ),
@@ -703,9 +1058,12 @@ SPECS: tuple[Spec, ...] = (
             ("error", "WS_ERROR*"),
         ),
         stdcall=True,
-        failures=(),
+        failures=(
+            ("E_INVALIDARG", 0x80070057, "An argument is not valid."),
+            ("WS_E_INVALID_OPERATION", 0x803D0003, "The writer is not writing to an XML buffer."),
+        ),
         successes=(),
-        friendly=None,
+        friendly=(("writer", False),),
     ),
     Spec(
         name="WsGetXmlAttribute",
@@ -721,8 +1079,8 @@ SPECS: tuple[Spec, ...] = (
             ("error", "WS_ERROR*"),
         ),
         stdcall=True,
-        failures=(),
-        successes=(),
+        failures=(("E_INVALIDARG", 0x80070057, "An argument is not valid."),),
+        successes=(("S_OK", 0x00000000), ("S_FALSE", 0x00000001)),
         friendly=(("reader", False), ("localName", False), ("heap", False)),
     ),
     Spec(
@@ -739,9 +1097,22 @@ SPECS: tuple[Spec, ...] = (
             ("error", "WS_ERROR*"),
         ),
         stdcall=True,
-        failures=(),
-        successes=(),
-        friendly=None,
+        failures=(
+            (
+                "WS_E_INVALID_FORMAT",
+                0x803D0000,
+                "The alternative does not satisfy the constraints and matchRequired was TRUE, or the policy or other metadata is malformed.",
+            ),
+            ("E_INVALIDARG", 0x80070057, "At least one argument is not valid."),
+        ),
+        successes=(("S_OK", 0x00000000), ("S_FALSE", 0x00000001)),
+        friendly=(
+            ("policy", False),
+            ("alternativeIndex", False),
+            ("policyConstraints", False),
+            ("matchRequired", False),
+            ("heap", False),
+        ),
     ),
     Spec(
         name="WsMoveReader",
@@ -755,7 +1126,19 @@ SPECS: tuple[Spec, ...] = (
             ("error", "WS_ERROR*"),
         ),
         stdcall=True,
-        failures=(),
+        failures=(
+            ("E_INVALIDARG", 0x80070057, "An argument is not valid."),
+            (
+                "WS_E_INVALID_FORMAT",
+                0x803D0000,
+                "There is no node in the requested place and found is NULL.",
+            ),
+            (
+                "WS_E_INVALID_OPERATION",
+                0x803D0003,
+                "The reader does not read from an XML buffer, or canonicalization is in progress on it.",
+            ),
+        ),
         successes=(),
         friendly=(("reader", False), ("moveTo", False)),
     ),
@@ -771,7 +1154,11 @@ SPECS: tuple[Spec, ...] = (
             ("error", "WS_ERROR*"),
         ),
         stdcall=True,
-        failures=(),
+        failures=(
+            ("E_INVALIDARG", 0x80070057, "An argument is not valid."),
+            ("WS_E_INVALID_FORMAT", 0x803D0000, "The target does not exist and found is NULL."),
+            ("WS_E_INVALID_OPERATION", 0x803D0003, "The writer is not writing to an XML buffer."),
+        ),
         successes=(),
         friendly=(("writer", False), ("moveTo", False)),
     ),
@@ -786,8 +1173,41 @@ SPECS: tuple[Spec, ...] = (
             ("error", "WS_ERROR*"),
         ),
         stdcall=True,
-        failures=(),
-        successes=(),
+        failures=(
+            (
+                "WS_E_OPERATION_ABORTED",
+                0x803D0004,
+                "The operation was cancelled because the object was aborted or closed while it was in progress.",
+            ),
+            (
+                "WS_E_INVALID_OPERATION",
+                0x803D0003,
+                "The object is not in a state that allows this call.",
+            ),
+            (
+                "WS_E_ADDRESS_IN_USE",
+                0x803D000B,
+                "The address of an endpoint is already being listened on.",
+            ),
+            (
+                "WS_E_ADDRESS_NOT_AVAILABLE",
+                0x803D000C,
+                "The address of an endpoint is not valid on this computer.",
+            ),
+            ("WS_E_QUOTA_EXCEEDED", 0x803D0008, "A size or count quota was exceeded."),
+            (
+                "WS_E_OPERATION_TIMED_OUT",
+                0x803D0006,
+                "The operation did not finish within the time allowed for it.",
+            ),
+            (
+                "E_OUTOFMEMORY",
+                0x8007000E,
+                "Not enough memory was available to complete the operation.",
+            ),
+            ("E_INVALIDARG", 0x80070057, "At least one argument is not valid."),
+        ),
+        successes=(("WS_S_ASYNC", 0x003D0000),),
         friendly=(("serviceHost", False), ("asyncContext", True)),
     ),
     Spec(
@@ -802,8 +1222,124 @@ SPECS: tuple[Spec, ...] = (
             ("error", "WS_ERROR*"),
         ),
         stdcall=True,
-        failures=(),
-        successes=(),
+        failures=(
+            (
+                "WS_E_OPERATION_ABORTED",
+                0x803D0004,
+                "The operation was cancelled because the object was aborted or closed while it was in progress.",
+            ),
+            (
+                "WS_E_INVALID_OPERATION",
+                0x803D0003,
+                "The object is not in a state that allows this call.",
+            ),
+            (
+                "WS_E_ENDPOINT_NOT_FOUND",
+                0x803D000D,
+                "No remote endpoint answers at the given address.",
+            ),
+            ("WS_E_ENDPOINT_ACCESS_DENIED", 0x803D0005, "The remote endpoint refused access."),
+            (
+                "WS_E_ENDPOINT_DISCONNECTED",
+                0x803D0014,
+                "The connection to the remote endpoint broke or was closed by the other side.",
+            ),
+            (
+                "WS_E_ENDPOINT_FAILURE",
+                0x803D000F,
+                "The remote endpoint was unable to process the request.",
+            ),
+            (
+                "WS_E_ENDPOINT_NOT_AVAILABLE",
+                0x803D000E,
+                "The remote endpoint exists but is not serving requests at this address right now.",
+            ),
+            (
+                "WS_E_ENDPOINT_TOO_BUSY",
+                0x803D0012,
+                "The remote endpoint is too busy to handle the request.",
+            ),
+            ("WS_E_ENDPOINT_UNREACHABLE", 0x803D0010, "The remote endpoint could not be reached."),
+            (
+                "WS_E_INVALID_ENDPOINT_URL",
+                0x803D0020,
+                "The URL of the endpoint address is not valid.",
+            ),
+            (
+                "WS_E_INVALID_FORMAT",
+                0x803D0000,
+                "The data read or written was not in the expected format.",
+            ),
+            (
+                "WS_E_OPERATION_TIMED_OUT",
+                0x803D0006,
+                "The operation did not finish within the time allowed for it.",
+            ),
+            ("WS_E_PROXY_ACCESS_DENIED", 0x803D0016, "The HTTP proxy server refused access."),
+            (
+                "WS_E_PROXY_FAILURE",
+                0x803D0015,
+                "The HTTP proxy server was unable to process the request.",
+            ),
+            ("WS_E_QUOTA_EXCEEDED", 0x803D0008, "A size or count quota was exceeded."),
+            (
+                "WS_E_SECURITY_VERIFICATION_FAILURE",
+                0x803D000A,
+                "Security verification of received data failed.",
+            ),
+            (
+                "WS_E_SECURITY_SYSTEM_FAILURE",
+                0x803D0023,
+                "A security operation failed inside the Windows security system.",
+            ),
+            (
+                "WS_E_PROXY_REQUIRES_BASIC_AUTH",
+                0x803D0018,
+                "The HTTP proxy server requires the basic authentication scheme.",
+            ),
+            (
+                "WS_E_PROXY_REQUIRES_DIGEST_AUTH",
+                0x803D0019,
+                "The HTTP proxy server requires the digest authentication scheme.",
+            ),
+            (
+                "WS_E_PROXY_REQUIRES_NEGOTIATE_AUTH",
+                0x803D001B,
+                "The HTTP proxy server requires the negotiate authentication scheme.",
+            ),
+            (
+                "WS_E_PROXY_REQUIRES_NTLM_AUTH",
+                0x803D001A,
+                "The HTTP proxy server requires the NTLM authentication scheme.",
+            ),
+            (
+                "WS_E_SERVER_REQUIRES_BASIC_AUTH",
+                0x803D001C,
+                "The server requires the basic HTTP authentication scheme.",
+            ),
+            (
+                "WS_E_SERVER_REQUIRES_DIGEST_AUTH",
+                0x803D001D,
+                "The server requires the digest HTTP authentication scheme.",
+            ),
+            (
+                "WS_E_SERVER_REQUIRES_NEGOTIATE_AUTH",
+                0x803D001F,
+                "The server requires the negotiate HTTP authentication scheme.",
+            ),
+            (
+                "WS_E_SERVER_REQUIRES_NTLM_AUTH",
+                0x803D001E,
+                "The server requires the NTLM HTTP authentication scheme.",
+            ),
+            (
+                "E_OUTOFMEMORY",
+                0x8007000E,
+                "Not enough memory was available to complete the operation.",
+            ),
+            ("E_INVALIDARG", 0x80070057, "At least one argument is not valid."),
+        ),
+        successes=(("WS_S_ASYNC", 0x003D0000),),
         friendly=(("serviceProxy", False), ("address", False), ("asyncContext", True)),
     ),
     Spec(
@@ -818,9 +1354,17 @@ SPECS: tuple[Spec, ...] = (
             ("error", "WS_ERROR*"),
         ),
         stdcall=True,
-        failures=(),
+        failures=(
+            ("E_INVALIDARG", 0x80070057, "At least one argument is not valid."),
+            (
+                "WS_E_INVALID_OPERATION",
+                0x803D0003,
+                "The object is not in a state that allows this call.",
+            ),
+            ("WS_E_QUOTA_EXCEEDED", 0x803D0008, "A size or count quota was exceeded."),
+        ),
         successes=(),
-        friendly=(("writer", False), ("callback", False), ("callbackState", False)),
+        friendly=(("writer", False), ("callback", False), ("callbackState", True)),
     ),
     Spec(
         name="WsPushBytes",
@@ -834,9 +1378,16 @@ SPECS: tuple[Spec, ...] = (
             ("error", "WS_ERROR*"),
         ),
         stdcall=True,
-        failures=(),
+        failures=(
+            ("E_INVALIDARG", 0x80070057, "At least one argument is not valid."),
+            (
+                "WS_E_INVALID_OPERATION",
+                0x803D0003,
+                "The object is not in a state that allows this call.",
+            ),
+        ),
         successes=(),
-        friendly=(("writer", False), ("callback", False), ("callbackState", False)),
+        friendly=(("writer", False), ("callback", False), ("callbackState", True)),
     ),
     Spec(
         name="WsReadArray",
@@ -856,7 +1407,14 @@ SPECS: tuple[Spec, ...] = (
             ("error", "WS_ERROR*"),
         ),
         stdcall=True,
-        failures=(),
+        failures=(
+            (
+                "WS_E_INVALID_FORMAT",
+                0x803D0000,
+                "The input is malformed, or its content cannot be read as the requested value.",
+            ),
+            ("WS_E_QUOTA_EXCEEDED", 0x803D0008, "A size or count limit was exceeded."),
+        ),
         successes=(),
         friendly=None,
     ),
@@ -875,7 +1433,16 @@ SPECS: tuple[Spec, ...] = (
             ("error", "WS_ERROR*"),
         ),
         stdcall=True,
-        failures=(),
+        failures=(
+            (
+                "WS_E_INVALID_FORMAT",
+                0x803D0000,
+                "The input is malformed, or its content cannot be read as the requested value.",
+            ),
+            ("E_OUTOFMEMORY", 0x8007000E, "Not enough memory was available."),
+            ("WS_E_QUOTA_EXCEEDED", 0x803D0008, "The heap's size limit was exceeded."),
+            ("E_INVALIDARG", 0x80070057, "An argument is not valid."),
+        ),
         successes=(),
         friendly=None,
     ),
@@ -892,7 +1459,14 @@ SPECS: tuple[Spec, ...] = (
             ("error", "WS_ERROR*"),
         ),
         stdcall=True,
-        failures=(),
+        failures=(
+            (
+                "WS_E_INVALID_FORMAT",
+                0x803D0000,
+                "The text is not valid base64, or the input is malformed.",
+            ),
+            ("WS_E_QUOTA_EXCEEDED", 0x803D0008, "A size or count limit was exceeded."),
+        ),
         successes=(),
         friendly=None,
     ),
@@ -911,7 +1485,16 @@ SPECS: tuple[Spec, ...] = (
             ("error", "WS_ERROR*"),
         ),
         stdcall=True,
-        failures=(),
+        failures=(
+            (
+                "WS_E_INVALID_FORMAT",
+                0x803D0000,
+                "The input is malformed, or its content cannot be read as the requested value.",
+            ),
+            ("E_OUTOFMEMORY", 0x8007000E, "Not enough memory was available."),
+            ("WS_E_QUOTA_EXCEEDED", 0x803D0008, "The heap's size limit was exceeded."),
+            ("E_INVALIDARG", 0x80070057, "An argument is not valid."),
+        ),
         successes=(),
         friendly=None,
     ),
@@ -922,7 +1505,9 @@ SPECS: tuple[Spec, ...] = (
         returns="HRESULT",
         params=(("reader", "WS_XML_READER*"), ("error", "WS_ERROR*")),
         stdcall=True,
-        failures=(),
+        failures=(
+            ("WS_E_INVALID_FORMAT", 0x803D0000, "The reader is not inside an attribute's value."),
+        ),
         successes=(),
         friendly=(("reader", False),),
     ),
@@ -942,7 +1527,23 @@ SPECS: tuple[Spec, ...] = (
             ("error", "WS_ERROR*"),
         ),
         stdcall=True,
-        failures=(),
+        failures=(
+            (
+                "E_INVALIDARG",
+                0x80070057,
+                "The extension type is not valid, valueSize is not the right size, or a required argument is NULL.",
+            ),
+            (
+                "WS_E_INVALID_FORMAT",
+                0x803D0000,
+                "The input was not in the expected format or did not hold the expected value.",
+            ),
+            (
+                "E_OUTOFMEMORY",
+                0x8007000E,
+                "Not enough memory was available to complete the operation.",
+            ),
+        ),
         successes=(),
         friendly=None,
     ),
@@ -958,14 +1559,32 @@ SPECS: tuple[Spec, ...] = (
             ("error", "WS_ERROR*"),
         ),
         stdcall=True,
-        failures=(),
-        successes=(),
-        friendly=None,
+        failures=(
+            (
+                "WS_E_INVALID_FORMAT",
+                0x803D0000,
+                "The input was not in the expected format or did not hold the expected value.",
+            ),
+            (
+                "WS_E_INVALID_OPERATION",
+                0x803D0003,
+                "The object is not in a state that allows this call.",
+            ),
+            ("WS_E_QUOTA_EXCEEDED", 0x803D0008, "A size or count quota was exceeded."),
+            (
+                "E_OUTOFMEMORY",
+                0x8007000E,
+                "Not enough memory was available to complete the operation.",
+            ),
+            ("E_INVALIDARG", 0x80070057, "At least one argument is not valid."),
+        ),
+        successes=(("S_FALSE", 0x00000001),),
+        friendly=(("metadata", False), ("reader", False), ("url", False)),
     ),
     Spec(
         name="WsReadQualifiedName",
         py_name="WsReadQualifiedName",
-        module="misc_functions",
+        module="misc_functions_2",
         returns="HRESULT",
         params=(
             ("reader", "WS_XML_READER*"),
@@ -976,25 +1595,37 @@ SPECS: tuple[Spec, ...] = (
             ("error", "WS_ERROR*"),
         ),
         stdcall=True,
-        failures=(),
+        failures=(
+            (
+                "WS_E_INVALID_FORMAT",
+                0x803D0000,
+                "The text is not a qualified name, the local name is missing, or ns was requested and the prefix is not bound to a namespace.",
+            ),
+        ),
         successes=(),
-        friendly=None,
+        friendly=(("reader", False), ("heap", False)),
     ),
     Spec(
         name="WsReadStartAttribute",
         py_name="WsReadStartAttribute",
-        module="misc_functions",
+        module="misc_functions_2",
         returns="HRESULT",
         params=(("reader", "WS_XML_READER*"), ("attributeIndex", "ULONG"), ("error", "WS_ERROR*")),
         stdcall=True,
-        failures=(),
+        failures=(
+            (
+                "WS_E_INVALID_FORMAT",
+                0x803D0000,
+                "The reader is not positioned on a start element, or there is no attribute with that index.",
+            ),
+        ),
         successes=(),
         friendly=(("reader", False), ("attributeIndex", False)),
     ),
     Spec(
         name="WsReadType",
         py_name="WsReadType",
-        module="misc_functions",
+        module="misc_functions_2",
         returns="HRESULT",
         params=(
             ("reader", "WS_XML_READER*"),
@@ -1008,14 +1639,23 @@ SPECS: tuple[Spec, ...] = (
             ("error", "WS_ERROR*"),
         ),
         stdcall=True,
-        failures=(),
+        failures=(
+            (
+                "WS_E_INVALID_FORMAT",
+                0x803D0000,
+                "The input is malformed, or its content cannot be read as the requested value.",
+            ),
+            ("E_OUTOFMEMORY", 0x8007000E, "Not enough memory was available."),
+            ("WS_E_QUOTA_EXCEEDED", 0x803D0008, "The heap's size limit was exceeded."),
+            ("E_INVALIDARG", 0x80070057, "An argument is not valid."),
+        ),
         successes=(),
         friendly=None,
     ),
     Spec(
         name="WsReadValue",
         py_name="WsReadValue",
-        module="misc_functions",
+        module="misc_functions_2",
         returns="HRESULT",
         params=(
             ("reader", "WS_XML_READER*"),
@@ -1025,14 +1665,21 @@ SPECS: tuple[Spec, ...] = (
             ("error", "WS_ERROR*"),
         ),
         stdcall=True,
-        failures=(),
+        failures=(
+            (
+                "WS_E_INVALID_FORMAT",
+                0x803D0000,
+                "The text cannot be parsed as the requested type, or the input is malformed.",
+            ),
+            ("WS_E_QUOTA_EXCEEDED", 0x803D0008, "A size or count limit was exceeded."),
+        ),
         successes=(),
         friendly=None,
     ),
     Spec(
         name="WsReadXmlBuffer",
         py_name="WsReadXmlBuffer",
-        module="misc_functions",
+        module="misc_functions_2",
         returns="HRESULT",
         params=(
             ("reader", "WS_XML_READER*"),
@@ -1041,14 +1688,22 @@ SPECS: tuple[Spec, ...] = (
             ("error", "WS_ERROR*"),
         ),
         stdcall=True,
-        failures=(),
+        failures=(
+            ("E_INVALIDARG", 0x80070057, "An argument is not valid."),
+            (
+                "WS_E_INVALID_OPERATION",
+                0x803D0003,
+                "The reader is positioned neither at the beginning of the document nor on a start element.",
+            ),
+            ("WS_E_QUOTA_EXCEEDED", 0x803D0008, "A size or count limit was exceeded."),
+        ),
         successes=(),
         friendly=(("reader", False), ("heap", False)),
     ),
     Spec(
         name="WsRegisterOperationForCancel",
         py_name="WsRegisterOperationForCancel",
-        module="misc_functions",
+        module="misc_functions_2",
         returns="HRESULT",
         params=(
             ("context", "WS_OPERATION_CONTEXT*"),
@@ -1059,62 +1714,85 @@ SPECS: tuple[Spec, ...] = (
         ),
         stdcall=True,
         failures=(),
-        successes=(),
+        successes=(("S_OK", 0x00000000),),
         friendly=(
             ("context", False),
             ("cancelCallback", False),
-            ("freestateCallback", False),
-            ("userState", False),
+            ("freestateCallback", True),
+            ("userState", True),
         ),
     ),
     Spec(
         name="WsRemoveNode",
         py_name="WsRemoveNode",
-        module="misc_functions",
+        module="misc_functions_2",
         returns="HRESULT",
         params=(("nodePosition", "const WS_XML_NODE_POSITION*"), ("error", "WS_ERROR*")),
         stdcall=True,
-        failures=(),
+        failures=(
+            ("E_INVALIDARG", 0x80070057, "An argument is not valid."),
+            (
+                "WS_E_INVALID_OPERATION",
+                0x803D0003,
+                "The node cannot be removed, for example because it is an end element, or the start or end of the buffer.",
+            ),
+        ),
         successes=(),
         friendly=(("nodePosition", False),),
     ),
     Spec(
         name="WsResetMetadata",
         py_name="WsResetMetadata",
-        module="misc_functions",
+        module="misc_functions_2",
         returns="HRESULT",
         params=(("metadata", "WS_METADATA*"), ("error", "WS_ERROR*")),
         stdcall=True,
-        failures=(),
+        failures=(
+            (
+                "WS_E_INVALID_OPERATION",
+                0x803D0003,
+                "The object is not in a state that allows this call.",
+            ),
+        ),
         successes=(),
         friendly=(("metadata", False),),
     ),
     Spec(
         name="WsResetServiceHost",
         py_name="WsResetServiceHost",
-        module="misc_functions",
+        module="misc_functions_2",
         returns="HRESULT",
         params=(("serviceHost", "WS_SERVICE_HOST*"), ("error", "WS_ERROR*")),
         stdcall=True,
-        failures=(),
+        failures=(
+            (
+                "WS_E_INVALID_OPERATION",
+                0x803D0003,
+                "The service host is in a state that does not allow a reset, for example open.",
+            ),
+            ("E_INVALIDARG", 0x80070057, "At least one argument is not valid."),
+        ),
         successes=(),
         friendly=(("serviceHost", False),),
     ),
     Spec(
         name="WsResetServiceProxy",
         py_name="WsResetServiceProxy",
-        module="misc_functions",
+        module="misc_functions_2",
         returns="HRESULT",
         params=(("serviceProxy", "WS_SERVICE_PROXY*"), ("error", "WS_ERROR*")),
         stdcall=True,
-        failures=(),
+        failures=(
+            ("WS_E_INVALID_OPERATION", 0x803D0003, "The proxy is neither created nor closed."),
+            ("E_INVALIDARG", 0x80070057, "At least one argument is not valid."),
+        ),
         successes=(),
         friendly=(("serviceProxy", False),),
     ),
     Spec(
         name="WsRevokeSecurityContext",
         py_name="WsRevokeSecurityContext",
-        module="misc_functions",
+        module="misc_functions_2",
         returns="HRESULT",
         params=(("securityContext", "WS_SECURITY_CONTEXT*"), ("error", "WS_ERROR*")),
         stdcall=True,
@@ -1125,7 +1803,7 @@ SPECS: tuple[Spec, ...] = (
     Spec(
         name="WsSetFaultErrorDetail",
         py_name="WsSetFaultErrorDetail",
-        module="misc_functions",
+        module="misc_functions_2",
         returns="HRESULT",
         params=(
             ("error", "WS_ERROR*"),
@@ -1135,14 +1813,26 @@ SPECS: tuple[Spec, ...] = (
             ("valueSize", "ULONG"),
         ),
         stdcall=True,
-        failures=(),
+        failures=(
+            (
+                "WS_E_INVALID_FORMAT",
+                0x803D0000,
+                "The value could not be serialized as the described element.",
+            ),
+            ("E_INVALIDARG", 0x80070057, "At least one argument is not valid."),
+            (
+                "E_OUTOFMEMORY",
+                0x8007000E,
+                "Not enough memory was available to complete the operation.",
+            ),
+        ),
         successes=(),
         friendly=None,
     ),
     Spec(
         name="WsSetFaultErrorProperty",
         py_name="WsSetFaultErrorProperty",
-        module="misc_functions",
+        module="misc_functions_2",
         returns="HRESULT",
         params=(
             ("error", "WS_ERROR*"),
@@ -1151,14 +1841,21 @@ SPECS: tuple[Spec, ...] = (
             ("valueSize", "ULONG"),
         ),
         stdcall=True,
-        failures=(),
+        failures=(
+            ("E_INVALIDARG", 0x80070057, "At least one argument is not valid."),
+            (
+                "E_OUTOFMEMORY",
+                0x8007000E,
+                "Not enough memory was available to complete the operation.",
+            ),
+        ),
         successes=(),
         friendly=None,
     ),
     Spec(
         name="WsSetReaderPosition",
         py_name="WsSetReaderPosition",
-        module="misc_functions",
+        module="misc_functions_2",
         returns="HRESULT",
         params=(
             ("reader", "WS_XML_READER*"),
@@ -1166,14 +1863,21 @@ SPECS: tuple[Spec, ...] = (
             ("error", "WS_ERROR*"),
         ),
         stdcall=True,
-        failures=(),
+        failures=(
+            ("E_INVALIDARG", 0x80070057, "An argument is not valid."),
+            (
+                "WS_E_INVALID_OPERATION",
+                0x803D0003,
+                "The reader does not read from the position's buffer, or canonicalization is in progress on it.",
+            ),
+        ),
         successes=(),
         friendly=(("reader", False), ("nodePosition", False)),
     ),
     Spec(
         name="WsSetWriterPosition",
         py_name="WsSetWriterPosition",
-        module="misc_functions",
+        module="misc_functions_2",
         returns="HRESULT",
         params=(
             ("writer", "WS_XML_WRITER*"),
@@ -1181,25 +1885,35 @@ SPECS: tuple[Spec, ...] = (
             ("error", "WS_ERROR*"),
         ),
         stdcall=True,
-        failures=(),
+        failures=(
+            (
+                "E_INVALIDARG",
+                0x80070057,
+                "An argument is not valid, for example the position does not name a node of the buffer the writer writes to.",
+            ),
+            ("WS_E_INVALID_OPERATION", 0x803D0003, "The writer is not writing to an XML buffer."),
+        ),
         successes=(),
         friendly=(("writer", False), ("nodePosition", False)),
     ),
     Spec(
         name="WsSkipNode",
         py_name="WsSkipNode",
-        module="misc_functions",
+        module="misc_functions_2",
         returns="HRESULT",
         params=(("reader", "WS_XML_READER*"), ("error", "WS_ERROR*")),
         stdcall=True,
-        failures=(),
+        failures=(
+            ("WS_E_INVALID_FORMAT", 0x803D0000, "The input skipped over is malformed."),
+            ("WS_E_QUOTA_EXCEEDED", 0x803D0008, "A size or count limit was exceeded."),
+        ),
         successes=(),
         friendly=(("reader", False),),
     ),
     Spec(
         name="WsStartReaderCanonicalization",
         py_name="WsStartReaderCanonicalization",
-        module="misc_functions",
+        module="misc_functions_2",
         returns="HRESULT",
         params=(
             ("reader", "WS_XML_READER*"),
@@ -1210,19 +1924,27 @@ SPECS: tuple[Spec, ...] = (
             ("error", "WS_ERROR*"),
         ),
         stdcall=True,
-        failures=(),
+        failures=(
+            ("E_INVALIDARG", 0x80070057, "An argument is not valid."),
+            (
+                "WS_E_INVALID_OPERATION",
+                0x803D0003,
+                "Canonicalization is already in progress on the reader, or the reader is not in a state where it can start.",
+            ),
+            ("WS_E_INVALID_FORMAT", 0x803D0000, "The input is malformed."),
+        ),
         successes=(),
         friendly=(
             ("reader", False),
             ("writeCallback", False),
-            ("writeCallbackState", False),
-            ("properties", False),
+            ("writeCallbackState", True),
+            ("properties", True),
         ),
     ),
     Spec(
         name="WsStartWriterCanonicalization",
         py_name="WsStartWriterCanonicalization",
-        module="misc_functions",
+        module="misc_functions_2",
         returns="HRESULT",
         params=(
             ("writer", "WS_XML_WRITER*"),
@@ -1233,19 +1955,27 @@ SPECS: tuple[Spec, ...] = (
             ("error", "WS_ERROR*"),
         ),
         stdcall=True,
-        failures=(),
+        failures=(
+            ("E_INVALIDARG", 0x80070057, "An argument is not valid."),
+            (
+                "WS_E_INVALID_OPERATION",
+                0x803D0003,
+                "Canonicalization cannot start here, for example because it is already in progress on this writer.",
+            ),
+            ("E_OUTOFMEMORY", 0x8007000E, "Not enough memory was available to complete the call."),
+        ),
         successes=(),
         friendly=(
             ("writer", False),
             ("writeCallback", False),
-            ("writeCallbackState", False),
-            ("properties", False),
+            ("writeCallbackState", True),
+            ("properties", True),
         ),
     ),
     Spec(
         name="WsTrimXmlWhitespace",
         py_name="WsTrimXmlWhitespace",
-        module="misc_functions",
+        module="misc_functions_2",
         returns="HRESULT",
         params=(
             ("chars", "WCHAR*"),
@@ -1255,25 +1985,25 @@ SPECS: tuple[Spec, ...] = (
             ("error", "WS_ERROR*"),
         ),
         stdcall=True,
-        failures=(),
+        failures=(("E_INVALIDARG", 0x80070057, "An argument is not valid."),),
         successes=(),
         friendly=None,
     ),
     Spec(
         name="WsVerifyXmlNCName",
         py_name="WsVerifyXmlNCName",
-        module="misc_functions",
+        module="misc_functions_2",
         returns="HRESULT",
         params=(("ncNameChars", "WCHAR*"), ("ncNameCharCount", "ULONG"), ("error", "WS_ERROR*")),
         stdcall=True,
-        failures=(),
+        failures=(("WS_E_INVALID_FORMAT", 0x803D0000, "The string is not a valid NCName."),),
         successes=(),
-        friendly=None,
+        friendly=(("ncNameChars", False),),
     ),
     Spec(
         name="WsWriteArray",
         py_name="WsWriteArray",
-        module="misc_functions",
+        module="misc_functions_2",
         returns="HRESULT",
         params=(
             ("writer", "WS_XML_WRITER*"),
@@ -1287,14 +2017,31 @@ SPECS: tuple[Spec, ...] = (
             ("error", "WS_ERROR*"),
         ),
         stdcall=True,
-        failures=(),
+        failures=(
+            (
+                "E_INVALIDARG",
+                0x80070057,
+                "An argument is not valid, for example itemOffset plus itemCount goes past the end of array.",
+            ),
+            (
+                "WS_E_INVALID_OPERATION",
+                0x803D0003,
+                "The call is not allowed in the object's current state.",
+            ),
+            (
+                "WS_E_QUOTA_EXCEEDED",
+                0x803D0008,
+                "A limit of the writer, such as its maximum depth or buffer size, was exceeded.",
+            ),
+            ("E_OUTOFMEMORY", 0x8007000E, "Not enough memory was available to complete the call."),
+        ),
         successes=(),
         friendly=None,
     ),
     Spec(
         name="WsWriteAttribute",
         py_name="WsWriteAttribute",
-        module="misc_functions",
+        module="misc_functions_2",
         returns="HRESULT",
         params=(
             ("writer", "WS_XML_WRITER*"),
@@ -1305,14 +2052,36 @@ SPECS: tuple[Spec, ...] = (
             ("error", "WS_ERROR*"),
         ),
         stdcall=True,
-        failures=(),
+        failures=(
+            (
+                "E_INVALIDARG",
+                0x80070057,
+                "An argument is not valid, for example valueSize does not match the type, or a required value is NULL.",
+            ),
+            (
+                "WS_E_INVALID_OPERATION",
+                0x803D0003,
+                "No start tag is open, so no attribute can be added here.",
+            ),
+            (
+                "WS_E_INVALID_FORMAT",
+                0x803D0000,
+                "The value cannot be written as the description asks.",
+            ),
+            (
+                "WS_E_QUOTA_EXCEEDED",
+                0x803D0008,
+                "A limit of the writer, such as its maximum depth or buffer size, was exceeded.",
+            ),
+            ("E_OUTOFMEMORY", 0x8007000E, "Not enough memory was available to complete the call."),
+        ),
         successes=(),
         friendly=None,
     ),
     Spec(
         name="WsWriteBytes",
         py_name="WsWriteBytes",
-        module="misc_functions",
+        module="misc_functions_2",
         returns="HRESULT",
         params=(
             ("writer", "WS_XML_WRITER*"),
@@ -1321,14 +2090,26 @@ SPECS: tuple[Spec, ...] = (
             ("error", "WS_ERROR*"),
         ),
         stdcall=True,
-        failures=(),
+        failures=(
+            ("E_INVALIDARG", 0x80070057, "An argument is not valid."),
+            (
+                "WS_E_INVALID_OPERATION",
+                0x803D0003,
+                "The call is not allowed in the object's current state.",
+            ),
+            (
+                "WS_E_QUOTA_EXCEEDED",
+                0x803D0008,
+                "A limit of the writer, such as its maximum depth or buffer size, was exceeded.",
+            ),
+        ),
         successes=(),
         friendly=(("writer", False), ("bytes_", False)),
     ),
     Spec(
         name="WsWriteElement",
         py_name="WsWriteElement",
-        module="misc_functions",
+        module="misc_functions_2",
         returns="HRESULT",
         params=(
             ("writer", "WS_XML_WRITER*"),
@@ -1339,36 +2120,64 @@ SPECS: tuple[Spec, ...] = (
             ("error", "WS_ERROR*"),
         ),
         stdcall=True,
-        failures=(),
+        failures=(
+            (
+                "E_INVALIDARG",
+                0x80070057,
+                "An argument is not valid, for example valueSize does not match the type, or a required value is NULL.",
+            ),
+            (
+                "WS_E_INVALID_OPERATION",
+                0x803D0003,
+                "The call is not allowed in the object's current state.",
+            ),
+            (
+                "WS_E_INVALID_FORMAT",
+                0x803D0000,
+                "The value cannot be written as the description asks.",
+            ),
+            (
+                "WS_E_QUOTA_EXCEEDED",
+                0x803D0008,
+                "A limit of the writer, such as its maximum depth or buffer size, was exceeded.",
+            ),
+            ("E_OUTOFMEMORY", 0x8007000E, "Not enough memory was available to complete the call."),
+        ),
         successes=(),
         friendly=None,
     ),
     Spec(
         name="WsWriteEndCData",
         py_name="WsWriteEndCData",
-        module="misc_functions",
+        module="misc_functions_2",
         returns="HRESULT",
         params=(("writer", "WS_XML_WRITER*"), ("error", "WS_ERROR*")),
         stdcall=True,
-        failures=(),
+        failures=(
+            ("E_INVALIDARG", 0x80070057, "An argument is not valid."),
+            ("WS_E_INVALID_OPERATION", 0x803D0003, "No CDATA section is open."),
+        ),
         successes=(),
         friendly=(("writer", False),),
     ),
     Spec(
         name="WsWriteEndStartElement",
         py_name="WsWriteEndStartElement",
-        module="misc_functions",
+        module="misc_functions_2",
         returns="HRESULT",
         params=(("writer", "WS_XML_WRITER*"), ("error", "WS_ERROR*")),
         stdcall=True,
-        failures=(),
+        failures=(
+            ("E_INVALIDARG", 0x80070057, "An argument is not valid."),
+            ("WS_E_INVALID_OPERATION", 0x803D0003, "No start tag is open."),
+        ),
         successes=(),
         friendly=(("writer", False),),
     ),
     Spec(
         name="WsWriteNode",
         py_name="WsWriteNode",
-        module="misc_functions",
+        module="misc_functions_2",
         returns="HRESULT",
         params=(
             ("writer", "WS_XML_WRITER*"),
@@ -1376,14 +2185,31 @@ SPECS: tuple[Spec, ...] = (
             ("error", "WS_ERROR*"),
         ),
         stdcall=True,
-        failures=(),
+        failures=(
+            ("E_INVALIDARG", 0x80070057, "An argument is not valid."),
+            (
+                "WS_E_INVALID_OPERATION",
+                0x803D0003,
+                "The call is not allowed in the object's current state.",
+            ),
+            (
+                "WS_E_INVALID_FORMAT",
+                0x803D0000,
+                "The node does not fit at this point of the document, for example an end element with no element open.",
+            ),
+            (
+                "WS_E_QUOTA_EXCEEDED",
+                0x803D0008,
+                "A limit of the writer, such as its maximum depth or buffer size, was exceeded.",
+            ),
+        ),
         successes=(),
         friendly=(("writer", False), ("node", False)),
     ),
     Spec(
         name="WsWriteQualifiedName",
         py_name="WsWriteQualifiedName",
-        module="misc_functions",
+        module="misc_functions_2",
         returns="HRESULT",
         params=(
             ("writer", "WS_XML_WRITER*"),
@@ -1393,25 +2219,49 @@ SPECS: tuple[Spec, ...] = (
             ("error", "WS_ERROR*"),
         ),
         stdcall=True,
-        failures=(),
+        failures=(
+            ("E_INVALIDARG", 0x80070057, "An argument is not valid."),
+            (
+                "WS_E_INVALID_OPERATION",
+                0x803D0003,
+                "The call is not allowed in the object's current state.",
+            ),
+            (
+                "WS_E_INVALID_FORMAT",
+                0x803D0000,
+                "No prefix is bound to ns in scope, or the prefix given is bound to another namespace.",
+            ),
+            (
+                "WS_E_QUOTA_EXCEEDED",
+                0x803D0008,
+                "A limit of the writer, such as its maximum depth or buffer size, was exceeded.",
+            ),
+        ),
         successes=(),
-        friendly=(("writer", False), ("prefix", False), ("localName", False), ("ns", False)),
+        friendly=(("writer", False), ("localName", False), ("prefix", True), ("ns", True)),
     ),
     Spec(
         name="WsWriteStartCData",
         py_name="WsWriteStartCData",
-        module="misc_functions",
+        module="misc_functions_2",
         returns="HRESULT",
         params=(("writer", "WS_XML_WRITER*"), ("error", "WS_ERROR*")),
         stdcall=True,
-        failures=(),
+        failures=(
+            ("E_INVALIDARG", 0x80070057, "An argument is not valid."),
+            (
+                "WS_E_INVALID_OPERATION",
+                0x803D0003,
+                "A CDATA section cannot start here, for example inside an attribute or inside another CDATA section.",
+            ),
+        ),
         successes=(),
         friendly=(("writer", False),),
     ),
     Spec(
         name="WsWriteText",
         py_name="WsWriteText",
-        module="misc_functions",
+        module="misc_functions_2",
         returns="HRESULT",
         params=(
             ("writer", "WS_XML_WRITER*"),
@@ -1419,14 +2269,26 @@ SPECS: tuple[Spec, ...] = (
             ("error", "WS_ERROR*"),
         ),
         stdcall=True,
-        failures=(),
+        failures=(
+            ("E_INVALIDARG", 0x80070057, "An argument is not valid."),
+            (
+                "WS_E_INVALID_OPERATION",
+                0x803D0003,
+                "The call is not allowed in the object's current state.",
+            ),
+            (
+                "WS_E_QUOTA_EXCEEDED",
+                0x803D0008,
+                "A limit of the writer, such as its maximum depth or buffer size, was exceeded.",
+            ),
+        ),
         successes=(),
         friendly=(("writer", False), ("text", False)),
     ),
     Spec(
         name="WsWriteType",
         py_name="WsWriteType",
-        module="misc_functions",
+        module="misc_functions_2",
         returns="HRESULT",
         params=(
             ("writer", "WS_XML_WRITER*"),
@@ -1439,14 +2301,36 @@ SPECS: tuple[Spec, ...] = (
             ("error", "WS_ERROR*"),
         ),
         stdcall=True,
-        failures=(),
+        failures=(
+            (
+                "E_INVALIDARG",
+                0x80070057,
+                "An argument is not valid, for example valueSize does not match the type, or a required value is NULL.",
+            ),
+            (
+                "WS_E_INVALID_OPERATION",
+                0x803D0003,
+                "The call is not allowed in the object's current state.",
+            ),
+            (
+                "WS_E_INVALID_FORMAT",
+                0x803D0000,
+                "The value cannot be written with this type and mapping.",
+            ),
+            (
+                "WS_E_QUOTA_EXCEEDED",
+                0x803D0008,
+                "A limit of the writer, such as its maximum depth or buffer size, was exceeded.",
+            ),
+            ("E_OUTOFMEMORY", 0x8007000E, "Not enough memory was available to complete the call."),
+        ),
         successes=(),
         friendly=None,
     ),
     Spec(
         name="WsWriteValue",
         py_name="WsWriteValue",
-        module="misc_functions",
+        module="misc_functions_2",
         returns="HRESULT",
         params=(
             ("writer", "WS_XML_WRITER*"),
@@ -1456,14 +2340,35 @@ SPECS: tuple[Spec, ...] = (
             ("error", "WS_ERROR*"),
         ),
         stdcall=True,
-        failures=(),
+        failures=(
+            (
+                "E_INVALIDARG",
+                0x80070057,
+                "An argument is not valid, for example valueSize does not match valueType.",
+            ),
+            (
+                "WS_E_INVALID_OPERATION",
+                0x803D0003,
+                "The call is not allowed in the object's current state.",
+            ),
+            (
+                "WS_E_INVALID_FORMAT",
+                0x803D0000,
+                "The value is not allowed, such as a floating-point value that cannot be written.",
+            ),
+            (
+                "WS_E_QUOTA_EXCEEDED",
+                0x803D0008,
+                "A limit of the writer, such as its maximum depth or buffer size, was exceeded.",
+            ),
+        ),
         successes=(),
         friendly=None,
     ),
     Spec(
         name="WsWriteXmlnsAttribute",
         py_name="WsWriteXmlnsAttribute",
-        module="misc_functions",
+        module="misc_functions_2",
         returns="HRESULT",
         params=(
             ("writer", "WS_XML_WRITER*"),
@@ -1473,14 +2378,22 @@ SPECS: tuple[Spec, ...] = (
             ("error", "WS_ERROR*"),
         ),
         stdcall=True,
-        failures=(),
+        failures=(
+            ("E_INVALIDARG", 0x80070057, "An argument is not valid."),
+            ("WS_E_INVALID_OPERATION", 0x803D0003, "No start tag is open."),
+            (
+                "WS_E_INVALID_FORMAT",
+                0x803D0000,
+                "The prefix is already declared on this element for another namespace, or it is reserved, like xml and xmlns.",
+            ),
+        ),
         successes=(),
-        friendly=(("writer", False), ("prefix", False), ("ns", False), ("singleQuote", False)),
+        friendly=(("writer", False), ("ns", False), ("singleQuote", False), ("prefix", True)),
     ),
     Spec(
         name="WsXmlStringEquals",
         py_name="WsXmlStringEquals",
-        module="misc_functions",
+        module="misc_functions_2",
         returns="HRESULT",
         params=(
             ("string1", "const WS_XML_STRING*"),
@@ -1488,8 +2401,8 @@ SPECS: tuple[Spec, ...] = (
             ("error", "WS_ERROR*"),
         ),
         stdcall=True,
-        failures=(),
-        successes=(),
+        failures=(("E_INVALIDARG", 0x80070057, "An argument is not valid."),),
+        successes=(("S_OK", 0x00000000), ("S_FALSE", 0x00000001)),
         friendly=(("string1", False), ("string2", False)),
     ),
 )
@@ -1508,6 +2421,16 @@ def test_argtypes(spec: Spec) -> None:
 @pytest.mark.parametrize("spec", SPECS, ids=spec_id)
 def test_restype(spec: Spec) -> None:
     check_restype(spec, TYPES)
+
+
+@pytest.mark.parametrize(("spec", "code", "value", "meaning"), failure_cases(SPECS))
+def test_documented_failure(spec: Spec, code: str, value: int, meaning: str) -> None:
+    check_failure(spec, code, value, meaning)
+
+
+@pytest.mark.parametrize(("spec", "code", "value"), success_cases(SPECS))
+def test_documented_success(spec: Spec, code: str, value: int) -> None:
+    check_success(spec, code, value)
 
 
 @pytest.mark.parametrize("spec", SPECS, ids=spec_id)

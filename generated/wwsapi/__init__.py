@@ -106,9 +106,9 @@ _NAMES = {
         "WsCreateChannel WsFreeChannel WsGetChannelProperty WsOpenChannel "
         "WsReadMessageEnd WsReadMessageStart WsReceiveMessage WsRequestReply "
         "WsResetChannel WsSendFaultMessageForError WsSendMessage WsSendReplyMessage "
-        "WsSetChannelProperty WsShutdownSessionChannel WsWriteMessageEnd "
-        "WsWriteMessageStart"
+        "WsSetChannelProperty WsShutdownSessionChannel WsWriteMessageEnd"
     ),
+    "channel_2": "WsWriteMessageStart",
     "constants": (
         "WS_CERT_FAILURE_CN_MISMATCH WS_CERT_FAILURE_INVALID_DATE "
         "WS_CERT_FAILURE_REVOCATION_OFFLINE WS_CERT_FAILURE_UNTRUSTED_ROOT "
@@ -592,15 +592,18 @@ _NAMES = {
         "WsMatchPolicyAlternative WsMoveReader WsMoveWriter WsOpenServiceHost "
         "WsOpenServiceProxy WsPullBytes WsPushBytes WsReadArray WsReadAttribute "
         "WsReadBytes WsReadElement WsReadEndAttribute WsReadEndpointAddressExtension "
-        "WsReadMetadata WsReadQualifiedName WsReadStartAttribute WsReadType WsReadValue "
-        "WsReadXmlBuffer WsRegisterOperationForCancel WsRemoveNode WsResetMetadata "
-        "WsResetServiceHost WsResetServiceProxy WsRevokeSecurityContext "
-        "WsSetFaultErrorDetail WsSetFaultErrorProperty WsSetReaderPosition "
-        "WsSetWriterPosition WsSkipNode WsStartReaderCanonicalization "
-        "WsStartWriterCanonicalization WsTrimXmlWhitespace WsVerifyXmlNCName WsWriteArray "
-        "WsWriteAttribute WsWriteBytes WsWriteElement WsWriteEndCData "
-        "WsWriteEndStartElement WsWriteNode WsWriteQualifiedName WsWriteStartCData "
-        "WsWriteText WsWriteType WsWriteValue WsWriteXmlnsAttribute WsXmlStringEquals"
+        "WsReadMetadata"
+    ),
+    "misc_functions_2": (
+        "WsReadQualifiedName WsReadStartAttribute WsReadType WsReadValue WsReadXmlBuffer "
+        "WsRegisterOperationForCancel WsRemoveNode WsResetMetadata WsResetServiceHost "
+        "WsResetServiceProxy WsRevokeSecurityContext WsSetFaultErrorDetail "
+        "WsSetFaultErrorProperty WsSetReaderPosition WsSetWriterPosition WsSkipNode "
+        "WsStartReaderCanonicalization WsStartWriterCanonicalization WsTrimXmlWhitespace "
+        "WsVerifyXmlNCName WsWriteArray WsWriteAttribute WsWriteBytes WsWriteElement "
+        "WsWriteEndCData WsWriteEndStartElement WsWriteNode WsWriteQualifiedName "
+        "WsWriteStartCData WsWriteText WsWriteType WsWriteValue WsWriteXmlnsAttribute "
+        "WsXmlStringEquals"
     ),
     "misc_handles": (
         "WS_METADATA WS_OPERATION_CONTEXT WS_POLICY WS_SECURITY_CONTEXT WS_SERVICE_HOST "
@@ -804,6 +807,7 @@ _SUBMODULES = frozenset(
     {
         "asynchronous_model",
         "channel",
+        "channel_2",
         "constants",
         "errors",
         "heap",
@@ -812,6 +816,7 @@ _SUBMODULES = frozenset(
         "misc_callbacks",
         "misc_enums",
         "misc_functions",
+        "misc_functions_2",
         "misc_handles",
         "misc_structs",
         "security_processing_results",

@@ -14,6 +14,7 @@
 
 from . import asynchronous_model as asynchronous_model
 from . import channel as channel
+from . import channel_2 as channel_2
 from . import constants as constants
 from . import errors as errors
 from . import heap as heap
@@ -23,6 +24,7 @@ from . import message as message
 from . import misc_callbacks as misc_callbacks
 from . import misc_enums as misc_enums
 from . import misc_functions as misc_functions
+from . import misc_functions_2 as misc_functions_2
 from . import misc_handles as misc_handles
 from . import misc_structs as misc_structs
 from . import security_processing_results as security_processing_results
@@ -35,6 +37,7 @@ from ._errors import WsapiUnavailableError as WsapiUnavailableError
 from ._errors import WsError as WsError
 from .asynchronous_model import *  # noqa: F403
 from .channel import *  # noqa: F403
+from .channel_2 import *  # noqa: F403
 from .constants import *  # noqa: F403
 from .errors import *  # noqa: F403
 from .heap import *  # noqa: F403
@@ -44,6 +47,7 @@ from .message import *  # noqa: F403
 from .misc_callbacks import *  # noqa: F403
 from .misc_enums import *  # noqa: F403
 from .misc_functions import *  # noqa: F403
+from .misc_functions_2 import *  # noqa: F403
 from .misc_handles import *  # noqa: F403
 from .misc_structs import *  # noqa: F403
 from .security_processing_results import *  # noqa: F403

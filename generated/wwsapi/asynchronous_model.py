@@ -12,6 +12,7 @@
 #   specs/pages/areas/asynchronous-model.md
 #   specs/pages/nc-webservices-ws_async_callback.md
 #   specs/pages/ne-webservices-ws_callback_model.md
+#   specs/pages/nf-webservices-wsasyncexecute.md
 #   specs/pages/ns-webservices-ws_async_context.md
 """Asynchronous Model: generated ctypes bindings of webservices.dll (wwsapi).
 
@@ -240,27 +241,40 @@ class WS_ASYNC_FUNCTION(_rt.CFuncPtr):
 )
 def WsAsyncExecute(
     asyncState: _rt.PointerArg[WS_ASYNC_STATE],
-    operation: WS_ASYNC_FUNCTION,
+    operation: WS_ASYNC_FUNCTION | None,
     callbackModel: int,
-    callbackState: _rt.VoidArg,
+    callbackState: _rt.VoidArg | None,
     asyncContext: _rt.PointerArg[WS_ASYNC_CONTEXT] | None,
     error: _rt.PointerArg[WS_ERROR] | None,
     /,
 ) -> int:
-    """The function WsAsyncExecute (no reference page in the specs).
+    """Helps implement an asynchronous operation made of several asynchronous steps. It calls
+    operation, which starts a step and names the WS_ASYNC_FUNCTION to run when that step
+    completes; this repeats until a function names no next step. The caller's asyncContext
+    callback is then invoked if any step completed asynchronously.
 
     Args:
-        asyncState (direction unknown, inferred from the C type)
-        operation (in, inferred from the C type)
-        callbackModel (in, inferred from the C type)
-        callbackState (in, inferred from the C type)
-        asyncContext (in, optional, inferred from the C type)
-        error (in, optional, inferred from the C type)
+        asyncState (in): A WS_ASYNC_STATE that the function uses to keep track of the
+            operation. The caller allocates it and keeps it alive until the operation
+            completes, but does not initialize or read it. It can be reused for a later
+            operation.
+        operation (in, optional): The WS_ASYNC_FUNCTION that runs the first step.
+        callbackModel (in): Whether the callbacks are long or short, a WS_CALLBACK_MODEL
+            value.
+        callbackState (in, optional): Application data passed to every WS_ASYNC_FUNCTION of
+            the chain.
+        asyncContext (in, optional): A WS_ASYNC_CONTEXT that makes the call complete
+            asynchronously, or NULL to run the call synchronously.
+        error (in, optional): Optional WS_ERROR object that receives extended error
+            information when the call fails. Pass NULL if that information is not needed.
 
     Returns:
         int: the HRESULT, S_OK (0) or another success code.
+        WS_S_ASYNC: The operation has been started and will complete asynchronously; the
+            outcome is passed to the callback in asyncContext.
 
     Raises:
+        Other Errors: The function may also fail with other error codes not listed here.
         WsError: on any failing HRESULT; the subclass named after the code when it is known
             (see wwsapi.hresults). Error strings of the error object are attached.
 
@@ -274,7 +288,22 @@ def WsAsyncExecute(
             WS_ERROR* error
         );
 
-    Documentation: not in the specs; Microsoft's reference page:
+    Remarks:
+        Each step may complete synchronously or return WS_S_ASYNC; the function handles both
+        cases, including a NULL asyncContext that asks for the whole operation to run
+        synchronously.
+
+    Requirements:
+        Minimum supported client: Windows 7 [desktop apps | UWP apps]
+        Minimum supported server: Windows Server 2008 R2 [desktop apps | UWP apps]
+
+    See also:
+        https://msdn.microsoft.com/5645424b-4ca4-4f5d-b58d-16f3a7cceb6b,
+        https://msdn.microsoft.com/ca7f14a9-bee8-46ed-a082-7e64a41f7493, WS_ASYNC_CONTEXT,
+        WS_CALLBACK_MODEL
+
+    Documentation: specs/pages/nf-webservices-wsasyncexecute.md
+    Reference:
         https://learn.microsoft.com/en-us/windows/win32/api/webservices/nf-webservices-wsasyncexecute
     """
     _fn: _rt.Function[int] = _rt.bind(__name__, "WsAsyncExecute")

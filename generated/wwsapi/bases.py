@@ -9,62 +9,130 @@
 #   specs/abi/aliases.yaml
 #   specs/abi/constants.yaml
 #   specs/abi/notes.yaml
+#   specs/pages/nf-webservices-wsabandoncall.md
+#   specs/pages/nf-webservices-wsabandonmessage.md
 #   specs/pages/nf-webservices-wsabortchannel.md
 #   specs/pages/nf-webservices-wsabortlistener.md
+#   specs/pages/nf-webservices-wsabortservicehost.md
+#   specs/pages/nf-webservices-wsabortserviceproxy.md
 #   specs/pages/nf-webservices-wsacceptchannel.md
 #   specs/pages/nf-webservices-wsaddcustomheader.md
 #   specs/pages/nf-webservices-wsadderrorstring.md
+#   specs/pages/nf-webservices-wsaddmappedheader.md
 #   specs/pages/nf-webservices-wsaddressmessage.md
 #   specs/pages/nf-webservices-wsalloc.md
+#   specs/pages/nf-webservices-wscall.md
+#   specs/pages/nf-webservices-wscheckmustunderstandheaders.md
 #   specs/pages/nf-webservices-wsclosechannel.md
 #   specs/pages/nf-webservices-wscloselistener.md
+#   specs/pages/nf-webservices-wscloseservicehost.md
+#   specs/pages/nf-webservices-wscloseserviceproxy.md
+#   specs/pages/nf-webservices-wscopyerror.md
+#   specs/pages/nf-webservices-wscopynode.md
 #   specs/pages/nf-webservices-wscreatechannel.md
 #   specs/pages/nf-webservices-wscreatechannelforlistener.md
 #   specs/pages/nf-webservices-wscreateerror.md
+#   specs/pages/nf-webservices-wscreatefaultfromerror.md
 #   specs/pages/nf-webservices-wscreateheap.md
 #   specs/pages/nf-webservices-wscreatelistener.md
 #   specs/pages/nf-webservices-wscreatemessage.md
 #   specs/pages/nf-webservices-wscreatemessageforchannel.md
+#   specs/pages/nf-webservices-wscreatemetadata.md
 #   specs/pages/nf-webservices-wscreatereader.md
+#   specs/pages/nf-webservices-wscreateservicehost.md
+#   specs/pages/nf-webservices-wscreateserviceproxy.md
+#   specs/pages/nf-webservices-wscreateserviceproxyfromtemplate.md
 #   specs/pages/nf-webservices-wscreatewriter.md
 #   specs/pages/nf-webservices-wscreatexmlbuffer.md
+#   specs/pages/nf-webservices-wscreatexmlsecuritytoken.md
+#   specs/pages/nf-webservices-wsendreadercanonicalization.md
+#   specs/pages/nf-webservices-wsendwritercanonicalization.md
+#   specs/pages/nf-webservices-wsfillbody.md
+#   specs/pages/nf-webservices-wsfillreader.md
+#   specs/pages/nf-webservices-wsfindattribute.md
+#   specs/pages/nf-webservices-wsflushbody.md
+#   specs/pages/nf-webservices-wsflushwriter.md
 #   specs/pages/nf-webservices-wsfreechannel.md
 #   specs/pages/nf-webservices-wsfreeerror.md
 #   specs/pages/nf-webservices-wsfreeheap.md
 #   specs/pages/nf-webservices-wsfreelistener.md
 #   specs/pages/nf-webservices-wsfreemessage.md
+#   specs/pages/nf-webservices-wsfreemetadata.md
 #   specs/pages/nf-webservices-wsfreereader.md
 #   specs/pages/nf-webservices-wsfreesecuritytoken.md
+#   specs/pages/nf-webservices-wsfreeservicehost.md
+#   specs/pages/nf-webservices-wsfreeserviceproxy.md
 #   specs/pages/nf-webservices-wsfreewriter.md
 #   specs/pages/nf-webservices-wsgetchannelproperty.md
 #   specs/pages/nf-webservices-wsgetcustomheader.md
 #   specs/pages/nf-webservices-wsgeterrorproperty.md
 #   specs/pages/nf-webservices-wsgeterrorstring.md
+#   specs/pages/nf-webservices-wsgetfaulterrordetail.md
+#   specs/pages/nf-webservices-wsgetfaulterrorproperty.md
 #   specs/pages/nf-webservices-wsgetheader.md
+#   specs/pages/nf-webservices-wsgetheaderattributes.md
 #   specs/pages/nf-webservices-wsgetheapproperty.md
 #   specs/pages/nf-webservices-wsgetlistenerproperty.md
+#   specs/pages/nf-webservices-wsgetmappedheader.md
 #   specs/pages/nf-webservices-wsgetmessageproperty.md
+#   specs/pages/nf-webservices-wsgetmetadataendpoints.md
+#   specs/pages/nf-webservices-wsgetmetadataproperty.md
+#   specs/pages/nf-webservices-wsgetmissingmetadatadocumentaddress.md
+#   specs/pages/nf-webservices-wsgetnamespacefromprefix.md
+#   specs/pages/nf-webservices-wsgetoperationcontextproperty.md
+#   specs/pages/nf-webservices-wsgetpolicyalternativecount.md
+#   specs/pages/nf-webservices-wsgetpolicyproperty.md
+#   specs/pages/nf-webservices-wsgetprefixfromnamespace.md
 #   specs/pages/nf-webservices-wsgetreadernode.md
+#   specs/pages/nf-webservices-wsgetreaderposition.md
 #   specs/pages/nf-webservices-wsgetreaderproperty.md
+#   specs/pages/nf-webservices-wsgetsecuritycontextproperty.md
 #   specs/pages/nf-webservices-wsgetsecuritytokenproperty.md
+#   specs/pages/nf-webservices-wsgetservicehostproperty.md
+#   specs/pages/nf-webservices-wsgetserviceproxyproperty.md
+#   specs/pages/nf-webservices-wsgetwriterposition.md
 #   specs/pages/nf-webservices-wsgetwriterproperty.md
+#   specs/pages/nf-webservices-wsgetxmlattribute.md
 #   specs/pages/nf-webservices-wsinitializemessage.md
+#   specs/pages/nf-webservices-wsmarkheaderasunderstood.md
+#   specs/pages/nf-webservices-wsmatchpolicyalternative.md
+#   specs/pages/nf-webservices-wsmovereader.md
+#   specs/pages/nf-webservices-wsmovewriter.md
 #   specs/pages/nf-webservices-wsopenchannel.md
 #   specs/pages/nf-webservices-wsopenlistener.md
+#   specs/pages/nf-webservices-wsopenservicehost.md
+#   specs/pages/nf-webservices-wsopenserviceproxy.md
+#   specs/pages/nf-webservices-wspullbytes.md
+#   specs/pages/nf-webservices-wspushbytes.md
+#   specs/pages/nf-webservices-wsreadarray.md
+#   specs/pages/nf-webservices-wsreadattribute.md
 #   specs/pages/nf-webservices-wsreadbody.md
+#   specs/pages/nf-webservices-wsreadbytes.md
 #   specs/pages/nf-webservices-wsreadchars.md
 #   specs/pages/nf-webservices-wsreadcharsutf8.md
+#   specs/pages/nf-webservices-wsreadelement.md
+#   specs/pages/nf-webservices-wsreadendattribute.md
 #   specs/pages/nf-webservices-wsreadendelement.md
+#   specs/pages/nf-webservices-wsreadendpointaddressextension.md
 #   specs/pages/nf-webservices-wsreadenvelopeend.md
 #   specs/pages/nf-webservices-wsreadenvelopestart.md
 #   specs/pages/nf-webservices-wsreadmessageend.md
 #   specs/pages/nf-webservices-wsreadmessagestart.md
+#   specs/pages/nf-webservices-wsreadmetadata.md
 #   specs/pages/nf-webservices-wsreadnode.md
+#   specs/pages/nf-webservices-wsreadqualifiedname.md
+#   specs/pages/nf-webservices-wsreadstartattribute.md
 #   specs/pages/nf-webservices-wsreadstartelement.md
 #   specs/pages/nf-webservices-wsreadtostartelement.md
+#   specs/pages/nf-webservices-wsreadtype.md
+#   specs/pages/nf-webservices-wsreadvalue.md
+#   specs/pages/nf-webservices-wsreadxmlbuffer.md
 #   specs/pages/nf-webservices-wsreadxmlbufferfrombytes.md
 #   specs/pages/nf-webservices-wsreceivemessage.md
+#   specs/pages/nf-webservices-wsregisteroperationforcancel.md
+#   specs/pages/nf-webservices-wsremovecustomheader.md
 #   specs/pages/nf-webservices-wsremoveheader.md
+#   specs/pages/nf-webservices-wsremovemappedheader.md
 #   specs/pages/nf-webservices-wsrequestreply.md
 #   specs/pages/nf-webservices-wsrequestsecuritytoken.md
 #   specs/pages/nf-webservices-wsresetchannel.md
@@ -72,29 +140,56 @@
 #   specs/pages/nf-webservices-wsresetheap.md
 #   specs/pages/nf-webservices-wsresetlistener.md
 #   specs/pages/nf-webservices-wsresetmessage.md
+#   specs/pages/nf-webservices-wsresetmetadata.md
+#   specs/pages/nf-webservices-wsresetservicehost.md
+#   specs/pages/nf-webservices-wsresetserviceproxy.md
+#   specs/pages/nf-webservices-wsrevokesecuritycontext.md
+#   specs/pages/nf-webservices-wssendfaultmessageforerror.md
 #   specs/pages/nf-webservices-wssendmessage.md
+#   specs/pages/nf-webservices-wssendreplymessage.md
 #   specs/pages/nf-webservices-wssetchannelproperty.md
 #   specs/pages/nf-webservices-wsseterrorproperty.md
+#   specs/pages/nf-webservices-wssetfaulterrordetail.md
+#   specs/pages/nf-webservices-wssetfaulterrorproperty.md
 #   specs/pages/nf-webservices-wssetheader.md
 #   specs/pages/nf-webservices-wssetinput.md
 #   specs/pages/nf-webservices-wssetinputtobuffer.md
+#   specs/pages/nf-webservices-wssetlistenerproperty.md
 #   specs/pages/nf-webservices-wssetmessageproperty.md
 #   specs/pages/nf-webservices-wssetoutput.md
 #   specs/pages/nf-webservices-wssetoutputtobuffer.md
+#   specs/pages/nf-webservices-wssetreaderposition.md
+#   specs/pages/nf-webservices-wssetwriterposition.md
 #   specs/pages/nf-webservices-wsshutdownsessionchannel.md
+#   specs/pages/nf-webservices-wsskipnode.md
+#   specs/pages/nf-webservices-wsstartreadercanonicalization.md
+#   specs/pages/nf-webservices-wsstartwritercanonicalization.md
+#   specs/pages/nf-webservices-wswritearray.md
+#   specs/pages/nf-webservices-wswriteattribute.md
 #   specs/pages/nf-webservices-wswritebody.md
+#   specs/pages/nf-webservices-wswritebytes.md
 #   specs/pages/nf-webservices-wswritechars.md
 #   specs/pages/nf-webservices-wswritecharsutf8.md
+#   specs/pages/nf-webservices-wswriteelement.md
 #   specs/pages/nf-webservices-wswriteendattribute.md
+#   specs/pages/nf-webservices-wswriteendcdata.md
 #   specs/pages/nf-webservices-wswriteendelement.md
+#   specs/pages/nf-webservices-wswriteendstartelement.md
 #   specs/pages/nf-webservices-wswriteenvelopeend.md
 #   specs/pages/nf-webservices-wswriteenvelopestart.md
 #   specs/pages/nf-webservices-wswritemessageend.md
 #   specs/pages/nf-webservices-wswritemessagestart.md
+#   specs/pages/nf-webservices-wswritenode.md
+#   specs/pages/nf-webservices-wswritequalifiedname.md
 #   specs/pages/nf-webservices-wswritestartattribute.md
+#   specs/pages/nf-webservices-wswritestartcdata.md
 #   specs/pages/nf-webservices-wswritestartelement.md
+#   specs/pages/nf-webservices-wswritetext.md
+#   specs/pages/nf-webservices-wswritetype.md
+#   specs/pages/nf-webservices-wswritevalue.md
 #   specs/pages/nf-webservices-wswritexmlbuffer.md
 #   specs/pages/nf-webservices-wswritexmlbuffertobytes.md
+#   specs/pages/nf-webservices-wswritexmlnsattribute.md
 """Generation-gap bases, completed by wwsapi.pythonic.
 
 Each handle type has a base class whose method stubs carry the Python-shaped
@@ -346,11 +441,11 @@ class ChannelBase:
     def send_fault_message_for_error(
         self,
         reply_message: _typing.Any,
+        fault_error: _typing.Any,
         fault_error_code: _typing.Any,
         fault_disclosure: _typing.Any,
         request_message: _typing.Any,
         *,
-        fault_error: _typing.Any = None,
         async_context: _typing.Any = None,
     ) -> None:
         """Completes WsSendFaultMessageForError (see its docstring).
@@ -358,7 +453,7 @@ class ChannelBase:
         C parameters:
             WS_CHANNEL* channel: self
             WS_MESSAGE* replyMessage: reply_message (positional)
-            WS_ERROR* faultError: fault_error (keyword, default None)
+            WS_ERROR* faultError: fault_error (positional)
             HRESULT faultErrorCode: fault_error_code (positional)
             WS_FAULT_DISCLOSURE faultDisclosure: fault_disclosure (positional)
             WS_MESSAGE* requestMessage: request_message (positional)
@@ -397,9 +492,9 @@ class ChannelBase:
         reply_message: _typing.Any,
         reply_message_description: _typing.Any,
         write_option: _typing.Any,
-        reply_body_value: _typing.Any,
         request_message: _typing.Any,
         *,
+        reply_body_value: _typing.Any = None,
         async_context: _typing.Any = None,
     ) -> None:
         """Completes WsSendReplyMessage (see its docstring).
@@ -409,7 +504,7 @@ class ChannelBase:
             WS_MESSAGE* replyMessage: reply_message (positional)
             const WS_MESSAGE_DESCRIPTION* replyMessageDescription: reply_message_description (positional)
             WS_WRITE_OPTION writeOption: write_option (positional)
-            const void* replyBodyValue: reply_body_value (positional)
+            const void* replyBodyValue: reply_body_value (keyword, default None)
             ULONG replyBodyValueSize: managed by the implementation
             WS_MESSAGE* requestMessage: request_message (positional)
             const WS_ASYNC_CONTEXT* asyncContext: async_context (keyword, default None)
@@ -513,12 +608,8 @@ class ErrorBase:
 
     @_completes("WsCreateFaultFromError")
     def create_fault_from(
-        self,
-        fault_error_code: _typing.Any,
-        fault_disclosure: _typing.Any,
-        heap: _typing.Any,
-        fault: _typing.Any,
-    ) -> None:
+        self, fault_error_code: _typing.Any, fault_disclosure: _typing.Any, heap: _typing.Any
+    ) -> _typing.Any:
         """Completes WsCreateFaultFromError (see its docstring).
 
         C parameters:
@@ -526,13 +617,17 @@ class ErrorBase:
             HRESULT faultErrorCode: fault_error_code (positional)
             WS_FAULT_DISCLOSURE faultDisclosure: fault_disclosure (positional)
             WS_HEAP* heap: heap (positional)
-            WS_FAULT* fault: fault (positional)
+            WS_FAULT* fault: returned as fault
         """
         raise _missing("ErrorBase.create_fault_from")
 
     @_completes("WsGetFaultErrorDetail")
     def get_fault_detail(
-        self, fault_detail_description: _typing.Any, read_option: _typing.Any, heap: _typing.Any
+        self,
+        fault_detail_description: _typing.Any,
+        read_option: _typing.Any,
+        *,
+        heap: _typing.Any = None,
     ) -> _typing.Any:
         """Completes WsGetFaultErrorDetail (see its docstring).
 
@@ -540,7 +635,7 @@ class ErrorBase:
             WS_ERROR* error: self
             const WS_FAULT_DETAIL_DESCRIPTION* faultDetailDescription: fault_detail_description (positional)
             WS_READ_OPTION readOption: read_option (positional)
-            WS_HEAP* heap: heap (positional)
+            WS_HEAP* heap: heap (keyword, default None)
             void* value: returned as value
             ULONG valueSize: managed by the implementation
         """
@@ -1014,7 +1109,8 @@ class MessageBase:
         header_index: _typing.Any,
         value_type: _typing.Any,
         read_option: _typing.Any,
-        heap: _typing.Any,
+        *,
+        heap: _typing.Any = None,
     ) -> _typing.Any:
         """Completes WsGetMappedHeader (see its docstring).
 
@@ -1025,7 +1121,7 @@ class MessageBase:
             ULONG headerIndex: header_index (positional)
             WS_TYPE valueType: value_type (positional)
             WS_READ_OPTION readOption: read_option (positional)
-            WS_HEAP* heap: heap (positional)
+            WS_HEAP* heap: heap (keyword, default None)
             void* value: returned as value
             ULONG valueSize: managed by the implementation
             WS_ERROR* error: managed by the implementation
@@ -1253,11 +1349,11 @@ class MetadataBase:
 
     @_completes("WsCreateMetadata")
     @classmethod
-    def create(cls, properties: _typing.Any) -> _typing.Self:
+    def create(cls, *, properties: _typing.Any = None) -> _typing.Self:
         """Completes WsCreateMetadata (see its docstring).
 
         C parameters:
-            WS_METADATA_PROPERTY* properties: properties (positional)
+            WS_METADATA_PROPERTY* properties: properties (keyword, default None)
             ULONG propertyCount: managed by the implementation
             WS_METADATA** metadata: the new object
             WS_ERROR* error: managed by the implementation
@@ -1265,12 +1361,12 @@ class MetadataBase:
         raise _missing("MetadataBase.create")
 
     @_completes("WsGetMetadataEndpoints")
-    def get_endpoints(self, endpoints: _typing.Any) -> None:
+    def get_endpoints(self) -> _typing.Any:
         """Completes WsGetMetadataEndpoints (see its docstring).
 
         C parameters:
             WS_METADATA* metadata: self
-            WS_METADATA_ENDPOINTS* endpoints: endpoints (positional)
+            WS_METADATA_ENDPOINTS* endpoints: returned as endpoints
             WS_ERROR* error: managed by the implementation
         """
         raise _missing("MetadataBase.get_endpoints")
@@ -1348,15 +1444,19 @@ class OperationContextBase:
 
     @_completes("WsRegisterOperationForCancel")
     def register_operation_for_cancel(
-        self, cancel_callback: _typing.Any, freestate_callback: _typing.Any, user_state: _typing.Any
+        self,
+        cancel_callback: _typing.Any,
+        *,
+        freestate_callback: _typing.Any = None,
+        user_state: _typing.Any = None,
     ) -> None:
         """Completes WsRegisterOperationForCancel (see its docstring).
 
         C parameters:
             WS_OPERATION_CONTEXT* context: self
             WS_OPERATION_CANCEL_CALLBACK cancelCallback: cancel_callback (positional)
-            WS_OPERATION_FREE_STATE_CALLBACK freestateCallback: freestate_callback (positional)
-            void* userState: user_state (positional)
+            WS_OPERATION_FREE_STATE_CALLBACK freestateCallback: freestate_callback (keyword, default None)
+            void* userState: user_state (keyword, default None)
             WS_ERROR* error: managed by the implementation
         """
         raise _missing("OperationContextBase.register_operation_for_cancel")
@@ -1467,14 +1567,18 @@ class SecurityTokenBase:
     @_completes("WsCreateXmlSecurityToken")
     @classmethod
     def create_xml(
-        cls, token_xml: _typing.Any, token_key: _typing.Any, properties: _typing.Any
+        cls,
+        token_xml: _typing.Any,
+        *,
+        token_key: _typing.Any = None,
+        properties: _typing.Any = None,
     ) -> _typing.Self:
         """Completes WsCreateXmlSecurityToken (see its docstring).
 
         C parameters:
             WS_XML_BUFFER* tokenXml: token_xml (positional)
-            WS_SECURITY_KEY_HANDLE* tokenKey: token_key (positional)
-            WS_XML_SECURITY_TOKEN_PROPERTY* properties: properties (positional)
+            WS_SECURITY_KEY_HANDLE* tokenKey: token_key (keyword, default None)
+            WS_XML_SECURITY_TOKEN_PROPERTY* properties: properties (keyword, default None)
             ULONG propertyCount: managed by the implementation
             WS_SECURITY_TOKEN** token: the new object
             WS_ERROR* error: managed by the implementation
@@ -1551,13 +1655,15 @@ class ServiceHostBase:
 
     @_completes("WsCreateServiceHost")
     @classmethod
-    def create(cls, service_properties: _typing.Any) -> _typing.Self:
+    def create(
+        cls, endpoints: _typing.Any, *, service_properties: _typing.Any = None
+    ) -> _typing.Self:
         """Completes WsCreateServiceHost (see its docstring).
 
         C parameters:
-            WS_SERVICE_ENDPOINT** endpoints: returned as endpoints
+            WS_SERVICE_ENDPOINT** endpoints: endpoints (positional)
             USHORT endpointCount: managed by the implementation
-            WS_SERVICE_PROPERTY* serviceProperties: service_properties (positional)
+            WS_SERVICE_PROPERTY* serviceProperties: service_properties (keyword, default None)
             ULONG servicePropertyCount: managed by the implementation
             WS_SERVICE_HOST** serviceHost: the new object
             WS_ERROR* error: managed by the implementation
@@ -1636,18 +1742,19 @@ class ServiceProxyBase:
         self,
         operation: _typing.Any,
         heap: _typing.Any,
-        call_properties: _typing.Any,
         *,
+        arguments: _typing.Any = None,
+        call_properties: _typing.Any = None,
         async_context: _typing.Any = None,
-    ) -> _typing.Any:
+    ) -> None:
         """Completes WsCall (see its docstring).
 
         C parameters:
             WS_SERVICE_PROXY* serviceProxy: self
             const WS_OPERATION_DESCRIPTION* operation: operation (positional)
-            const void** arguments: returned as arguments
+            const void** arguments: arguments (keyword, default None)
             WS_HEAP* heap: heap (positional)
-            const WS_CALL_PROPERTY* callProperties: call_properties (positional)
+            const WS_CALL_PROPERTY* callProperties: call_properties (keyword, default None)
             ULONG callPropertyCount: managed by the implementation
             const WS_ASYNC_CONTEXT* asyncContext: async_context (keyword, default None)
             WS_ERROR* error: managed by the implementation
@@ -1671,19 +1778,20 @@ class ServiceProxyBase:
         cls,
         channel_type: _typing.Any,
         channel_binding: _typing.Any,
-        security_description: _typing.Any,
-        properties: _typing.Any,
-        channel_properties: _typing.Any,
+        *,
+        security_description: _typing.Any = None,
+        properties: _typing.Any = None,
+        channel_properties: _typing.Any = None,
     ) -> _typing.Self:
         """Completes WsCreateServiceProxy (see its docstring).
 
         C parameters:
             WS_CHANNEL_TYPE channelType: channel_type (positional)
             WS_CHANNEL_BINDING channelBinding: channel_binding (positional)
-            const WS_SECURITY_DESCRIPTION* securityDescription: security_description (positional)
-            const WS_PROXY_PROPERTY* properties: properties (positional)
+            const WS_SECURITY_DESCRIPTION* securityDescription: security_description (keyword, default None)
+            const WS_PROXY_PROPERTY* properties: properties (keyword, default None)
             ULONG propertyCount: managed by the implementation
-            const WS_CHANNEL_PROPERTY* channelProperties: channel_properties (positional)
+            const WS_CHANNEL_PROPERTY* channelProperties: channel_properties (keyword, default None)
             ULONG channelPropertyCount: managed by the implementation
             WS_SERVICE_PROXY** serviceProxy: the new object
             WS_ERROR* error: managed by the implementation
@@ -1695,20 +1803,21 @@ class ServiceProxyBase:
     def create_from_template(
         cls,
         channel_type: _typing.Any,
-        properties: _typing.Any,
         template_type: _typing.Any,
-        template_value: _typing.Any,
         template_size: _typing.Any,
         template_description: _typing.Any,
+        *,
+        properties: _typing.Any = None,
+        template_value: _typing.Any = None,
     ) -> _typing.Self:
         """Completes WsCreateServiceProxyFromTemplate (see its docstring).
 
         C parameters:
             WS_CHANNEL_TYPE channelType: channel_type (positional)
-            const WS_PROXY_PROPERTY* properties: properties (positional)
+            const WS_PROXY_PROPERTY* properties: properties (keyword, default None)
             ULONG propertyCount: managed by the implementation
             WS_BINDING_TEMPLATE_TYPE templateType: template_type (positional)
-            void* templateValue: template_value (positional)
+            void* templateValue: template_value (keyword, default None)
             ULONG templateSize: template_size (positional)
             const void* templateDescription: template_description (positional)
             ULONG templateDescriptionSize: managed by the implementation
@@ -1905,12 +2014,12 @@ class XmlReaderBase:
         raise _missing("XmlReaderBase.get_node")
 
     @_completes("WsGetReaderPosition")
-    def get_position(self, node_position: _typing.Any) -> None:
+    def get_position(self) -> _typing.Any:
         """Completes WsGetReaderPosition (see its docstring).
 
         C parameters:
             WS_XML_READER* reader: self
-            WS_XML_NODE_POSITION* nodePosition: node_position (positional)
+            WS_XML_NODE_POSITION* nodePosition: returned as node_position
             WS_ERROR* error: managed by the implementation
         """
         raise _missing("XmlReaderBase.get_position")
@@ -1981,7 +2090,11 @@ class XmlReaderBase:
 
     @_completes("WsReadAttribute")
     def read_attribute(
-        self, attribute_description: _typing.Any, read_option: _typing.Any, heap: _typing.Any
+        self,
+        attribute_description: _typing.Any,
+        read_option: _typing.Any,
+        *,
+        heap: _typing.Any = None,
     ) -> _typing.Any:
         """Completes WsReadAttribute (see its docstring).
 
@@ -1989,7 +2102,7 @@ class XmlReaderBase:
             WS_XML_READER* reader: self
             const WS_ATTRIBUTE_DESCRIPTION* attributeDescription: attribute_description (positional)
             WS_READ_OPTION readOption: read_option (positional)
-            WS_HEAP* heap: heap (positional)
+            WS_HEAP* heap: heap (keyword, default None)
             void* value: returned as value
             ULONG valueSize: managed by the implementation
             WS_ERROR* error: managed by the implementation
@@ -2037,7 +2150,11 @@ class XmlReaderBase:
 
     @_completes("WsReadElement")
     def read_element(
-        self, element_description: _typing.Any, read_option: _typing.Any, heap: _typing.Any
+        self,
+        element_description: _typing.Any,
+        read_option: _typing.Any,
+        *,
+        heap: _typing.Any = None,
     ) -> _typing.Any:
         """Completes WsReadElement (see its docstring).
 
@@ -2045,7 +2162,7 @@ class XmlReaderBase:
             WS_XML_READER* reader: self
             const WS_ELEMENT_DESCRIPTION* elementDescription: element_description (positional)
             WS_READ_OPTION readOption: read_option (positional)
-            WS_HEAP* heap: heap (positional)
+            WS_HEAP* heap: heap (keyword, default None)
             void* value: returned as value
             ULONG valueSize: managed by the implementation
             WS_ERROR* error: managed by the implementation
@@ -2105,17 +2222,15 @@ class XmlReaderBase:
         raise _missing("XmlReaderBase.read_node")
 
     @_completes("WsReadQualifiedName")
-    def read_qualified_name(
-        self, heap: _typing.Any, prefix: _typing.Any, local_name: _typing.Any, ns: _typing.Any
-    ) -> None:
+    def read_qualified_name(self, heap: _typing.Any) -> _typing.Any:
         """Completes WsReadQualifiedName (see its docstring).
 
         C parameters:
             WS_XML_READER* reader: self
             WS_HEAP* heap: heap (positional)
-            WS_XML_STRING* prefix: prefix (positional)
-            WS_XML_STRING* localName: local_name (positional)
-            WS_XML_STRING* ns: ns (positional)
+            WS_XML_STRING* prefix: returned as prefix
+            WS_XML_STRING* localName: returned as local_name
+            WS_XML_STRING* ns: returned as ns
             WS_ERROR* error: managed by the implementation
         """
         raise _missing("XmlReaderBase.read_qualified_name")
@@ -2161,9 +2276,10 @@ class XmlReaderBase:
         self,
         type_mapping: _typing.Any,
         type_: _typing.Any,
-        type_description: _typing.Any,
         read_option: _typing.Any,
-        heap: _typing.Any,
+        *,
+        type_description: _typing.Any = None,
+        heap: _typing.Any = None,
     ) -> _typing.Any:
         """Completes WsReadType (see its docstring).
 
@@ -2171,9 +2287,9 @@ class XmlReaderBase:
             WS_XML_READER* reader: self
             WS_TYPE_MAPPING typeMapping: type_mapping (positional)
             WS_TYPE type: type_ (positional)
-            const void* typeDescription: type_description (positional)
+            const void* typeDescription: type_description (keyword, default None)
             WS_READ_OPTION readOption: read_option (positional)
-            WS_HEAP* heap: heap (positional)
+            WS_HEAP* heap: heap (keyword, default None)
             void* value: returned as value
             ULONG valueSize: managed by the implementation
             WS_ERROR* error: managed by the implementation
@@ -2251,16 +2367,17 @@ class XmlReaderBase:
     def start_canonicalization(
         self,
         write_callback: _typing.Any,
-        write_callback_state: _typing.Any,
-        properties: _typing.Any,
+        *,
+        write_callback_state: _typing.Any = None,
+        properties: _typing.Any = None,
     ) -> None:
         """Completes WsStartReaderCanonicalization (see its docstring).
 
         C parameters:
             WS_XML_READER* reader: self
             WS_WRITE_CALLBACK writeCallback: write_callback (positional)
-            void* writeCallbackState: write_callback_state (positional)
-            WS_XML_CANONICALIZATION_PROPERTY* properties: properties (positional)
+            void* writeCallbackState: write_callback_state (keyword, default None)
+            WS_XML_CANONICALIZATION_PROPERTY* properties: properties (keyword, default None)
             ULONG propertyCount: managed by the implementation
             WS_ERROR* error: managed by the implementation
         """
@@ -2325,12 +2442,12 @@ class XmlWriterBase:
         raise _missing("XmlWriterBase.flush")
 
     @_completes("WsGetWriterPosition")
-    def get_position(self, node_position: _typing.Any) -> None:
+    def get_position(self) -> _typing.Any:
         """Completes WsGetWriterPosition (see its docstring).
 
         C parameters:
             WS_XML_WRITER* writer: self
-            WS_XML_NODE_POSITION* nodePosition: node_position (positional)
+            WS_XML_NODE_POSITION* nodePosition: returned as node_position
             WS_ERROR* error: managed by the implementation
         """
         raise _missing("XmlWriterBase.get_position")
@@ -2374,25 +2491,25 @@ class XmlWriterBase:
         raise _missing("XmlWriterBase.move")
 
     @_completes("WsPullBytes")
-    def pull_bytes(self, callback: _typing.Any, callback_state: _typing.Any) -> None:
+    def pull_bytes(self, callback: _typing.Any, *, callback_state: _typing.Any = None) -> None:
         """Completes WsPullBytes (see its docstring).
 
         C parameters:
             WS_XML_WRITER* writer: self
             WS_PULL_BYTES_CALLBACK callback: callback (positional)
-            void* callbackState: callback_state (positional)
+            void* callbackState: callback_state (keyword, default None)
             WS_ERROR* error: managed by the implementation
         """
         raise _missing("XmlWriterBase.pull_bytes")
 
     @_completes("WsPushBytes")
-    def push_bytes(self, callback: _typing.Any, callback_state: _typing.Any) -> None:
+    def push_bytes(self, callback: _typing.Any, *, callback_state: _typing.Any = None) -> None:
         """Completes WsPushBytes (see its docstring).
 
         C parameters:
             WS_XML_WRITER* writer: self
             WS_PUSH_BYTES_CALLBACK callback: callback (positional)
-            void* callbackState: callback_state (positional)
+            void* callbackState: callback_state (keyword, default None)
             WS_ERROR* error: managed by the implementation
         """
         raise _missing("XmlWriterBase.push_bytes")
@@ -2445,16 +2562,17 @@ class XmlWriterBase:
     def start_canonicalization(
         self,
         write_callback: _typing.Any,
-        write_callback_state: _typing.Any,
-        properties: _typing.Any,
+        *,
+        write_callback_state: _typing.Any = None,
+        properties: _typing.Any = None,
     ) -> None:
         """Completes WsStartWriterCanonicalization (see its docstring).
 
         C parameters:
             WS_XML_WRITER* writer: self
             WS_WRITE_CALLBACK writeCallback: write_callback (positional)
-            void* writeCallbackState: write_callback_state (positional)
-            WS_XML_CANONICALIZATION_PROPERTY* properties: properties (positional)
+            void* writeCallbackState: write_callback_state (keyword, default None)
+            WS_XML_CANONICALIZATION_PROPERTY* properties: properties (keyword, default None)
             ULONG propertyCount: managed by the implementation
             WS_ERROR* error: managed by the implementation
         """
@@ -2606,15 +2724,15 @@ class XmlWriterBase:
 
     @_completes("WsWriteQualifiedName")
     def write_qualified_name(
-        self, prefix: _typing.Any, local_name: _typing.Any, ns: _typing.Any
+        self, local_name: _typing.Any, *, prefix: _typing.Any = None, ns: _typing.Any = None
     ) -> None:
         """Completes WsWriteQualifiedName (see its docstring).
 
         C parameters:
             WS_XML_WRITER* writer: self
-            const WS_XML_STRING* prefix: prefix (positional)
+            const WS_XML_STRING* prefix: prefix (keyword, default None)
             const WS_XML_STRING* localName: local_name (positional)
-            const WS_XML_STRING* ns: ns (positional)
+            const WS_XML_STRING* ns: ns (keyword, default None)
             WS_ERROR* error: managed by the implementation
         """
         raise _missing("XmlWriterBase.write_qualified_name")
@@ -2681,9 +2799,10 @@ class XmlWriterBase:
         self,
         type_mapping: _typing.Any,
         type_: _typing.Any,
-        type_description: _typing.Any,
         write_option: _typing.Any,
         value: _typing.Any,
+        *,
+        type_description: _typing.Any = None,
     ) -> None:
         """Completes WsWriteType (see its docstring).
 
@@ -2691,7 +2810,7 @@ class XmlWriterBase:
             WS_XML_WRITER* writer: self
             WS_TYPE_MAPPING typeMapping: type_mapping (positional)
             WS_TYPE type: type_ (positional)
-            const void* typeDescription: type_description (positional)
+            const void* typeDescription: type_description (keyword, default None)
             WS_WRITE_OPTION writeOption: write_option (positional)
             const void* value: value (positional)
             ULONG valueSize: managed by the implementation
@@ -2749,13 +2868,13 @@ class XmlWriterBase:
 
     @_completes("WsWriteXmlnsAttribute")
     def write_xmlns_attribute(
-        self, prefix: _typing.Any, ns: _typing.Any, single_quote: _typing.Any
+        self, ns: _typing.Any, single_quote: _typing.Any, *, prefix: _typing.Any = None
     ) -> None:
         """Completes WsWriteXmlnsAttribute (see its docstring).
 
         C parameters:
             WS_XML_WRITER* writer: self
-            const WS_XML_STRING* prefix: prefix (positional)
+            const WS_XML_STRING* prefix: prefix (keyword, default None)
             const WS_XML_STRING* ns: ns (positional)
             BOOL singleQuote: single_quote (positional)
             WS_ERROR* error: managed by the implementation

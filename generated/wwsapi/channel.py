@@ -16,6 +16,7 @@
 #   specs/pages/ne-webservices-ws_channel_state.md
 #   specs/pages/ne-webservices-ws_channel_type.md
 #   specs/pages/ne-webservices-ws_receive_option.md
+#   specs/pages/nf-webservices-wsabandonmessage.md
 #   specs/pages/nf-webservices-wsabortchannel.md
 #   specs/pages/nf-webservices-wsclosechannel.md
 #   specs/pages/nf-webservices-wscreatechannel.md
@@ -27,11 +28,12 @@
 #   specs/pages/nf-webservices-wsreceivemessage.md
 #   specs/pages/nf-webservices-wsrequestreply.md
 #   specs/pages/nf-webservices-wsresetchannel.md
+#   specs/pages/nf-webservices-wssendfaultmessageforerror.md
 #   specs/pages/nf-webservices-wssendmessage.md
+#   specs/pages/nf-webservices-wssendreplymessage.md
 #   specs/pages/nf-webservices-wssetchannelproperty.md
 #   specs/pages/nf-webservices-wsshutdownsessionchannel.md
 #   specs/pages/nf-webservices-wswritemessageend.md
-#   specs/pages/nf-webservices-wswritemessagestart.md
 #   specs/pages/ns-webservices-ws_channel_properties.md
 #   specs/pages/ns-webservices-ws_channel_property.md
 #   specs/pages/ns-webservices-ws_message_description.md
@@ -1882,7 +1884,15 @@ class WS_WRITE_MESSAGE_START_CALLBACK(_rt.CFuncPtr):
 
 
 @_rt.prototype(
-    "WsAbandonMessage", "c_int32", "WS_CHANNEL* WS_MESSAGE* WS_ERROR*", checked=True, error_index=2
+    "WsAbandonMessage",
+    "c_int32",
+    "WS_CHANNEL* WS_MESSAGE* WS_ERROR*",
+    checked=True,
+    error_index=2,
+    codes=(
+        "WS_E_INVALID_OPERATION: No message is being read or written on the channel, or the channel is not in a state that allows this call.",
+        "E_INVALIDARG: At least one argument is not valid.",
+    ),
 )
 def WsAbandonMessage(
     channel: _rt.PointerArg[WS_CHANNEL],
@@ -1890,17 +1900,24 @@ def WsAbandonMessage(
     error: _rt.PointerArg[WS_ERROR] | None,
     /,
 ) -> int:
-    """The function WsAbandonMessage (no reference page in the specs).
+    """Ends the message that is being read from or written to a channel without processing the
+    rest of it, so that the channel can move on to its next message. It takes the place of
+    WsReadMessageEnd or WsWriteMessageEnd.
 
     Args:
-        channel (in, inferred from the C type)
-        message (in, inferred from the C type)
-        error (in, optional, inferred from the C type)
+        channel (in): The channel that the message is being read from or written to.
+        message (in): The message in progress on channel.
+        error (in, optional): Optional WS_ERROR object that receives extended error
+            information when the call fails. Pass NULL if that information is not needed.
 
     Returns:
         int: the HRESULT, S_OK (0) or another success code.
 
     Raises:
+        WS_E_INVALID_OPERATION: No message is being read or written on the channel, or the
+            channel is not in a state that allows this call.
+        E_INVALIDARG: At least one argument is not valid.
+        Other Errors: The function may also fail with other error codes not listed here.
         WsError: on any failing HRESULT; the subclass named after the code when it is known
             (see wwsapi.hresults). Error strings of the error object are attached.
 
@@ -1911,7 +1928,21 @@ def WsAbandonMessage(
             WS_ERROR* error
         );
 
-    Documentation: not in the specs; Microsoft's reference page:
+    Remarks:
+        Typical uses are skipping a received message the application does not want, or
+        recovering after the XML reader reported malformed content. On a channel with
+        streamed input the unread rest of the message is read and discarded by the next
+        receive.
+
+    Requirements:
+        Minimum supported client: Windows 7 [desktop apps | UWP apps]
+        Minimum supported server: Windows Server 2008 R2 [desktop apps | UWP apps]
+
+    See also:
+        WsReadMessageEnd, WsWriteMessageEnd, WsReceiveMessage
+
+    Documentation: specs/pages/nf-webservices-wsabandonmessage.md
+    Reference:
         https://learn.microsoft.com/en-us/windows/win32/api/webservices/nf-webservices-wsabandonmessage
     """
     _fn: _rt.Function[int] = _rt.bind(__name__, "WsAbandonMessage")
@@ -1971,8 +2002,7 @@ def WsAbortChannel(
         Minimum supported server: Windows Server 2008 R2 [desktop apps | UWP apps]
 
     See also:
-        WsCloseChannel, https://msdn.microsoft.com/b8f5da50-d296-4550-8810-114d1f0e810b,
-        WS_CHANNEL_STATE
+        WsCloseChannel, WsAbandonMessage, WS_CHANNEL_STATE
 
     Documentation: specs/pages/nf-webservices-wsabortchannel.md
     Reference:
@@ -3179,11 +3209,23 @@ def WsResetChannel(
     "WS_CHANNEL* WS_MESSAGE* WS_ERROR* c_int32 c_int32 WS_MESSAGE* WS_ASYNC_CONTEXT* WS_ERROR*",
     checked=True,
     error_index=7,
+    codes=(
+        "WS_E_OPERATION_ABORTED: The operation was cancelled because the object was aborted or closed while it was in progress.",
+        "WS_E_INVALID_OPERATION: The object is not in a state that allows this call.",
+        "WS_E_ENDPOINT_DISCONNECTED: The connection to the remote endpoint broke or was closed by the other side.",
+        "WS_E_INVALID_FORMAT: The data read or written was not in the expected format.",
+        "WS_E_OPERATION_TIMED_OUT: The operation did not finish within the time allowed for it.",
+        "WS_E_QUOTA_EXCEEDED: A size or count quota was exceeded.",
+        "WS_E_SECURITY_VERIFICATION_FAILURE: Security verification of received data failed.",
+        "WS_E_SECURITY_SYSTEM_FAILURE: A security operation failed inside the Windows security system.",
+        "E_OUTOFMEMORY: Not enough memory was available to complete the operation.",
+        "E_INVALIDARG: At least one argument is not valid.",
+    ),
 )
 def WsSendFaultMessageForError(
     channel: _rt.PointerArg[WS_CHANNEL],
     replyMessage: _rt.PointerArg[WS_MESSAGE],
-    faultError: _rt.PointerArg[WS_ERROR] | None,
+    faultError: _rt.PointerArg[WS_ERROR],
     faultErrorCode: int,
     faultDisclosure: int,
     requestMessage: _rt.PointerArg[WS_MESSAGE],
@@ -3191,22 +3233,45 @@ def WsSendFaultMessageForError(
     error: _rt.PointerArg[WS_ERROR] | None,
     /,
 ) -> int:
-    """The function WsSendFaultMessageForError (no reference page in the specs).
+    """Answers a received request with a fault message whose body is a fault built from an
+    error object, following the rules of WsCreateFaultFromError.
 
     Args:
-        channel (in, inferred from the C type)
-        replyMessage (in, inferred from the C type)
-        faultError (in, optional, inferred from the C type)
-        faultErrorCode (in, inferred from the C type)
-        faultDisclosure (in, inferred from the C type)
-        requestMessage (in, inferred from the C type)
-        asyncContext (in, optional, inferred from the C type)
-        error (in, optional, inferred from the C type)
+        channel (in): The channel on which the request was received and the fault is sent.
+        replyMessage (in): The message object used for the fault reply.
+        faultError (in): The error object describing the failure.
+        faultErrorCode (in): The failure HRESULT of the call that failed; it provides reason
+            text when the error object has no strings.
+        faultDisclosure (in): How much of the error object goes into the fault, a
+            WS_FAULT_DISCLOSURE value.
+        requestMessage (in): The request being answered; its headers supply the correlation
+            information.
+        asyncContext (in, optional): A WS_ASYNC_CONTEXT that makes the call complete
+            asynchronously, or NULL to run the call synchronously.
+        error (in, optional): Optional WS_ERROR object that receives extended error
+            information when the call fails. Pass NULL if that information is not needed.
 
     Returns:
         int: the HRESULT, S_OK (0) or another success code.
+        WS_S_ASYNC: The operation has been started and will complete asynchronously; the
+            outcome is passed to the callback in asyncContext.
 
     Raises:
+        WS_E_OPERATION_ABORTED: The operation was cancelled because the object was aborted
+            or closed while it was in progress.
+        WS_E_INVALID_OPERATION: The object is not in a state that allows this call.
+        WS_E_ENDPOINT_DISCONNECTED: The connection to the remote endpoint broke or was
+            closed by the other side.
+        WS_E_INVALID_FORMAT: The data read or written was not in the expected format.
+        WS_E_OPERATION_TIMED_OUT: The operation did not finish within the time allowed for
+            it.
+        WS_E_QUOTA_EXCEEDED: A size or count quota was exceeded.
+        WS_E_SECURITY_VERIFICATION_FAILURE: Security verification of received data failed.
+        WS_E_SECURITY_SYSTEM_FAILURE: A security operation failed inside the Windows
+            security system.
+        E_OUTOFMEMORY: Not enough memory was available to complete the operation.
+        E_INVALIDARG: At least one argument is not valid.
+        Other Errors: The function may also fail with other error codes not listed here.
         WsError: on any failing HRESULT; the subclass named after the code when it is known
             (see wwsapi.hresults). Error strings of the error object are attached.
 
@@ -3222,7 +3287,22 @@ def WsSendFaultMessageForError(
             WS_ERROR* error
         );
 
-    Documentation: not in the specs; Microsoft's reference page:
+    Remarks:
+        With the addressing version WS_ADDRESSING_VERSION_TRANSPORT no action header is
+        written, since that version has none for faults. Otherwise the action stored in the
+        error object (WS_FAULT_ERROR_PROPERTY_ACTION) is used when it is not empty, and a
+        default fault action when it is. A header stored in the error object
+        (WS_FAULT_ERROR_PROPERTY_HEADER) is added to the headers of the fault message.
+
+    Requirements:
+        Minimum supported client: Windows 7 [desktop apps | UWP apps]
+        Minimum supported server: Windows Server 2008 R2 [desktop apps | UWP apps]
+
+    See also:
+        WsCreateFaultFromError, WsSendReplyMessage, WsSetFaultErrorProperty
+
+    Documentation: specs/pages/nf-webservices-wssendfaultmessageforerror.md
+    Reference:
         https://learn.microsoft.com/en-us/windows/win32/api/webservices/nf-webservices-wssendfaultmessageforerror
     """
     _fn: _rt.Function[int] = _rt.bind(__name__, "WsSendFaultMessageForError")
@@ -3420,36 +3500,81 @@ def WsSendMessage(
     "WS_CHANNEL* WS_MESSAGE* WS_MESSAGE_DESCRIPTION* c_int32 c_void_p c_uint32 WS_MESSAGE* WS_ASYNC_CONTEXT* WS_ERROR*",
     checked=True,
     error_index=8,
+    codes=(
+        "WS_E_OPERATION_ABORTED: The operation was cancelled because the object was aborted or closed while it was in progress.",
+        "WS_E_INVALID_OPERATION: The object is not in a state that allows this call.",
+        "WS_E_ENDPOINT_DISCONNECTED: The connection to the remote endpoint broke or was closed by the other side.",
+        "WS_E_INVALID_FORMAT: The data read or written was not in the expected format.",
+        "WS_E_OPERATION_TIMED_OUT: The operation did not finish within the time allowed for it.",
+        "WS_E_QUOTA_EXCEEDED: A size or count quota was exceeded.",
+        "WS_E_SECURITY_VERIFICATION_FAILURE: Security verification of received data failed.",
+        "WS_E_SECURITY_SYSTEM_FAILURE: A security operation failed inside the Windows security system.",
+        "WS_E_SECURITY_TOKEN_EXPIRED: A security token had expired, so the server refused it.",
+        "E_OUTOFMEMORY: Not enough memory was available to complete the operation.",
+        "E_INVALIDARG: At least one argument is not valid.",
+    ),
 )
 def WsSendReplyMessage(
     channel: _rt.PointerArg[WS_CHANNEL],
     replyMessage: _rt.PointerArg[WS_MESSAGE],
     replyMessageDescription: _rt.PointerArg[WS_MESSAGE_DESCRIPTION],
     writeOption: int,
-    replyBodyValue: _rt.VoidArg,
+    replyBodyValue: _rt.VoidArg | None,
     replyBodyValueSize: int,
     requestMessage: _rt.PointerArg[WS_MESSAGE],
     asyncContext: _rt.PointerArg[WS_ASYNC_CONTEXT] | None,
     error: _rt.PointerArg[WS_ERROR] | None,
     /,
 ) -> int:
-    """The function WsSendReplyMessage (no reference page in the specs).
+    """Sends a reply to a request that arrived on a channel. The function takes the correlation
+    information (such as the message ID of the request) from requestMessage, adds it to the
+    reply, serializes the body from a value and writes the whole message.
 
     Args:
-        channel (in, inferred from the C type)
-        replyMessage (in, inferred from the C type)
-        replyMessageDescription (in, inferred from the C type)
-        writeOption (in, inferred from the C type)
-        replyBodyValue (in, inferred from the C type)
-        replyBodyValueSize (in, inferred from the C type)
-        requestMessage (in, inferred from the C type)
-        asyncContext (in, optional, inferred from the C type)
-        error (in, optional, inferred from the C type)
+        channel (in): The channel on which the request was received and the reply is sent.
+        replyMessage (in): The message object used for the reply. It must be in the
+            WS_MESSAGE_STATE_EMPTY or WS_MESSAGE_STATE_INITIALIZED state; an initialized
+            message must have been initialized for a reply or a fault (WS_REPLY_MESSAGE or
+            WS_FAULT_MESSAGE).
+        replyMessageDescription (in): A WS_MESSAGE_DESCRIPTION for the reply. Its action,
+            when not NULL, becomes the action header; its bodyElementDescription, when not
+            NULL, says how replyBodyValue is serialized (as in WsWriteBody). A NULL body
+            element description leaves the body empty.
+        writeOption (in): Whether a body element must be written and how replyBodyValue
+            holds it, a WS_WRITE_OPTION value.
+        replyBodyValue (in, optional): The value to serialize as the reply body, laid out as
+            writeOption describes. Not used when the description has no body element.
+        replyBodyValueSize (in): The size in bytes of the storage that replyBodyValue points
+            to.
+        requestMessage (in): The request being answered; its headers supply the correlation
+            information. It may be in any state except WS_MESSAGE_STATE_EMPTY.
+        asyncContext (in, optional): A WS_ASYNC_CONTEXT that makes the call complete
+            asynchronously, or NULL to run the call synchronously.
+        error (in, optional): Optional WS_ERROR object that receives extended error
+            information when the call fails. Pass NULL if that information is not needed.
 
     Returns:
         int: the HRESULT, S_OK (0) or another success code.
+        WS_S_ASYNC: The operation has been started and will complete asynchronously; the
+            outcome is passed to the callback in asyncContext.
 
     Raises:
+        WS_E_OPERATION_ABORTED: The operation was cancelled because the object was aborted
+            or closed while it was in progress.
+        WS_E_INVALID_OPERATION: The object is not in a state that allows this call.
+        WS_E_ENDPOINT_DISCONNECTED: The connection to the remote endpoint broke or was
+            closed by the other side.
+        WS_E_INVALID_FORMAT: The data read or written was not in the expected format.
+        WS_E_OPERATION_TIMED_OUT: The operation did not finish within the time allowed for
+            it.
+        WS_E_QUOTA_EXCEEDED: A size or count quota was exceeded.
+        WS_E_SECURITY_VERIFICATION_FAILURE: Security verification of received data failed.
+        WS_E_SECURITY_SYSTEM_FAILURE: A security operation failed inside the Windows
+            security system.
+        WS_E_SECURITY_TOKEN_EXPIRED: A security token had expired, so the server refused it.
+        E_OUTOFMEMORY: Not enough memory was available to complete the operation.
+        E_INVALIDARG: At least one argument is not valid.
+        Other Errors: The function may also fail with other error codes not listed here.
         WsError: on any failing HRESULT; the subclass named after the code when it is known
             (see wwsapi.hresults). Error strings of the error object are attached.
 
@@ -3466,7 +3591,21 @@ def WsSendReplyMessage(
             WS_ERROR* error
         );
 
-    Documentation: not in the specs; Microsoft's reference page:
+    Remarks:
+        Which correlation headers are written depends on the addressing version of the
+        channel. After the call the reply message is done; reset it with WsResetMessage
+        before using the object again. To answer with a fault built from an error object,
+        use WsSendFaultMessageForError instead.
+
+    Requirements:
+        Minimum supported client: Windows 7 [desktop apps | UWP apps]
+        Minimum supported server: Windows Server 2008 R2 [desktop apps | UWP apps]
+
+    See also:
+        WsSendFaultMessageForError, WsReceiveMessage, WS_MESSAGE_DESCRIPTION
+
+    Documentation: specs/pages/nf-webservices-wssendreplymessage.md
+    Reference:
         https://learn.microsoft.com/en-us/windows/win32/api/webservices/nf-webservices-wssendreplymessage
     """
     _fn: _rt.Function[int] = _rt.bind(__name__, "WsSendReplyMessage")
@@ -3766,157 +3905,6 @@ def WsWriteMessageEnd(
         https://learn.microsoft.com/en-us/windows/win32/api/webservices/nf-webservices-wswritemessageend
     """
     _fn: _rt.Function[int] = _rt.bind(__name__, "WsWriteMessageEnd")
-    return _fn(channel, message, asyncContext, error)
-
-
-@_rt.prototype(
-    "WsWriteMessageStart",
-    "c_int32",
-    "WS_CHANNEL* WS_MESSAGE* WS_ASYNC_CONTEXT* WS_ERROR*",
-    checked=True,
-    error_index=3,
-    codes=(
-        "WS_E_OPERATION_ABORTED: The operation was cancelled because the object was aborted or closed while it was in progress.",
-        "WS_E_INVALID_OPERATION: The object is not in a state that allows this call.",
-        "WS_E_ENDPOINT_NOT_FOUND: No remote endpoint answers at the given address.",
-        "WS_E_ENDPOINT_ACCESS_DENIED: The remote endpoint refused access.",
-        "WS_E_ENDPOINT_DISCONNECTED: The connection to the remote endpoint broke or was closed by the other side.",
-        "WS_E_ENDPOINT_FAILURE: The remote endpoint was unable to process the request.",
-        "WS_E_ENDPOINT_NOT_AVAILABLE: The remote endpoint exists but is not serving requests at this address right now.",
-        "WS_E_ENDPOINT_TOO_BUSY: The remote endpoint is too busy to handle the request.",
-        "WS_E_ENDPOINT_UNREACHABLE: The remote endpoint could not be reached.",
-        "WS_E_INVALID_ENDPOINT_URL: The URL of the endpoint address is not valid.",
-        "WS_E_INVALID_FORMAT: The data read or written was not in the expected format.",
-        "WS_E_OPERATION_TIMED_OUT: The operation did not finish within the time allowed for it.",
-        "WS_E_PROXY_ACCESS_DENIED: The HTTP proxy server refused access.",
-        "WS_E_PROXY_FAILURE: The HTTP proxy server was unable to process the request.",
-        "WS_E_QUOTA_EXCEEDED: A size or count quota was exceeded.",
-        "WS_E_SECURITY_VERIFICATION_FAILURE: Security verification of received data failed.",
-        "WS_E_SECURITY_SYSTEM_FAILURE: A security operation failed inside the Windows security system.",
-        "WS_E_SECURITY_TOKEN_EXPIRED: A security token had expired, so the server refused it.",
-        "WS_E_PROXY_REQUIRES_BASIC_AUTH: The HTTP proxy server requires the basic authentication scheme.",
-        "WS_E_PROXY_REQUIRES_DIGEST_AUTH: The HTTP proxy server requires the digest authentication scheme.",
-        "WS_E_PROXY_REQUIRES_NEGOTIATE_AUTH: The HTTP proxy server requires the negotiate authentication scheme.",
-        "WS_E_PROXY_REQUIRES_NTLM_AUTH: The HTTP proxy server requires the NTLM authentication scheme.",
-        "WS_E_SERVER_REQUIRES_BASIC_AUTH: The server requires the basic HTTP authentication scheme.",
-        "WS_E_SERVER_REQUIRES_DIGEST_AUTH: The server requires the digest HTTP authentication scheme.",
-        "WS_E_SERVER_REQUIRES_NEGOTIATE_AUTH: The server requires the negotiate HTTP authentication scheme.",
-        "WS_E_SERVER_REQUIRES_NTLM_AUTH: The server requires the NTLM HTTP authentication scheme.",
-        "CERT_E_EXPIRED: A certificate is not within its validity period.",
-        "CERT_E_CN_NO_MATCH: The host name in the URL differs from the name the certificate was issued to.",
-        "CERT_E_UNTRUSTEDROOT: The certificate chain leads to an untrusted root certificate.",
-        "CERT_E_WRONG_USAGE: The certificate may not be used for this purpose.",
-        "CRYPT_E_REVOCATION_OFFLINE: The revocation status of a certificate could not be checked because the revocation server could not be reached.",
-        "E_OUTOFMEMORY: Not enough memory was available to complete the operation.",
-        "E_INVALIDARG: At least one argument is not valid.",
-    ),
-)
-def WsWriteMessageStart(
-    channel: _rt.PointerArg[WS_CHANNEL],
-    message: _rt.PointerArg[WS_MESSAGE],
-    asyncContext: _rt.PointerArg[WS_ASYNC_CONTEXT] | None,
-    error: _rt.PointerArg[WS_ERROR] | None,
-    /,
-) -> int:
-    """Sends the opening of a message (the envelope, all headers the message currently has and
-    the start of the body) on a channel and makes the body ready for writing.
-
-    Args:
-        channel (in): The channel to send the message on.
-        message (in): The message to send.
-        asyncContext (in, optional): A WS_ASYNC_CONTEXT that makes the call complete
-            asynchronously, or NULL to run the call synchronously.
-        error (in, optional): Optional WS_ERROR object that receives extended error
-            information when the call fails. Pass NULL if that information is not needed.
-
-    Returns:
-        int: the HRESULT, S_OK (0) or another success code.
-        WS_S_ASYNC: The operation has been started and will complete asynchronously; the
-            outcome is passed to the callback in asyncContext.
-
-    Raises:
-        WS_E_OPERATION_ABORTED: The operation was cancelled because the object was aborted
-            or closed while it was in progress.
-        WS_E_INVALID_OPERATION: The object is not in a state that allows this call.
-        WS_E_ENDPOINT_NOT_FOUND: No remote endpoint answers at the given address.
-        WS_E_ENDPOINT_ACCESS_DENIED: The remote endpoint refused access.
-        WS_E_ENDPOINT_DISCONNECTED: The connection to the remote endpoint broke or was
-            closed by the other side.
-        WS_E_ENDPOINT_FAILURE: The remote endpoint was unable to process the request.
-        WS_E_ENDPOINT_NOT_AVAILABLE: The remote endpoint exists but is not serving requests
-            at this address right now.
-        WS_E_ENDPOINT_TOO_BUSY: The remote endpoint is too busy to handle the request.
-        WS_E_ENDPOINT_UNREACHABLE: The remote endpoint could not be reached.
-        WS_E_INVALID_ENDPOINT_URL: The URL of the endpoint address is not valid.
-        WS_E_INVALID_FORMAT: The data read or written was not in the expected format.
-        WS_E_OPERATION_TIMED_OUT: The operation did not finish within the time allowed for
-            it.
-        WS_E_PROXY_ACCESS_DENIED: The HTTP proxy server refused access.
-        WS_E_PROXY_FAILURE: The HTTP proxy server was unable to process the request.
-        WS_E_QUOTA_EXCEEDED: A size or count quota was exceeded.
-        WS_E_SECURITY_VERIFICATION_FAILURE: Security verification of received data failed.
-        WS_E_SECURITY_SYSTEM_FAILURE: A security operation failed inside the Windows
-            security system.
-        WS_E_SECURITY_TOKEN_EXPIRED: A security token had expired, so the server refused it.
-        WS_E_PROXY_REQUIRES_BASIC_AUTH: The HTTP proxy server requires the basic
-            authentication scheme.
-        WS_E_PROXY_REQUIRES_DIGEST_AUTH: The HTTP proxy server requires the digest
-            authentication scheme.
-        WS_E_PROXY_REQUIRES_NEGOTIATE_AUTH: The HTTP proxy server requires the negotiate
-            authentication scheme.
-        WS_E_PROXY_REQUIRES_NTLM_AUTH: The HTTP proxy server requires the NTLM
-            authentication scheme.
-        WS_E_SERVER_REQUIRES_BASIC_AUTH: The server requires the basic HTTP authentication
-            scheme.
-        WS_E_SERVER_REQUIRES_DIGEST_AUTH: The server requires the digest HTTP authentication
-            scheme.
-        WS_E_SERVER_REQUIRES_NEGOTIATE_AUTH: The server requires the negotiate HTTP
-            authentication scheme.
-        WS_E_SERVER_REQUIRES_NTLM_AUTH: The server requires the NTLM HTTP authentication
-            scheme.
-        CERT_E_EXPIRED: A certificate is not within its validity period.
-        CERT_E_CN_NO_MATCH: The host name in the URL differs from the name the certificate
-            was issued to.
-        CERT_E_UNTRUSTEDROOT: The certificate chain leads to an untrusted root certificate.
-        CERT_E_WRONG_USAGE: The certificate may not be used for this purpose.
-        CRYPT_E_REVOCATION_OFFLINE: The revocation status of a certificate could not be
-            checked because the revocation server could not be reached.
-        E_OUTOFMEMORY: Not enough memory was available to complete the operation.
-        E_INVALIDARG: At least one argument is not valid.
-        Other Errors: The function may also fail with other error codes not listed here.
-        WsError: on any failing HRESULT; the subclass named after the code when it is known
-            (see wwsapi.hresults). Error strings of the error object are attached.
-
-    C declaration:
-        HRESULT WINAPI WsWriteMessageStart(
-            WS_CHANNEL* channel,
-            WS_MESSAGE* message,
-            const WS_ASYNC_CONTEXT* asyncContext,
-            WS_ERROR* error
-        );
-
-    Remarks:
-        This is the channel counterpart of WsWriteEnvelopeStart. The message must be in the
-        WS_MESSAGE_STATE_INITIALIZED state and moves to WS_MESSAGE_STATE_WRITING on success.
-        Then write the body with WsWriteBody or through the writer that the
-        WS_MESSAGE_PROPERTY_BODY_WRITER property returns, and complete the message with
-        WsWriteMessageEnd.
-
-        When the output of the channel is streamed (WS_STREAMED_OUTPUT_TRANSFER_MODE), body
-        data is only transmitted when WsFlushBody is called.
-
-    Requirements:
-        Minimum supported client: Windows 7 [desktop apps | UWP apps]
-        Minimum supported server: Windows Server 2008 R2 [desktop apps | UWP apps]
-
-    See also:
-        WsWriteMessageEnd, WsWriteBody, WsSendMessage
-
-    Documentation: specs/pages/nf-webservices-wswritemessagestart.md
-    Reference:
-        https://learn.microsoft.com/en-us/windows/win32/api/webservices/nf-webservices-wswritemessagestart
-    """
-    _fn: _rt.Function[int] = _rt.bind(__name__, "WsWriteMessageStart")
     return _fn(channel, message, asyncContext, error)
 
 

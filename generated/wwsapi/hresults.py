@@ -89,22 +89,43 @@ class E_FAIL(WsError):
 class E_INVALIDARG(WsError):
     """The HRESULT E_INVALIDARG (0x80070057) returned by a WWSAPI function.
 
-    Documented by: WsAbortChannel, WsAbortListener, WsAcceptChannel, WsAddCustomHeader,
-    WsAddErrorString, WsAddressMessage, WsCloseChannel, WsCloseListener, WsCombineUrl,
-    WsCreateChannel, WsCreateChannelForListener, WsCreateError, WsCreateListener,
-    WsCreateMessage, WsCreateMessageForChannel, WsCreateReader, WsCreateWriter,
-    WsCreateXmlBuffer, WsDateTimeToFileTime, WsDecodeUrl, WsEncodeUrl, WsFileTimeToDateTime,
-    WsGetChannelProperty, WsGetCustomHeader, WsGetErrorProperty, WsGetErrorString,
-    WsGetHeader, WsGetListenerProperty, WsGetMessageProperty, WsGetReaderNode,
-    WsGetReaderProperty, WsGetSecurityTokenProperty, WsGetWriterProperty,
-    WsInitializeMessage, WsOpenChannel, WsOpenListener, WsReadBody, WsReadEnvelopeEnd,
-    WsReadEnvelopeStart, WsReadMessageEnd, WsReadMessageStart, WsReadXmlBufferFromBytes,
-    WsReceiveMessage, WsRemoveHeader, WsRequestReply, WsResetError, WsResetMessage,
-    WsSendMessage, WsSetChannelProperty, WsSetErrorProperty, WsSetHeader, WsSetInput,
-    WsSetInputToBuffer, WsSetMessageProperty, WsSetOutput, WsSetOutputToBuffer, WsWriteBody,
-    WsWriteChars, WsWriteCharsUtf8, WsWriteEndAttribute, WsWriteEndElement,
+    Documented by: WsAbandonCall, WsAbandonMessage, WsAbortChannel, WsAbortListener,
+    WsAbortServiceHost, WsAbortServiceProxy, WsAcceptChannel, WsAddCustomHeader,
+    WsAddErrorString, WsAddMappedHeader, WsAddressMessage, WsCall,
+    WsCheckMustUnderstandHeaders, WsCloseChannel, WsCloseListener, WsCloseServiceHost,
+    WsCloseServiceProxy, WsCombineUrl, WsCopyError, WsCopyNode, WsCreateChannel,
+    WsCreateChannelForListener, WsCreateError, WsCreateFaultFromError, WsCreateListener,
+    WsCreateMessage, WsCreateMessageForChannel, WsCreateMetadata, WsCreateReader,
+    WsCreateServiceHost, WsCreateServiceProxy, WsCreateWriter, WsCreateXmlBuffer,
+    WsCreateXmlSecurityToken, WsDateTimeToFileTime, WsDecodeUrl, WsEncodeUrl,
+    WsEndReaderCanonicalization, WsEndWriterCanonicalization, WsFileTimeToDateTime,
+    WsFillBody, WsFlushBody, WsFlushWriter, WsGetChannelProperty, WsGetCustomHeader,
+    WsGetDictionary, WsGetErrorProperty, WsGetErrorString, WsGetFaultErrorDetail,
+    WsGetFaultErrorProperty, WsGetHeader, WsGetHeaderAttributes, WsGetListenerProperty,
+    WsGetMappedHeader, WsGetMessageProperty, WsGetMetadataEndpoints, WsGetMetadataProperty,
+    WsGetMissingMetadataDocumentAddress, WsGetPolicyAlternativeCount, WsGetPolicyProperty,
+    WsGetPrefixFromNamespace, WsGetReaderNode, WsGetReaderPosition, WsGetReaderProperty,
+    WsGetSecurityContextProperty, WsGetSecurityTokenProperty, WsGetServiceHostProperty,
+    WsGetServiceProxyProperty, WsGetWriterPosition, WsGetWriterProperty, WsGetXmlAttribute,
+    WsInitializeMessage, WsMarkHeaderAsUnderstood, WsMatchPolicyAlternative, WsMoveReader,
+    WsMoveWriter, WsOpenChannel, WsOpenListener, WsOpenServiceHost, WsOpenServiceProxy,
+    WsPullBytes, WsPushBytes, WsReadAttribute, WsReadBody, WsReadElement,
+    WsReadEndpointAddressExtension, WsReadEnvelopeEnd, WsReadEnvelopeStart,
+    WsReadMessageEnd, WsReadMessageStart, WsReadMetadata, WsReadType, WsReadXmlBuffer,
+    WsReadXmlBufferFromBytes, WsReceiveMessage, WsRemoveCustomHeader, WsRemoveHeader,
+    WsRemoveMappedHeader, WsRemoveNode, WsRequestReply, WsResetError, WsResetMessage,
+    WsResetServiceHost, WsResetServiceProxy, WsSendFaultMessageForError, WsSendMessage,
+    WsSendReplyMessage, WsSetChannelProperty, WsSetErrorProperty, WsSetFaultErrorDetail,
+    WsSetFaultErrorProperty, WsSetHeader, WsSetInput, WsSetInputToBuffer,
+    WsSetListenerProperty, WsSetMessageProperty, WsSetOutput, WsSetOutputToBuffer,
+    WsSetReaderPosition, WsSetWriterPosition, WsStartReaderCanonicalization,
+    WsStartWriterCanonicalization, WsTrimXmlWhitespace, WsWriteArray, WsWriteAttribute,
+    WsWriteBody, WsWriteBytes, WsWriteChars, WsWriteCharsUtf8, WsWriteElement,
+    WsWriteEndAttribute, WsWriteEndCData, WsWriteEndElement, WsWriteEndStartElement,
     WsWriteEnvelopeEnd, WsWriteEnvelopeStart, WsWriteMessageEnd, WsWriteMessageStart,
-    WsWriteStartAttribute, WsWriteStartElement, WsWriteXmlBuffer, WsWriteXmlBufferToBytes.
+    WsWriteNode, WsWriteQualifiedName, WsWriteStartAttribute, WsWriteStartCData,
+    WsWriteStartElement, WsWriteText, WsWriteType, WsWriteValue, WsWriteXmlBuffer,
+    WsWriteXmlBufferToBytes, WsWriteXmlnsAttribute, WsXmlStringEquals.
     """
 
     hresult = 0x80070057
@@ -121,17 +142,28 @@ class E_NOTIMPL(WsError):
 class E_OUTOFMEMORY(WsError):
     """The HRESULT E_OUTOFMEMORY (0x8007000E) returned by a WWSAPI function.
 
-    Documented by: WsAcceptChannel, WsAddCustomHeader, WsAddErrorString, WsAddressMessage,
-    WsAlloc, WsCloseChannel, WsCombineUrl, WsCreateChannel, WsCreateChannelForListener,
-    WsCreateError, WsCreateListener, WsCreateMessage, WsCreateMessageForChannel,
-    WsCreateReader, WsCreateWriter, WsCreateXmlBuffer, WsDecodeUrl, WsEncodeUrl,
-    WsGetChannelProperty, WsGetCustomHeader, WsGetHeader, WsGetMessageProperty,
-    WsGetSecurityTokenProperty, WsInitializeMessage, WsOpenChannel, WsOpenListener,
-    WsReadBody, WsReadEnvelopeEnd, WsReadEnvelopeStart, WsReadMessageEnd,
-    WsReadMessageStart, WsReceiveMessage, WsRequestReply, WsSendMessage,
-    WsSetChannelProperty, WsSetErrorProperty, WsSetHeader, WsSetMessageProperty,
-    WsWriteBody, WsWriteEnvelopeEnd, WsWriteEnvelopeStart, WsWriteMessageEnd,
-    WsWriteMessageStart.
+    Documented by: WsAcceptChannel, WsAddCustomHeader, WsAddErrorString, WsAddMappedHeader,
+    WsAddressMessage, WsAlloc, WsCall, WsCheckMustUnderstandHeaders, WsCloseChannel,
+    WsCloseServiceProxy, WsCombineUrl, WsCopyError, WsCopyNode, WsCreateChannel,
+    WsCreateChannelForListener, WsCreateError, WsCreateFaultFromError, WsCreateListener,
+    WsCreateMessage, WsCreateMessageForChannel, WsCreateMetadata, WsCreateReader,
+    WsCreateServiceHost, WsCreateServiceProxy, WsCreateWriter, WsCreateXmlBuffer,
+    WsCreateXmlSecurityToken, WsDecodeUrl, WsEncodeUrl, WsEndWriterCanonicalization,
+    WsFillBody, WsFlushBody, WsFlushWriter, WsGetChannelProperty, WsGetCustomHeader,
+    WsGetFaultErrorDetail, WsGetHeader, WsGetHeaderAttributes, WsGetMappedHeader,
+    WsGetMessageProperty, WsGetMetadataEndpoints, WsGetMetadataProperty,
+    WsGetMissingMetadataDocumentAddress, WsGetPolicyAlternativeCount, WsGetPolicyProperty,
+    WsGetSecurityContextProperty, WsGetSecurityTokenProperty, WsInitializeMessage,
+    WsMarkHeaderAsUnderstood, WsOpenChannel, WsOpenListener, WsOpenServiceHost,
+    WsOpenServiceProxy, WsReadAttribute, WsReadBody, WsReadElement,
+    WsReadEndpointAddressExtension, WsReadEnvelopeEnd, WsReadEnvelopeStart,
+    WsReadMessageEnd, WsReadMessageStart, WsReadMetadata, WsReadType, WsReceiveMessage,
+    WsRemoveCustomHeader, WsRequestReply, WsSendFaultMessageForError, WsSendMessage,
+    WsSendReplyMessage, WsSetChannelProperty, WsSetErrorProperty, WsSetFaultErrorDetail,
+    WsSetFaultErrorProperty, WsSetHeader, WsSetListenerProperty, WsSetMessageProperty,
+    WsStartWriterCanonicalization, WsWriteArray, WsWriteAttribute, WsWriteBody,
+    WsWriteElement, WsWriteEnvelopeEnd, WsWriteEnvelopeStart, WsWriteMessageEnd,
+    WsWriteMessageStart, WsWriteType.
     """
 
     hresult = 0x8007000E
@@ -141,7 +173,7 @@ class E_OUTOFMEMORY(WsError):
 class WS_E_ADDRESS_IN_USE(WsError):
     """The HRESULT WS_E_ADDRESS_IN_USE (0x803D000B) returned by a WWSAPI function.
 
-    Documented by: WsOpenListener.
+    Documented by: WsOpenListener, WsOpenServiceHost.
     """
 
     hresult = 0x803D000B
@@ -151,7 +183,7 @@ class WS_E_ADDRESS_IN_USE(WsError):
 class WS_E_ADDRESS_NOT_AVAILABLE(WsError):
     """The HRESULT WS_E_ADDRESS_NOT_AVAILABLE (0x803D000C) returned by a WWSAPI function.
 
-    Documented by: WsOpenListener.
+    Documented by: WsOpenListener, WsOpenServiceHost.
     """
 
     hresult = 0x803D000C
@@ -161,8 +193,8 @@ class WS_E_ADDRESS_NOT_AVAILABLE(WsError):
 class WS_E_ENDPOINT_ACCESS_DENIED(WsError):
     """The HRESULT WS_E_ENDPOINT_ACCESS_DENIED (0x803D0005) returned by a WWSAPI function.
 
-    Documented by: WsOpenChannel, WsReadMessageEnd, WsReadMessageStart, WsReceiveMessage,
-    WsRequestReply, WsSendMessage, WsWriteMessageEnd, WsWriteMessageStart.
+    Documented by: WsOpenChannel, WsOpenServiceProxy, WsReadMessageEnd, WsReadMessageStart,
+    WsReceiveMessage, WsRequestReply, WsSendMessage, WsWriteMessageEnd, WsWriteMessageStart.
     """
 
     hresult = 0x803D0005
@@ -179,9 +211,10 @@ class WS_E_ENDPOINT_ACTION_NOT_SUPPORTED(WsError):
 class WS_E_ENDPOINT_DISCONNECTED(WsError):
     """The HRESULT WS_E_ENDPOINT_DISCONNECTED (0x803D0014) returned by a WWSAPI function.
 
-    Documented by: WsAcceptChannel, WsCloseChannel, WsOpenChannel, WsReadMessageEnd,
-    WsReadMessageStart, WsReceiveMessage, WsRequestReply, WsSendMessage, WsWriteMessageEnd,
-    WsWriteMessageStart.
+    Documented by: WsAcceptChannel, WsCloseChannel, WsCloseServiceProxy, WsOpenChannel,
+    WsOpenServiceProxy, WsReadMessageEnd, WsReadMessageStart, WsReceiveMessage,
+    WsRequestReply, WsSendFaultMessageForError, WsSendMessage, WsSendReplyMessage,
+    WsWriteMessageEnd, WsWriteMessageStart.
     """
 
     hresult = 0x803D0014
@@ -191,8 +224,9 @@ class WS_E_ENDPOINT_DISCONNECTED(WsError):
 class WS_E_ENDPOINT_FAILURE(WsError):
     """The HRESULT WS_E_ENDPOINT_FAILURE (0x803D000F) returned by a WWSAPI function.
 
-    Documented by: WsCloseChannel, WsOpenChannel, WsReadMessageEnd, WsReadMessageStart,
-    WsReceiveMessage, WsRequestReply, WsSendMessage, WsWriteMessageEnd, WsWriteMessageStart.
+    Documented by: WsCloseChannel, WsCloseServiceProxy, WsOpenChannel, WsOpenServiceProxy,
+    WsReadMessageEnd, WsReadMessageStart, WsReceiveMessage, WsRequestReply, WsSendMessage,
+    WsWriteMessageEnd, WsWriteMessageStart.
     """
 
     hresult = 0x803D000F
@@ -212,8 +246,8 @@ class WS_E_ENDPOINT_FAULT_RECEIVED(WsError):
 class WS_E_ENDPOINT_NOT_AVAILABLE(WsError):
     """The HRESULT WS_E_ENDPOINT_NOT_AVAILABLE (0x803D000E) returned by a WWSAPI function.
 
-    Documented by: WsOpenChannel, WsReadMessageEnd, WsReadMessageStart, WsReceiveMessage,
-    WsRequestReply, WsSendMessage, WsWriteMessageEnd, WsWriteMessageStart.
+    Documented by: WsOpenChannel, WsOpenServiceProxy, WsReadMessageEnd, WsReadMessageStart,
+    WsReceiveMessage, WsRequestReply, WsSendMessage, WsWriteMessageEnd, WsWriteMessageStart.
     """
 
     hresult = 0x803D000E
@@ -223,8 +257,8 @@ class WS_E_ENDPOINT_NOT_AVAILABLE(WsError):
 class WS_E_ENDPOINT_NOT_FOUND(WsError):
     """The HRESULT WS_E_ENDPOINT_NOT_FOUND (0x803D000D) returned by a WWSAPI function.
 
-    Documented by: WsOpenChannel, WsReadMessageEnd, WsReadMessageStart, WsReceiveMessage,
-    WsRequestReply, WsSendMessage, WsWriteMessageEnd, WsWriteMessageStart.
+    Documented by: WsOpenChannel, WsOpenServiceProxy, WsReadMessageEnd, WsReadMessageStart,
+    WsReceiveMessage, WsRequestReply, WsSendMessage, WsWriteMessageEnd, WsWriteMessageStart.
     """
 
     hresult = 0x803D000D
@@ -234,8 +268,8 @@ class WS_E_ENDPOINT_NOT_FOUND(WsError):
 class WS_E_ENDPOINT_TOO_BUSY(WsError):
     """The HRESULT WS_E_ENDPOINT_TOO_BUSY (0x803D0012) returned by a WWSAPI function.
 
-    Documented by: WsOpenChannel, WsReadMessageEnd, WsReadMessageStart, WsReceiveMessage,
-    WsRequestReply, WsSendMessage, WsWriteMessageEnd, WsWriteMessageStart.
+    Documented by: WsOpenChannel, WsOpenServiceProxy, WsReadMessageEnd, WsReadMessageStart,
+    WsReceiveMessage, WsRequestReply, WsSendMessage, WsWriteMessageEnd, WsWriteMessageStart.
     """
 
     hresult = 0x803D0012
@@ -245,8 +279,8 @@ class WS_E_ENDPOINT_TOO_BUSY(WsError):
 class WS_E_ENDPOINT_UNREACHABLE(WsError):
     """The HRESULT WS_E_ENDPOINT_UNREACHABLE (0x803D0010) returned by a WWSAPI function.
 
-    Documented by: WsOpenChannel, WsReadMessageEnd, WsReadMessageStart, WsReceiveMessage,
-    WsRequestReply, WsSendMessage, WsWriteMessageEnd, WsWriteMessageStart.
+    Documented by: WsOpenChannel, WsOpenServiceProxy, WsReadMessageEnd, WsReadMessageStart,
+    WsReceiveMessage, WsRequestReply, WsSendMessage, WsWriteMessageEnd, WsWriteMessageStart.
     """
 
     hresult = 0x803D0010
@@ -256,8 +290,8 @@ class WS_E_ENDPOINT_UNREACHABLE(WsError):
 class WS_E_INVALID_ENDPOINT_URL(WsError):
     """The HRESULT WS_E_INVALID_ENDPOINT_URL (0x803D0020) returned by a WWSAPI function.
 
-    Documented by: WsOpenChannel, WsReadMessageEnd, WsReadMessageStart, WsReceiveMessage,
-    WsRequestReply, WsSendMessage, WsWriteMessageEnd, WsWriteMessageStart.
+    Documented by: WsOpenChannel, WsOpenServiceProxy, WsReadMessageEnd, WsReadMessageStart,
+    WsReceiveMessage, WsRequestReply, WsSendMessage, WsWriteMessageEnd, WsWriteMessageStart.
     """
 
     hresult = 0x803D0020
@@ -267,14 +301,24 @@ class WS_E_INVALID_ENDPOINT_URL(WsError):
 class WS_E_INVALID_FORMAT(WsError):
     """The HRESULT WS_E_INVALID_FORMAT (0x803D0000) returned by a WWSAPI function.
 
-    Documented by: WsAcceptChannel, WsAddCustomHeader, WsAddressMessage, WsCloseChannel,
-    WsCombineUrl, WsDateTimeToFileTime, WsDecodeUrl, WsEncodeUrl, WsFileTimeToDateTime,
-    WsGetCustomHeader, WsGetHeader, WsOpenChannel, WsReadBody, WsReadChars, WsReadCharsUtf8,
-    WsReadEndElement, WsReadEnvelopeEnd, WsReadEnvelopeStart, WsReadMessageEnd,
-    WsReadMessageStart, WsReadNode, WsReadStartElement, WsReadToStartElement,
-    WsReceiveMessage, WsRemoveHeader, WsRequestReply, WsSendMessage, WsSetHeader,
-    WsWriteBody, WsWriteEndElement, WsWriteEnvelopeEnd, WsWriteEnvelopeStart,
-    WsWriteMessageEnd, WsWriteMessageStart, WsWriteStartAttribute, WsWriteStartElement.
+    Documented by: WsAcceptChannel, WsAddCustomHeader, WsAddressMessage,
+    WsCheckMustUnderstandHeaders, WsCloseChannel, WsCloseServiceProxy, WsCombineUrl,
+    WsCopyNode, WsDateTimeToFileTime, WsDecodeUrl, WsEncodeUrl, WsFileTimeToDateTime,
+    WsFillBody, WsFindAttribute, WsFlushBody, WsGetCustomHeader, WsGetFaultErrorDetail,
+    WsGetHeader, WsGetHeaderAttributes, WsGetMappedHeader, WsGetNamespaceFromPrefix,
+    WsGetPrefixFromNamespace, WsMatchPolicyAlternative, WsMoveReader, WsMoveWriter,
+    WsOpenChannel, WsOpenServiceProxy, WsReadArray, WsReadAttribute, WsReadBody,
+    WsReadBytes, WsReadChars, WsReadCharsUtf8, WsReadElement, WsReadEndAttribute,
+    WsReadEndElement, WsReadEndpointAddressExtension, WsReadEnvelopeEnd,
+    WsReadEnvelopeStart, WsReadMessageEnd, WsReadMessageStart, WsReadMetadata, WsReadNode,
+    WsReadQualifiedName, WsReadStartAttribute, WsReadStartElement, WsReadToStartElement,
+    WsReadType, WsReadValue, WsReceiveMessage, WsRemoveCustomHeader, WsRemoveHeader,
+    WsRequestReply, WsSendFaultMessageForError, WsSendMessage, WsSendReplyMessage,
+    WsSetFaultErrorDetail, WsSetHeader, WsSkipNode, WsStartReaderCanonicalization,
+    WsVerifyXmlNCName, WsWriteAttribute, WsWriteBody, WsWriteElement, WsWriteEndElement,
+    WsWriteEnvelopeEnd, WsWriteEnvelopeStart, WsWriteMessageEnd, WsWriteMessageStart,
+    WsWriteNode, WsWriteQualifiedName, WsWriteStartAttribute, WsWriteStartElement,
+    WsWriteType, WsWriteValue, WsWriteXmlnsAttribute.
     """
 
     hresult = 0x803D0000
@@ -284,13 +328,23 @@ class WS_E_INVALID_FORMAT(WsError):
 class WS_E_INVALID_OPERATION(WsError):
     """The HRESULT WS_E_INVALID_OPERATION (0x803D0003) returned by a WWSAPI function.
 
-    Documented by: WsAcceptChannel, WsAddressMessage, WsCloseChannel, WsCloseListener,
-    WsOpenChannel, WsOpenListener, WsReadMessageEnd, WsReadMessageStart,
-    WsReadXmlBufferFromBytes, WsReceiveMessage, WsRequestReply, WsResetChannel,
-    WsResetListener, WsSendMessage, WsShutdownSessionChannel, WsWriteChars,
-    WsWriteCharsUtf8, WsWriteEndAttribute, WsWriteEndElement, WsWriteMessageEnd,
-    WsWriteMessageStart, WsWriteStartAttribute, WsWriteStartElement, WsWriteXmlBuffer,
-    WsWriteXmlBufferToBytes.
+    Documented by: WsAbandonCall, WsAbandonMessage, WsAcceptChannel, WsAddressMessage,
+    WsCall, WsCheckMustUnderstandHeaders, WsCloseChannel, WsCloseListener,
+    WsCloseServiceHost, WsCloseServiceProxy, WsCopyNode, WsEndReaderCanonicalization,
+    WsEndWriterCanonicalization, WsFindAttribute, WsFlushWriter, WsGetWriterPosition,
+    WsMarkHeaderAsUnderstood, WsMoveReader, WsMoveWriter, WsOpenChannel, WsOpenListener,
+    WsOpenServiceHost, WsOpenServiceProxy, WsPullBytes, WsPushBytes, WsReadMessageEnd,
+    WsReadMessageStart, WsReadMetadata, WsReadXmlBuffer, WsReadXmlBufferFromBytes,
+    WsReceiveMessage, WsRemoveNode, WsRequestReply, WsResetChannel, WsResetListener,
+    WsResetMetadata, WsResetServiceHost, WsResetServiceProxy, WsSendFaultMessageForError,
+    WsSendMessage, WsSendReplyMessage, WsSetReaderPosition, WsSetWriterPosition,
+    WsShutdownSessionChannel, WsStartReaderCanonicalization, WsStartWriterCanonicalization,
+    WsWriteArray, WsWriteAttribute, WsWriteBytes, WsWriteChars, WsWriteCharsUtf8,
+    WsWriteElement, WsWriteEndAttribute, WsWriteEndCData, WsWriteEndElement,
+    WsWriteEndStartElement, WsWriteMessageEnd, WsWriteMessageStart, WsWriteNode,
+    WsWriteQualifiedName, WsWriteStartAttribute, WsWriteStartCData, WsWriteStartElement,
+    WsWriteText, WsWriteType, WsWriteValue, WsWriteXmlBuffer, WsWriteXmlBufferToBytes,
+    WsWriteXmlnsAttribute.
     """
 
     hresult = 0x803D0003
@@ -332,7 +386,10 @@ class WS_E_OBJECT_FAULTED(WsError):
 
 
 class WS_E_OPERATION_ABANDONED(WsError):
-    """The HRESULT WS_E_OPERATION_ABANDONED (0x803D0007) returned by a WWSAPI function."""
+    """The HRESULT WS_E_OPERATION_ABANDONED (0x803D0007) returned by a WWSAPI function.
+
+    Documented by: WsCall.
+    """
 
     hresult = 0x803D0007
     code = "WS_E_OPERATION_ABANDONED"
@@ -341,9 +398,11 @@ class WS_E_OPERATION_ABANDONED(WsError):
 class WS_E_OPERATION_ABORTED(WsError):
     """The HRESULT WS_E_OPERATION_ABORTED (0x803D0004) returned by a WWSAPI function.
 
-    Documented by: WsAcceptChannel, WsCloseChannel, WsCloseListener, WsOpenChannel,
-    WsOpenListener, WsReadMessageEnd, WsReadMessageStart, WsReceiveMessage, WsRequestReply,
-    WsSendMessage, WsWriteMessageEnd, WsWriteMessageStart.
+    Documented by: WsAcceptChannel, WsCloseChannel, WsCloseListener, WsCloseServiceHost,
+    WsCloseServiceProxy, WsOpenChannel, WsOpenListener, WsOpenServiceHost,
+    WsOpenServiceProxy, WsReadMessageEnd, WsReadMessageStart, WsReceiveMessage,
+    WsRequestReply, WsSendFaultMessageForError, WsSendMessage, WsSendReplyMessage,
+    WsWriteMessageEnd, WsWriteMessageStart.
     """
 
     hresult = 0x803D0004
@@ -353,9 +412,11 @@ class WS_E_OPERATION_ABORTED(WsError):
 class WS_E_OPERATION_TIMED_OUT(WsError):
     """The HRESULT WS_E_OPERATION_TIMED_OUT (0x803D0006) returned by a WWSAPI function.
 
-    Documented by: WsAcceptChannel, WsCloseChannel, WsCloseListener, WsOpenChannel,
-    WsOpenListener, WsReadMessageEnd, WsReadMessageStart, WsReceiveMessage, WsRequestReply,
-    WsSendMessage, WsWriteMessageEnd, WsWriteMessageStart.
+    Documented by: WsAcceptChannel, WsCall, WsCloseChannel, WsCloseListener,
+    WsCloseServiceHost, WsCloseServiceProxy, WsOpenChannel, WsOpenListener,
+    WsOpenServiceHost, WsOpenServiceProxy, WsReadMessageEnd, WsReadMessageStart,
+    WsReceiveMessage, WsRequestReply, WsSendFaultMessageForError, WsSendMessage,
+    WsSendReplyMessage, WsWriteMessageEnd, WsWriteMessageStart.
     """
 
     hresult = 0x803D0006
@@ -372,8 +433,8 @@ class WS_E_OTHER(WsError):
 class WS_E_PROXY_ACCESS_DENIED(WsError):
     """The HRESULT WS_E_PROXY_ACCESS_DENIED (0x803D0016) returned by a WWSAPI function.
 
-    Documented by: WsOpenChannel, WsReadMessageEnd, WsReadMessageStart, WsReceiveMessage,
-    WsRequestReply, WsSendMessage, WsWriteMessageEnd, WsWriteMessageStart.
+    Documented by: WsOpenChannel, WsOpenServiceProxy, WsReadMessageEnd, WsReadMessageStart,
+    WsReceiveMessage, WsRequestReply, WsSendMessage, WsWriteMessageEnd, WsWriteMessageStart.
     """
 
     hresult = 0x803D0016
@@ -383,8 +444,8 @@ class WS_E_PROXY_ACCESS_DENIED(WsError):
 class WS_E_PROXY_FAILURE(WsError):
     """The HRESULT WS_E_PROXY_FAILURE (0x803D0015) returned by a WWSAPI function.
 
-    Documented by: WsOpenChannel, WsReadMessageEnd, WsReadMessageStart, WsReceiveMessage,
-    WsRequestReply, WsSendMessage, WsWriteMessageEnd, WsWriteMessageStart.
+    Documented by: WsOpenChannel, WsOpenServiceProxy, WsReadMessageEnd, WsReadMessageStart,
+    WsReceiveMessage, WsRequestReply, WsSendMessage, WsWriteMessageEnd, WsWriteMessageStart.
     """
 
     hresult = 0x803D0015
@@ -394,8 +455,8 @@ class WS_E_PROXY_FAILURE(WsError):
 class WS_E_PROXY_REQUIRES_BASIC_AUTH(WsError):
     """The HRESULT WS_E_PROXY_REQUIRES_BASIC_AUTH (0x803D0018) returned by a WWSAPI function.
 
-    Documented by: WsOpenChannel, WsReadMessageEnd, WsReadMessageStart, WsReceiveMessage,
-    WsRequestReply, WsSendMessage, WsWriteMessageEnd, WsWriteMessageStart.
+    Documented by: WsOpenChannel, WsOpenServiceProxy, WsReadMessageEnd, WsReadMessageStart,
+    WsReceiveMessage, WsRequestReply, WsSendMessage, WsWriteMessageEnd, WsWriteMessageStart.
     """
 
     hresult = 0x803D0018
@@ -405,8 +466,8 @@ class WS_E_PROXY_REQUIRES_BASIC_AUTH(WsError):
 class WS_E_PROXY_REQUIRES_DIGEST_AUTH(WsError):
     """The HRESULT WS_E_PROXY_REQUIRES_DIGEST_AUTH (0x803D0019) returned by a WWSAPI function.
 
-    Documented by: WsOpenChannel, WsReadMessageEnd, WsReadMessageStart, WsReceiveMessage,
-    WsRequestReply, WsSendMessage, WsWriteMessageEnd, WsWriteMessageStart.
+    Documented by: WsOpenChannel, WsOpenServiceProxy, WsReadMessageEnd, WsReadMessageStart,
+    WsReceiveMessage, WsRequestReply, WsSendMessage, WsWriteMessageEnd, WsWriteMessageStart.
     """
 
     hresult = 0x803D0019
@@ -416,8 +477,8 @@ class WS_E_PROXY_REQUIRES_DIGEST_AUTH(WsError):
 class WS_E_PROXY_REQUIRES_NEGOTIATE_AUTH(WsError):
     """The HRESULT WS_E_PROXY_REQUIRES_NEGOTIATE_AUTH (0x803D001B) returned by a WWSAPI function.
 
-    Documented by: WsOpenChannel, WsReadMessageEnd, WsReadMessageStart, WsReceiveMessage,
-    WsRequestReply, WsSendMessage, WsWriteMessageEnd, WsWriteMessageStart.
+    Documented by: WsOpenChannel, WsOpenServiceProxy, WsReadMessageEnd, WsReadMessageStart,
+    WsReceiveMessage, WsRequestReply, WsSendMessage, WsWriteMessageEnd, WsWriteMessageStart.
     """
 
     hresult = 0x803D001B
@@ -427,8 +488,8 @@ class WS_E_PROXY_REQUIRES_NEGOTIATE_AUTH(WsError):
 class WS_E_PROXY_REQUIRES_NTLM_AUTH(WsError):
     """The HRESULT WS_E_PROXY_REQUIRES_NTLM_AUTH (0x803D001A) returned by a WWSAPI function.
 
-    Documented by: WsOpenChannel, WsReadMessageEnd, WsReadMessageStart, WsReceiveMessage,
-    WsRequestReply, WsSendMessage, WsWriteMessageEnd, WsWriteMessageStart.
+    Documented by: WsOpenChannel, WsOpenServiceProxy, WsReadMessageEnd, WsReadMessageStart,
+    WsReceiveMessage, WsRequestReply, WsSendMessage, WsWriteMessageEnd, WsWriteMessageStart.
     """
 
     hresult = 0x803D001A
@@ -438,12 +499,18 @@ class WS_E_PROXY_REQUIRES_NTLM_AUTH(WsError):
 class WS_E_QUOTA_EXCEEDED(WsError):
     """The HRESULT WS_E_QUOTA_EXCEEDED (0x803D0008) returned by a WWSAPI function.
 
-    Documented by: WsAcceptChannel, WsAlloc, WsCloseChannel, WsCreateListener,
-    WsGetCustomHeader, WsGetHeader, WsOpenChannel, WsOpenListener, WsReadChars,
-    WsReadCharsUtf8, WsReadEndElement, WsReadMessageEnd, WsReadMessageStart, WsReadNode,
-    WsReadStartElement, WsReadToStartElement, WsReadXmlBufferFromBytes, WsReceiveMessage,
-    WsRequestReply, WsSendMessage, WsWriteMessageEnd, WsWriteMessageStart,
-    WsWriteStartAttribute, WsWriteStartElement, WsWriteXmlBuffer, WsWriteXmlBufferToBytes.
+    Documented by: WsAcceptChannel, WsAlloc, WsCall, WsCloseChannel, WsCloseServiceProxy,
+    WsCopyNode, WsCreateListener, WsCreateServiceHost, WsGetCustomHeader,
+    WsGetFaultErrorDetail, WsGetHeader, WsGetMappedHeader, WsOpenChannel, WsOpenListener,
+    WsOpenServiceHost, WsOpenServiceProxy, WsPullBytes, WsReadArray, WsReadAttribute,
+    WsReadBytes, WsReadChars, WsReadCharsUtf8, WsReadElement, WsReadEndElement,
+    WsReadMessageEnd, WsReadMessageStart, WsReadMetadata, WsReadNode, WsReadStartElement,
+    WsReadToStartElement, WsReadType, WsReadValue, WsReadXmlBuffer,
+    WsReadXmlBufferFromBytes, WsReceiveMessage, WsRequestReply, WsSendFaultMessageForError,
+    WsSendMessage, WsSendReplyMessage, WsSkipNode, WsWriteArray, WsWriteAttribute,
+    WsWriteBytes, WsWriteElement, WsWriteMessageEnd, WsWriteMessageStart, WsWriteNode,
+    WsWriteQualifiedName, WsWriteStartAttribute, WsWriteStartElement, WsWriteText,
+    WsWriteType, WsWriteValue, WsWriteXmlBuffer, WsWriteXmlBufferToBytes.
     """
 
     hresult = 0x803D0008
@@ -453,8 +520,9 @@ class WS_E_QUOTA_EXCEEDED(WsError):
 class WS_E_SECURITY_SYSTEM_FAILURE(WsError):
     """The HRESULT WS_E_SECURITY_SYSTEM_FAILURE (0x803D0023) returned by a WWSAPI function.
 
-    Documented by: WsAcceptChannel, WsOpenChannel, WsReadMessageEnd, WsReadMessageStart,
-    WsReceiveMessage, WsRequestReply, WsSendMessage, WsWriteMessageEnd, WsWriteMessageStart.
+    Documented by: WsAcceptChannel, WsOpenChannel, WsOpenServiceProxy, WsReadMessageEnd,
+    WsReadMessageStart, WsReceiveMessage, WsRequestReply, WsSendFaultMessageForError,
+    WsSendMessage, WsSendReplyMessage, WsWriteMessageEnd, WsWriteMessageStart.
     """
 
     hresult = 0x803D0023
@@ -465,7 +533,7 @@ class WS_E_SECURITY_TOKEN_EXPIRED(WsError):
     """The HRESULT WS_E_SECURITY_TOKEN_EXPIRED (0x803D0022) returned by a WWSAPI function.
 
     Documented by: WsReadMessageEnd, WsReadMessageStart, WsReceiveMessage, WsRequestReply,
-    WsSendMessage, WsWriteMessageEnd, WsWriteMessageStart.
+    WsSendMessage, WsSendReplyMessage, WsWriteMessageEnd, WsWriteMessageStart.
     """
 
     hresult = 0x803D0022
@@ -475,8 +543,9 @@ class WS_E_SECURITY_TOKEN_EXPIRED(WsError):
 class WS_E_SECURITY_VERIFICATION_FAILURE(WsError):
     """The HRESULT WS_E_SECURITY_VERIFICATION_FAILURE (0x803D000A) returned by a WWSAPI function.
 
-    Documented by: WsAcceptChannel, WsOpenChannel, WsReadMessageEnd, WsReadMessageStart,
-    WsReceiveMessage, WsRequestReply, WsSendMessage, WsWriteMessageEnd, WsWriteMessageStart.
+    Documented by: WsAcceptChannel, WsOpenChannel, WsOpenServiceProxy, WsReadMessageEnd,
+    WsReadMessageStart, WsReceiveMessage, WsRequestReply, WsSendFaultMessageForError,
+    WsSendMessage, WsSendReplyMessage, WsWriteMessageEnd, WsWriteMessageStart.
     """
 
     hresult = 0x803D000A
@@ -486,8 +555,8 @@ class WS_E_SECURITY_VERIFICATION_FAILURE(WsError):
 class WS_E_SERVER_REQUIRES_BASIC_AUTH(WsError):
     """The HRESULT WS_E_SERVER_REQUIRES_BASIC_AUTH (0x803D001C) returned by a WWSAPI function.
 
-    Documented by: WsOpenChannel, WsReadMessageEnd, WsReadMessageStart, WsReceiveMessage,
-    WsRequestReply, WsSendMessage, WsWriteMessageEnd, WsWriteMessageStart.
+    Documented by: WsOpenChannel, WsOpenServiceProxy, WsReadMessageEnd, WsReadMessageStart,
+    WsReceiveMessage, WsRequestReply, WsSendMessage, WsWriteMessageEnd, WsWriteMessageStart.
     """
 
     hresult = 0x803D001C
@@ -497,8 +566,8 @@ class WS_E_SERVER_REQUIRES_BASIC_AUTH(WsError):
 class WS_E_SERVER_REQUIRES_DIGEST_AUTH(WsError):
     """The HRESULT WS_E_SERVER_REQUIRES_DIGEST_AUTH (0x803D001D) returned by a WWSAPI function.
 
-    Documented by: WsOpenChannel, WsReadMessageEnd, WsReadMessageStart, WsReceiveMessage,
-    WsRequestReply, WsSendMessage, WsWriteMessageEnd, WsWriteMessageStart.
+    Documented by: WsOpenChannel, WsOpenServiceProxy, WsReadMessageEnd, WsReadMessageStart,
+    WsReceiveMessage, WsRequestReply, WsSendMessage, WsWriteMessageEnd, WsWriteMessageStart.
     """
 
     hresult = 0x803D001D
@@ -508,8 +577,8 @@ class WS_E_SERVER_REQUIRES_DIGEST_AUTH(WsError):
 class WS_E_SERVER_REQUIRES_NEGOTIATE_AUTH(WsError):
     """The HRESULT WS_E_SERVER_REQUIRES_NEGOTIATE_AUTH (0x803D001F) returned by a WWSAPI function.
 
-    Documented by: WsOpenChannel, WsReadMessageEnd, WsReadMessageStart, WsReceiveMessage,
-    WsRequestReply, WsSendMessage, WsWriteMessageEnd, WsWriteMessageStart.
+    Documented by: WsOpenChannel, WsOpenServiceProxy, WsReadMessageEnd, WsReadMessageStart,
+    WsReceiveMessage, WsRequestReply, WsSendMessage, WsWriteMessageEnd, WsWriteMessageStart.
     """
 
     hresult = 0x803D001F
@@ -519,8 +588,8 @@ class WS_E_SERVER_REQUIRES_NEGOTIATE_AUTH(WsError):
 class WS_E_SERVER_REQUIRES_NTLM_AUTH(WsError):
     """The HRESULT WS_E_SERVER_REQUIRES_NTLM_AUTH (0x803D001E) returned by a WWSAPI function.
 
-    Documented by: WsOpenChannel, WsReadMessageEnd, WsReadMessageStart, WsReceiveMessage,
-    WsRequestReply, WsSendMessage, WsWriteMessageEnd, WsWriteMessageStart.
+    Documented by: WsOpenChannel, WsOpenServiceProxy, WsReadMessageEnd, WsReadMessageStart,
+    WsReceiveMessage, WsRequestReply, WsSendMessage, WsWriteMessageEnd, WsWriteMessageStart.
     """
 
     hresult = 0x803D001E

@@ -22,6 +22,7 @@
 #   specs/pages/nf-webservices-wsgetlistenerproperty.md
 #   specs/pages/nf-webservices-wsopenlistener.md
 #   specs/pages/nf-webservices-wsresetlistener.md
+#   specs/pages/nf-webservices-wssetlistenerproperty.md
 #   specs/pages/ns-webservices-ws_listener_properties.md
 #   specs/pages/ns-webservices-ws_listener_property.md
 """Listener: generated ctypes bindings of webservices.dll (wwsapi).
@@ -152,9 +153,7 @@ class WS_LISTENER_PROPERTY_ID(_IntEnum):
         Minimum supported server: Windows Server 2008 R2 [desktop apps | UWP apps]
 
     See also:
-        WsGetListenerProperty,
-        https://msdn.microsoft.com/5c494651-3944-4424-8cd4-a6e14c239e80,
-        WS_LISTENER_PROPERTY, WsCreateListener
+        WsGetListenerProperty, WsSetListenerProperty, WS_LISTENER_PROPERTY, WsCreateListener
 
     Documentation: specs/pages/ne-webservices-ws_listener_property_id.md
     Reference:
@@ -1147,8 +1146,7 @@ def WsGetListenerProperty(
         Minimum supported server: Windows Server 2008 R2 [desktop apps only]
 
     See also:
-        https://msdn.microsoft.com/5c494651-3944-4424-8cd4-a6e14c239e80,
-        WS_LISTENER_PROPERTY_ID
+        WsSetListenerProperty, WS_LISTENER_PROPERTY_ID
 
     Documentation: specs/pages/nf-webservices-wsgetlistenerproperty.md
     Reference:
@@ -1308,6 +1306,10 @@ def WsResetListener(
     "WS_LISTENER* c_int32 c_void_p c_uint32 WS_ERROR*",
     checked=True,
     error_index=4,
+    codes=(
+        "E_INVALIDARG: At least one argument is not valid.",
+        "E_OUTOFMEMORY: Not enough memory was available to complete the operation.",
+    ),
 )
 def WsSetListenerProperty(
     listener: _rt.PointerArg[WS_LISTENER],
@@ -1317,19 +1319,24 @@ def WsSetListenerProperty(
     error: _rt.PointerArg[WS_ERROR] | None,
     /,
 ) -> int:
-    """The function WsSetListenerProperty (no reference page in the specs).
+    """Changes the value of one listener property, identified by a WS_LISTENER_PROPERTY_ID
+    value.
 
     Args:
-        listener (in, inferred from the C type)
-        id_ (in, inferred from the C type)
-        value (in, inferred from the C type)
-        valueSize (in, inferred from the C type)
-        error (in, optional, inferred from the C type)
+        listener (in): The listener to modify, as returned by WsCreateListener.
+        id_ (in): The property to set.
+        value (in): The new value of the property, of the type that id calls for.
+        valueSize (in): The size in bytes of the value that value points to.
+        error (in, optional): Optional WS_ERROR object that receives extended error
+            information when the call fails. Pass NULL if that information is not needed.
 
     Returns:
         int: the HRESULT, S_OK (0) or another success code.
 
     Raises:
+        E_INVALIDARG: At least one argument is not valid.
+        E_OUTOFMEMORY: Not enough memory was available to complete the operation.
+        Other Errors: The function may also fail with other error codes not listed here.
         WsError: on any failing HRESULT; the subclass named after the code when it is known
             (see wwsapi.hresults). Error strings of the error object are attached.
 
@@ -1342,7 +1349,19 @@ def WsSetListenerProperty(
             WS_ERROR* error
         );
 
-    Documentation: not in the specs; Microsoft's reference page:
+    Remarks:
+        Not every listener property can be changed after creation; the description of each
+        WS_LISTENER_PROPERTY_ID value says whether it may be passed to this function.
+
+    Requirements:
+        Minimum supported client: Windows 7 [desktop apps | UWP apps]
+        Minimum supported server: Windows Server 2008 R2 [desktop apps | UWP apps]
+
+    See also:
+        WsGetListenerProperty, WsCreateListener, WS_LISTENER_PROPERTY_ID
+
+    Documentation: specs/pages/nf-webservices-wssetlistenerproperty.md
+    Reference:
         https://learn.microsoft.com/en-us/windows/win32/api/webservices/nf-webservices-wssetlistenerproperty
     """
     _fn: _rt.Function[int] = _rt.bind(__name__, "WsSetListenerProperty")

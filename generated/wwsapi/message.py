@@ -21,18 +21,27 @@
 #   specs/pages/ne-webservices-ws_type.md
 #   specs/pages/ne-webservices-ws_write_option.md
 #   specs/pages/nf-webservices-wsaddcustomheader.md
+#   specs/pages/nf-webservices-wsaddmappedheader.md
 #   specs/pages/nf-webservices-wsaddressmessage.md
+#   specs/pages/nf-webservices-wscheckmustunderstandheaders.md
 #   specs/pages/nf-webservices-wscreatemessage.md
 #   specs/pages/nf-webservices-wscreatemessageforchannel.md
+#   specs/pages/nf-webservices-wsfillbody.md
+#   specs/pages/nf-webservices-wsflushbody.md
 #   specs/pages/nf-webservices-wsfreemessage.md
 #   specs/pages/nf-webservices-wsgetcustomheader.md
 #   specs/pages/nf-webservices-wsgetheader.md
+#   specs/pages/nf-webservices-wsgetheaderattributes.md
+#   specs/pages/nf-webservices-wsgetmappedheader.md
 #   specs/pages/nf-webservices-wsgetmessageproperty.md
 #   specs/pages/nf-webservices-wsinitializemessage.md
+#   specs/pages/nf-webservices-wsmarkheaderasunderstood.md
 #   specs/pages/nf-webservices-wsreadbody.md
 #   specs/pages/nf-webservices-wsreadenvelopeend.md
 #   specs/pages/nf-webservices-wsreadenvelopestart.md
+#   specs/pages/nf-webservices-wsremovecustomheader.md
 #   specs/pages/nf-webservices-wsremoveheader.md
+#   specs/pages/nf-webservices-wsremovemappedheader.md
 #   specs/pages/nf-webservices-wsresetmessage.md
 #   specs/pages/nf-webservices-wssetheader.md
 #   specs/pages/nf-webservices-wssetmessageproperty.md
@@ -1093,8 +1102,7 @@ def WsAddCustomHeader(
         Minimum supported server: Windows Server 2008 R2 [desktop apps | UWP apps]
 
     See also:
-        WsGetCustomHeader, https://msdn.microsoft.com/def38214-2de9-4a26-93cb-e2f34d8dd6ef,
-        WsSetHeader, WS_ELEMENT_DESCRIPTION
+        WsGetCustomHeader, WsRemoveCustomHeader, WsSetHeader, WS_ELEMENT_DESCRIPTION
 
     Documentation: specs/pages/nf-webservices-wsaddcustomheader.md
     Reference:
@@ -1110,6 +1118,10 @@ def WsAddCustomHeader(
     "WS_MESSAGE* WS_XML_STRING* c_int32 c_int32 c_void_p c_uint32 WS_ERROR*",
     checked=True,
     error_index=6,
+    codes=(
+        "E_OUTOFMEMORY: Not enough memory was available to complete the operation.",
+        "E_INVALIDARG: At least one argument is not valid.",
+    ),
 )
 def WsAddMappedHeader(
     message: _rt.PointerArg[WS_MESSAGE],
@@ -1121,21 +1133,29 @@ def WsAddMappedHeader(
     error: _rt.PointerArg[WS_ERROR] | None,
     /,
 ) -> int:
-    """The function WsAddMappedHeader (no reference page in the specs).
+    """Adds a mapped header to a message: a value that is not written into the SOAP envelope
+    but carried by the transport, for example as an HTTP header.
 
     Args:
-        message (in, inferred from the C type)
-        headerName (in, inferred from the C type)
-        valueType (in, inferred from the C type)
-        writeOption (in, inferred from the C type)
-        value (in, inferred from the C type)
-        valueSize (in, inferred from the C type)
-        error (in, optional, inferred from the C type)
+        message (in): The message to add the header to. It may be in any state except
+            WS_MESSAGE_STATE_EMPTY.
+        headerName (in): A WS_XML_STRING with the name of the header.
+        valueType (in): The type of value, a WS_TYPE value. Mapped headers are text, so this
+            is normally WS_WSZ_TYPE or WS_XML_STRING_TYPE.
+        writeOption (in): Whether the value is required and how value holds it, a
+            WS_WRITE_OPTION value.
+        value (in): The header value, laid out as writeOption describes.
+        valueSize (in): The size in bytes of the storage that value points to.
+        error (in, optional): Optional WS_ERROR object that receives extended error
+            information when the call fails. Pass NULL if that information is not needed.
 
     Returns:
         int: the HRESULT, S_OK (0) or another success code.
 
     Raises:
+        E_OUTOFMEMORY: Not enough memory was available to complete the operation.
+        E_INVALIDARG: At least one argument is not valid.
+        Other Errors: The function may also fail with other error codes not listed here.
         WsError: on any failing HRESULT; the subclass named after the code when it is known
             (see wwsapi.hresults). Error strings of the error object are attached.
 
@@ -1150,7 +1170,21 @@ def WsAddMappedHeader(
             WS_ERROR* error
         );
 
-    Documentation: not in the specs; Microsoft's reference page:
+    Remarks:
+        For the HTTP channel, the header is sent only if the channel was told to map it,
+        with a WS_HTTP_MESSAGE_MAPPING in its channel properties. Existing headers with the
+        same name are kept; to replace a header, remove it first with WsRemoveMappedHeader.
+
+    Requirements:
+        Minimum supported client: Windows 7 [desktop apps | UWP apps]
+        Minimum supported server: Windows Server 2008 R2 [desktop apps | UWP apps]
+
+    See also:
+        WsGetMappedHeader, WsRemoveMappedHeader,
+        https://msdn.microsoft.com/dff8217e-769d-4f0b-acf2-02d6e43589cf
+
+    Documentation: specs/pages/nf-webservices-wsaddmappedheader.md
+    Reference:
         https://learn.microsoft.com/en-us/windows/win32/api/webservices/nf-webservices-wsaddmappedheader
     """
     _fn: _rt.Function[int] = _rt.bind(__name__, "WsAddMappedHeader")
@@ -1231,28 +1265,64 @@ def WsAddressMessage(
 
 
 @_rt.prototype(
-    "WsCheckMustUnderstandHeaders", "c_int32", "WS_MESSAGE* WS_ERROR*", checked=True, error_index=1
+    "WsCheckMustUnderstandHeaders",
+    "c_int32",
+    "WS_MESSAGE* WS_ERROR*",
+    checked=True,
+    error_index=1,
+    codes=(
+        "WS_E_INVALID_OPERATION: The message is not in the WS_MESSAGE_STATE_READING state.",
+        "WS_E_INVALID_FORMAT: A mustUnderstand header was not understood, or the message is not well formed.",
+        "E_INVALIDARG: At least one argument is not valid.",
+        "E_OUTOFMEMORY: Not enough memory was available to complete the operation.",
+    ),
 )
 def WsCheckMustUnderstandHeaders(
     message: _rt.PointerArg[WS_MESSAGE], error: _rt.PointerArg[WS_ERROR] | None, /
 ) -> int:
-    """The function WsCheckMustUnderstandHeaders (no reference page in the specs).
+    """Checks that every header of a received message that carries the SOAP mustUnderstand
+    attribute has been understood by the application. Call it once all headers of the
+    message have been read.
 
     Args:
-        message (in, inferred from the C type)
-        error (in, optional, inferred from the C type)
+        message (in): The received message. It must be in the WS_MESSAGE_STATE_READING
+            state.
+        error (in, optional): Optional WS_ERROR object that receives extended error
+            information when the call fails. Pass NULL if that information is not needed.
 
     Returns:
         int: the HRESULT, S_OK (0) or another success code.
 
     Raises:
+        WS_E_INVALID_OPERATION: The message is not in the WS_MESSAGE_STATE_READING state.
+        WS_E_INVALID_FORMAT: A mustUnderstand header was not understood, or the message is
+            not well formed.
+        E_INVALIDARG: At least one argument is not valid.
+        E_OUTOFMEMORY: Not enough memory was available to complete the operation.
+        Other Errors: The function may also fail with other error codes not listed here.
         WsError: on any failing HRESULT; the subclass named after the code when it is known
             (see wwsapi.hresults). Error strings of the error object are attached.
 
     C declaration:
         HRESULT WINAPI WsCheckMustUnderstandHeaders(WS_MESSAGE* message, WS_ERROR* error);
 
-    Documentation: not in the specs; Microsoft's reference page:
+    Remarks:
+        A header counts as understood when it is one of the standard headers of
+        WS_HEADER_TYPE, when it was read with WsGetCustomHeader, or when the application
+        marked it with WsMarkHeaderAsUnderstood. When the check fails, the error object
+        describes the headers concerned, so it can be turned into a fault with
+        WsCreateFaultFromError. An intermediary that forwards a message unchanged can leave
+        the check to the final receiver.
+
+    Requirements:
+        Minimum supported client: Windows 7 [desktop apps | UWP apps]
+        Minimum supported server: Windows Server 2008 R2 [desktop apps | UWP apps]
+
+    See also:
+        WsMarkHeaderAsUnderstood, WsGetCustomHeader, WsCreateFaultFromError
+
+    Documentation: specs/pages/nf-webservices-wscheckmustunderstandheaders.md
+    Reference:
         https://learn.microsoft.com/en-us/windows/win32/api/webservices/nf-webservices-wscheckmustunderstandheaders
     """
     _fn: _rt.Function[int] = _rt.bind(__name__, "WsCheckMustUnderstandHeaders")
@@ -1417,6 +1487,11 @@ def WsCreateMessageForChannel(
     "WS_MESSAGE* c_uint32 WS_ASYNC_CONTEXT* WS_ERROR*",
     checked=True,
     error_index=3,
+    codes=(
+        "WS_E_INVALID_FORMAT: The data read or written was not in the expected format.",
+        "E_INVALIDARG: At least one argument is not valid.",
+        "E_OUTOFMEMORY: Not enough memory was available to complete the operation.",
+    ),
 )
 def WsFillBody(
     message: _rt.PointerArg[WS_MESSAGE],
@@ -1425,18 +1500,30 @@ def WsFillBody(
     error: _rt.PointerArg[WS_ERROR] | None,
     /,
 ) -> int:
-    """The function WsFillBody (no reference page in the specs).
+    """Makes sure that at least minSize bytes of the message body are buffered, reading more
+    from the channel if needed, so that the next read from the body does not block on input.
+    It has the same effect as calling WsFillReader on the reader of the message.
 
     Args:
-        message (in, inferred from the C type)
-        minSize (in, inferred from the C type)
-        asyncContext (in, optional, inferred from the C type)
-        error (in, optional, inferred from the C type)
+        message (in): The message being read.
+        minSize (in): The number of bytes that should be buffered. If at least this many
+            bytes are already buffered, nothing is read. The figure is in encoded bytes, so
+            choose a bound large enough for the next XML construct in the encoding in use.
+        asyncContext (in, optional): A WS_ASYNC_CONTEXT that makes the call complete
+            asynchronously, or NULL to run the call synchronously.
+        error (in, optional): Optional WS_ERROR object that receives extended error
+            information when the call fails. Pass NULL if that information is not needed.
 
     Returns:
         int: the HRESULT, S_OK (0) or another success code.
+        WS_S_ASYNC: The operation has been started and will complete asynchronously; the
+            outcome is passed to the callback in asyncContext.
 
     Raises:
+        WS_E_INVALID_FORMAT: The data read or written was not in the expected format.
+        E_INVALIDARG: At least one argument is not valid.
+        E_OUTOFMEMORY: Not enough memory was available to complete the operation.
+        Other Errors: The function may also fail with other error codes not listed here.
         WsError: on any failing HRESULT; the subclass named after the code when it is known
             (see wwsapi.hresults). Error strings of the error object are attached.
 
@@ -1448,7 +1535,20 @@ def WsFillBody(
             WS_ERROR* error
         );
 
-    Documentation: not in the specs; Microsoft's reference page:
+    Remarks:
+        Call it before reading the body with WsReadBody or the XML reader of the message
+        when the channel streams its input (WS_STREAMED_INPUT_TRANSFER_MODE). When the
+        message is fully buffered the call does nothing.
+
+    Requirements:
+        Minimum supported client: Windows 7 [desktop apps | UWP apps]
+        Minimum supported server: Windows Server 2008 R2 [desktop apps | UWP apps]
+
+    See also:
+        WsFlushBody, WsReadBody, WsFillReader
+
+    Documentation: specs/pages/nf-webservices-wsfillbody.md
+    Reference:
         https://learn.microsoft.com/en-us/windows/win32/api/webservices/nf-webservices-wsfillbody
     """
     _fn: _rt.Function[int] = _rt.bind(__name__, "WsFillBody")
@@ -1461,6 +1561,11 @@ def WsFillBody(
     "WS_MESSAGE* c_uint32 WS_ASYNC_CONTEXT* WS_ERROR*",
     checked=True,
     error_index=3,
+    codes=(
+        "WS_E_INVALID_FORMAT: The data read or written was not in the expected format.",
+        "E_INVALIDARG: At least one argument is not valid.",
+        "E_OUTOFMEMORY: Not enough memory was available to complete the operation.",
+    ),
 )
 def WsFlushBody(
     message: _rt.PointerArg[WS_MESSAGE],
@@ -1469,18 +1574,30 @@ def WsFlushBody(
     error: _rt.PointerArg[WS_ERROR] | None,
     /,
 ) -> int:
-    """The function WsFlushBody (no reference page in the specs).
+    """Sends the body data that writes to the message have accumulated in its buffer, once at
+    least minSize bytes are waiting. It has the same effect as calling WsFlushWriter on the
+    writer of the message.
 
     Args:
-        message (in, inferred from the C type)
-        minSize (in, inferred from the C type)
-        asyncContext (in, optional, inferred from the C type)
-        error (in, optional, inferred from the C type)
+        message (in): The message being written.
+        minSize (in): The number of buffered bytes needed before anything is written. Less
+            data is kept for later; 0 writes whatever is buffered. A larger value makes the
+            writes bigger and fewer.
+        asyncContext (in, optional): A WS_ASYNC_CONTEXT that makes the call complete
+            asynchronously, or NULL to run the call synchronously.
+        error (in, optional): Optional WS_ERROR object that receives extended error
+            information when the call fails. Pass NULL if that information is not needed.
 
     Returns:
         int: the HRESULT, S_OK (0) or another success code.
+        WS_S_ASYNC: The operation has been started and will complete asynchronously; the
+            outcome is passed to the callback in asyncContext.
 
     Raises:
+        WS_E_INVALID_FORMAT: The data read or written was not in the expected format.
+        E_INVALIDARG: At least one argument is not valid.
+        E_OUTOFMEMORY: Not enough memory was available to complete the operation.
+        Other Errors: The function may also fail with other error codes not listed here.
         WsError: on any failing HRESULT; the subclass named after the code when it is known
             (see wwsapi.hresults). Error strings of the error object are attached.
 
@@ -1492,7 +1609,19 @@ def WsFlushBody(
             WS_ERROR* error
         );
 
-    Documentation: not in the specs; Microsoft's reference page:
+    Remarks:
+        Only useful when the channel streams its output (WS_STREAMED_OUTPUT_TRANSFER_MODE)
+        or the writer writes to a stream; with buffered output the call does nothing.
+
+    Requirements:
+        Minimum supported client: Windows 7 [desktop apps | UWP apps]
+        Minimum supported server: Windows Server 2008 R2 [desktop apps | UWP apps]
+
+    See also:
+        WsFillBody, WsWriteBody, WsFlushWriter
+
+    Documentation: specs/pages/nf-webservices-wsflushbody.md
+    Reference:
         https://learn.microsoft.com/en-us/windows/win32/api/webservices/nf-webservices-wsflushbody
     """
     _fn: _rt.Function[int] = _rt.bind(__name__, "WsFlushBody")
@@ -1623,8 +1752,7 @@ def WsGetCustomHeader(
         Minimum supported server: Windows Server 2008 R2 [desktop apps | UWP apps]
 
     See also:
-        WsAddCustomHeader, https://msdn.microsoft.com/def38214-2de9-4a26-93cb-e2f34d8dd6ef,
-        WsGetHeader, WS_ELEMENT_DESCRIPTION
+        WsAddCustomHeader, WsRemoveCustomHeader, WsGetHeader, WS_ELEMENT_DESCRIPTION
 
     Documentation: specs/pages/nf-webservices-wsgetcustomheader.md
     Reference:
@@ -1740,6 +1868,11 @@ def WsGetHeader(
     "WS_MESSAGE* WS_XML_READER* c_uint32* WS_ERROR*",
     checked=True,
     error_index=3,
+    codes=(
+        "E_OUTOFMEMORY: Not enough memory was available to complete the operation.",
+        "E_INVALIDARG: At least one argument is not valid.",
+        "WS_E_INVALID_FORMAT: The attributes of the element are not in the expected format.",
+    ),
 )
 def WsGetHeaderAttributes(
     message: _rt.PointerArg[WS_MESSAGE],
@@ -1748,18 +1881,28 @@ def WsGetHeaderAttributes(
     error: _rt.PointerArg[WS_ERROR] | None,
     /,
 ) -> int:
-    """The function WsGetHeaderAttributes (no reference page in the specs).
+    """Reads the SOAP attributes of the header element on which an XML reader is positioned and
+    returns them as WS_HEADER_ATTRIBUTES flags. The envelope version of the message decides
+    which attributes are recognized.
 
     Args:
-        message (in, inferred from the C type)
-        reader (in, inferred from the C type)
-        headerAttributes (out, inferred from the C type)
-        error (in, optional, inferred from the C type)
+        message (in): The message whose envelope version applies. It may be in any state
+            except WS_MESSAGE_STATE_EMPTY.
+        reader (in): The XML reader, as returned by WsCreateReader, positioned on a header
+            element.
+        headerAttributes (out): Receives the attributes: 0 or a combination of
+            WS_MUST_UNDERSTAND_HEADER_ATTRIBUTE and WS_RELAY_HEADER_ATTRIBUTE.
+        error (in, optional): Optional WS_ERROR object that receives extended error
+            information when the call fails. Pass NULL if that information is not needed.
 
     Returns:
         int: the HRESULT, S_OK (0) or another success code.
 
     Raises:
+        E_OUTOFMEMORY: Not enough memory was available to complete the operation.
+        E_INVALIDARG: At least one argument is not valid.
+        WS_E_INVALID_FORMAT: The attributes of the element are not in the expected format.
+        Other Errors: The function may also fail with other error codes not listed here.
         WsError: on any failing HRESULT; the subclass named after the code when it is known
             (see wwsapi.hresults). Error strings of the error object are attached.
 
@@ -1771,7 +1914,19 @@ def WsGetHeaderAttributes(
             WS_ERROR* error
         );
 
-    Documentation: not in the specs; Microsoft's reference page:
+    Remarks:
+        Position the reader on the header element with the XML reader functions before the
+        call.
+
+    Requirements:
+        Minimum supported client: Windows 7 [desktop apps | UWP apps]
+        Minimum supported server: Windows Server 2008 R2 [desktop apps | UWP apps]
+
+    See also:
+        WsGetCustomHeader, WsMarkHeaderAsUnderstood, WsCreateReader
+
+    Documentation: specs/pages/nf-webservices-wsgetheaderattributes.md
+    Reference:
         https://learn.microsoft.com/en-us/windows/win32/api/webservices/nf-webservices-wsgetheaderattributes
     """
     _fn: _rt.Function[int] = _rt.bind(__name__, "WsGetHeaderAttributes")
@@ -1784,6 +1939,12 @@ def WsGetHeaderAttributes(
     "WS_MESSAGE* WS_XML_STRING* c_int32 c_uint32 c_int32 c_int32 WS_HEAP* c_void_p c_uint32 WS_ERROR*",
     checked=True,
     error_index=9,
+    codes=(
+        "WS_E_INVALID_FORMAT: The header is required but missing; WS_SINGLETON_HEADER was given but the header occurs more than once; or its content is not in the expected format.",
+        "WS_E_QUOTA_EXCEEDED: The heap reached its maximum size.",
+        "E_OUTOFMEMORY: Not enough memory was available to deserialize the header.",
+        "E_INVALIDARG: At least one argument is not valid.",
+    ),
 )
 def WsGetMappedHeader(
     message: _rt.PointerArg[WS_MESSAGE],
@@ -1792,30 +1953,49 @@ def WsGetMappedHeader(
     headerIndex: int,
     valueType: int,
     readOption: int,
-    heap: _rt.PointerArg[WS_HEAP],
+    heap: _rt.PointerArg[WS_HEAP] | None,
     value: _rt.VoidArg,
     valueSize: int,
     error: _rt.PointerArg[WS_ERROR] | None,
     /,
 ) -> int:
-    """The function WsGetMappedHeader (no reference page in the specs).
+    """Looks up a mapped header of a message, a value that the transport delivered outside the
+    SOAP envelope (for example an HTTP header), and deserializes it. Headers that may occur
+    several times are selected by index.
 
     Args:
-        message (in, inferred from the C type)
-        headerName (in, inferred from the C type)
-        repeatingOption (in, inferred from the C type)
-        headerIndex (in, inferred from the C type)
-        valueType (in, inferred from the C type)
-        readOption (in, inferred from the C type)
-        heap (in, inferred from the C type)
-        value (out, inferred from the C type)
-        valueSize (in, inferred from the C type)
-        error (in, optional, inferred from the C type)
+        message (in): The message to read the header from. It may be in any state except
+            WS_MESSAGE_STATE_EMPTY.
+        headerName (in): A WS_XML_STRING with the name of the mapped header.
+        repeatingOption (in): Whether the header may occur more than once, a
+            WS_REPEATING_HEADER_OPTION value. With WS_REPEATING_HEADER, headerIndex picks
+            one of the occurrences; with WS_SINGLETON_HEADER, headerIndex must be 0 and
+            several occurrences are an error.
+        headerIndex (in): Zero-based position of the wanted occurrence among the headers
+            with this name.
+        valueType (in): The type to deserialize the header into, a WS_TYPE value.
+        readOption (in): Whether the header must be present and how the value is returned, a
+            WS_READ_OPTION value. For a header that may be absent, WS_READ_OPTIONAL_POINTER
+            returns a NULL pointer when it is missing.
+        heap (in, optional): The heap that receives any memory the value needs. If NULL, the
+            heap of the message is used.
+        value (out): Receives the value. Whether this is storage for the value itself or for
+            a pointer to it depends on readOption.
+        valueSize (in): The size in bytes of the storage that value points to.
+        error (in, optional): Optional WS_ERROR object that receives extended error
+            information when the call fails. Pass NULL if that information is not needed.
 
     Returns:
         int: the HRESULT, S_OK (0) or another success code.
 
     Raises:
+        WS_E_INVALID_FORMAT: The header is required but missing; WS_SINGLETON_HEADER was
+            given but the header occurs more than once; or its content is not in the
+            expected format.
+        WS_E_QUOTA_EXCEEDED: The heap reached its maximum size.
+        E_OUTOFMEMORY: Not enough memory was available to deserialize the header.
+        E_INVALIDARG: At least one argument is not valid.
+        Other Errors: The function may also fail with other error codes not listed here.
         WsError: on any failing HRESULT; the subclass named after the code when it is known
             (see wwsapi.hresults). Error strings of the error object are attached.
 
@@ -1833,7 +2013,20 @@ def WsGetMappedHeader(
             WS_ERROR* error
         );
 
-    Documentation: not in the specs; Microsoft's reference page:
+    Remarks:
+        For the HTTP channel, a header is only available here if the channel was told to map
+        it, with a WS_HTTP_MESSAGE_MAPPING in its channel properties.
+
+    Requirements:
+        Minimum supported client: Windows 7 [desktop apps | UWP apps]
+        Minimum supported server: Windows Server 2008 R2 [desktop apps | UWP apps]
+
+    See also:
+        WsAddMappedHeader, WsRemoveMappedHeader,
+        https://msdn.microsoft.com/dff8217e-769d-4f0b-acf2-02d6e43589cf
+
+    Documentation: specs/pages/nf-webservices-wsgetmappedheader.md
+    Reference:
         https://learn.microsoft.com/en-us/windows/win32/api/webservices/nf-webservices-wsgetmappedheader
     """
     _fn: _rt.Function[int] = _rt.bind(__name__, "WsGetMappedHeader")
@@ -2005,6 +2198,11 @@ def WsInitializeMessage(
     "WS_MESSAGE* WS_XML_NODE_POSITION* WS_ERROR*",
     checked=True,
     error_index=2,
+    codes=(
+        "WS_E_INVALID_OPERATION: The message is not in the WS_MESSAGE_STATE_READING state.",
+        "E_INVALIDARG: At least one argument is not valid.",
+        "E_OUTOFMEMORY: Not enough memory was available to complete the operation.",
+    ),
 )
 def WsMarkHeaderAsUnderstood(
     message: _rt.PointerArg[WS_MESSAGE],
@@ -2012,17 +2210,27 @@ def WsMarkHeaderAsUnderstood(
     error: _rt.PointerArg[WS_ERROR] | None,
     /,
 ) -> int:
-    """The function WsMarkHeaderAsUnderstood (no reference page in the specs).
+    """Marks a header of a received message as understood, so that WsCheckMustUnderstandHeaders
+    does not report it. Only needed for headers the application read through the XML reader
+    rather than with WsGetHeader or WsGetCustomHeader.
 
     Args:
-        message (in, inferred from the C type)
-        headerPosition (direction unknown, inferred from the C type)
-        error (in, optional, inferred from the C type)
+        message (in): The received message. It must be in the WS_MESSAGE_STATE_READING
+            state.
+        headerPosition (in): A WS_XML_NODE_POSITION of the header element in the header
+            section of the message, as obtained from WsGetReaderPosition while the reader
+            was on that element.
+        error (in, optional): Optional WS_ERROR object that receives extended error
+            information when the call fails. Pass NULL if that information is not needed.
 
     Returns:
         int: the HRESULT, S_OK (0) or another success code.
 
     Raises:
+        WS_E_INVALID_OPERATION: The message is not in the WS_MESSAGE_STATE_READING state.
+        E_INVALIDARG: At least one argument is not valid.
+        E_OUTOFMEMORY: Not enough memory was available to complete the operation.
+        Other Errors: The function may also fail with other error codes not listed here.
         WsError: on any failing HRESULT; the subclass named after the code when it is known
             (see wwsapi.hresults). Error strings of the error object are attached.
 
@@ -2033,7 +2241,16 @@ def WsMarkHeaderAsUnderstood(
             WS_ERROR* error
         );
 
-    Documentation: not in the specs; Microsoft's reference page:
+    Requirements:
+        Minimum supported client: Windows 7 [desktop apps | UWP apps]
+        Minimum supported server: Windows Server 2008 R2 [desktop apps | UWP apps]
+
+    See also:
+        WsCheckMustUnderstandHeaders, WsGetReaderPosition,
+        https://msdn.microsoft.com/40ca058c-04e1-4358-b330-360a094a8791
+
+    Documentation: specs/pages/nf-webservices-wsmarkheaderasunderstood.md
+    Reference:
         https://learn.microsoft.com/en-us/windows/win32/api/webservices/nf-webservices-wsmarkheaderasunderstood
     """
     _fn: _rt.Function[int] = _rt.bind(__name__, "WsMarkHeaderAsUnderstood")
@@ -2277,6 +2494,11 @@ def WsReadEnvelopeStart(
     "WS_MESSAGE* WS_XML_STRING* WS_XML_STRING* WS_ERROR*",
     checked=True,
     error_index=3,
+    codes=(
+        "WS_E_INVALID_FORMAT: The message holds more than one header with this name and namespace.",
+        "E_OUTOFMEMORY: Not enough memory was available to complete the operation.",
+        "E_INVALIDARG: At least one argument is not valid.",
+    ),
 )
 def WsRemoveCustomHeader(
     message: _rt.PointerArg[WS_MESSAGE],
@@ -2285,18 +2507,26 @@ def WsRemoveCustomHeader(
     error: _rt.PointerArg[WS_ERROR] | None,
     /,
 ) -> int:
-    """The function WsRemoveCustomHeader (no reference page in the specs).
+    """Removes an application-defined header, identified by the local name and namespace of its
+    element, from a message. Only headers aimed at the ultimate receiver are considered.
 
     Args:
-        message (in, inferred from the C type)
-        headerName (in, inferred from the C type)
-        headerNs (in, inferred from the C type)
-        error (in, optional, inferred from the C type)
+        message (in): The message to remove the header from. It may be in any state except
+            WS_MESSAGE_STATE_EMPTY.
+        headerName (in): A WS_XML_STRING with the local name of the header element.
+        headerNs (in): A WS_XML_STRING with the namespace of the header element.
+        error (in, optional): Optional WS_ERROR object that receives extended error
+            information when the call fails. Pass NULL if that information is not needed.
 
     Returns:
         int: the HRESULT, S_OK (0) or another success code.
 
     Raises:
+        WS_E_INVALID_FORMAT: The message holds more than one header with this name and
+            namespace.
+        E_OUTOFMEMORY: Not enough memory was available to complete the operation.
+        E_INVALIDARG: At least one argument is not valid.
+        Other Errors: The function may also fail with other error codes not listed here.
         WsError: on any failing HRESULT; the subclass named after the code when it is known
             (see wwsapi.hresults). Error strings of the error object are attached.
 
@@ -2308,7 +2538,19 @@ def WsRemoveCustomHeader(
             WS_ERROR* error
         );
 
-    Documentation: not in the specs; Microsoft's reference page:
+    Remarks:
+        Succeeds without changing the message when the header is not there. Headers aimed at
+        other roles are left in place.
+
+    Requirements:
+        Minimum supported client: Windows 7 [desktop apps | UWP apps]
+        Minimum supported server: Windows Server 2008 R2 [desktop apps | UWP apps]
+
+    See also:
+        WsAddCustomHeader, WsGetCustomHeader, WsRemoveHeader
+
+    Documentation: specs/pages/nf-webservices-wsremovecustomheader.md
+    Reference:
         https://learn.microsoft.com/en-us/windows/win32/api/webservices/nf-webservices-wsremovecustomheader
     """
     _fn: _rt.Function[int] = _rt.bind(__name__, "WsRemoveCustomHeader")
@@ -2365,8 +2607,7 @@ def WsRemoveHeader(
         Minimum supported server: Windows Server 2008 R2 [desktop apps | UWP apps]
 
     See also:
-        WsSetHeader, WsGetHeader,
-        https://msdn.microsoft.com/def38214-2de9-4a26-93cb-e2f34d8dd6ef
+        WsSetHeader, WsGetHeader, WsRemoveCustomHeader
 
     Documentation: specs/pages/nf-webservices-wsremoveheader.md
     Reference:
@@ -2382,6 +2623,7 @@ def WsRemoveHeader(
     "WS_MESSAGE* WS_XML_STRING* WS_ERROR*",
     checked=True,
     error_index=2,
+    codes=("E_INVALIDARG: At least one argument is not valid.",),
 )
 def WsRemoveMappedHeader(
     message: _rt.PointerArg[WS_MESSAGE],
@@ -2389,17 +2631,22 @@ def WsRemoveMappedHeader(
     error: _rt.PointerArg[WS_ERROR] | None,
     /,
 ) -> int:
-    """The function WsRemoveMappedHeader (no reference page in the specs).
+    """Removes all mapped headers with the given name from a message. Nothing happens if the
+    message has no such header.
 
     Args:
-        message (in, inferred from the C type)
-        headerName (in, inferred from the C type)
-        error (in, optional, inferred from the C type)
+        message (in): The message to remove the headers from. It may be in any state except
+            WS_MESSAGE_STATE_EMPTY.
+        headerName (in): A WS_XML_STRING with the name of the mapped header to remove.
+        error (in, optional): Optional WS_ERROR object that receives extended error
+            information when the call fails. Pass NULL if that information is not needed.
 
     Returns:
         int: the HRESULT, S_OK (0) or another success code.
 
     Raises:
+        E_INVALIDARG: At least one argument is not valid.
+        Other Errors: The function may also fail with other error codes not listed here.
         WsError: on any failing HRESULT; the subclass named after the code when it is known
             (see wwsapi.hresults). Error strings of the error object are attached.
 
@@ -2410,7 +2657,19 @@ def WsRemoveMappedHeader(
             WS_ERROR* error
         );
 
-    Documentation: not in the specs; Microsoft's reference page:
+    Remarks:
+        Custom channel implementations use this to strip transport-specific headers before a
+        message is sent on; applications use it before WsAddMappedHeader to replace a value.
+
+    Requirements:
+        Minimum supported client: Windows 7 [desktop apps | UWP apps]
+        Minimum supported server: Windows Server 2008 R2 [desktop apps | UWP apps]
+
+    See also:
+        WsAddMappedHeader, WsGetMappedHeader
+
+    Documentation: specs/pages/nf-webservices-wsremovemappedheader.md
+    Reference:
         https://learn.microsoft.com/en-us/windows/win32/api/webservices/nf-webservices-wsremovemappedheader
     """
     _fn: _rt.Function[int] = _rt.bind(__name__, "WsRemoveMappedHeader")

@@ -1611,8 +1611,7 @@ class WS_TYPE_MAPPING(_IntEnum):
         Minimum supported server: Windows Server 2008 R2 [desktop apps | UWP apps]
 
     See also:
-        WS_TYPE, /windows/desktop/api/webservices/nf-webservices-wsreadtype,
-        /windows/desktop/api/webservices/nf-webservices-wswritetype
+        WS_TYPE, WsReadType, WsWriteType
 
     Documentation: specs/pages/ne-webservices-ws_type_mapping.md
     Reference:

@@ -9,6 +9,60 @@
 #   specs/abi/aliases.yaml
 #   specs/abi/constants.yaml
 #   specs/abi/notes.yaml
+#   specs/pages/nf-webservices-wsabandoncall.md
+#   specs/pages/nf-webservices-wsabortservicehost.md
+#   specs/pages/nf-webservices-wsabortserviceproxy.md
+#   specs/pages/nf-webservices-wscall.md
+#   specs/pages/nf-webservices-wscloseservicehost.md
+#   specs/pages/nf-webservices-wscloseserviceproxy.md
+#   specs/pages/nf-webservices-wscopyerror.md
+#   specs/pages/nf-webservices-wscopynode.md
+#   specs/pages/nf-webservices-wscreatefaultfromerror.md
+#   specs/pages/nf-webservices-wscreatemetadata.md
+#   specs/pages/nf-webservices-wscreateserviceendpointfromtemplate.md
+#   specs/pages/nf-webservices-wscreateservicehost.md
+#   specs/pages/nf-webservices-wscreateserviceproxy.md
+#   specs/pages/nf-webservices-wscreateserviceproxyfromtemplate.md
+#   specs/pages/nf-webservices-wscreatexmlsecuritytoken.md
+#   specs/pages/nf-webservices-wsendreadercanonicalization.md
+#   specs/pages/nf-webservices-wsendwritercanonicalization.md
+#   specs/pages/nf-webservices-wsfillreader.md
+#   specs/pages/nf-webservices-wsfindattribute.md
+#   specs/pages/nf-webservices-wsflushwriter.md
+#   specs/pages/nf-webservices-wsfreemetadata.md
+#   specs/pages/nf-webservices-wsfreeservicehost.md
+#   specs/pages/nf-webservices-wsfreeserviceproxy.md
+#   specs/pages/nf-webservices-wsgetdictionary.md
+#   specs/pages/nf-webservices-wsgetfaulterrordetail.md
+#   specs/pages/nf-webservices-wsgetfaulterrorproperty.md
+#   specs/pages/nf-webservices-wsgetmetadataendpoints.md
+#   specs/pages/nf-webservices-wsgetmetadataproperty.md
+#   specs/pages/nf-webservices-wsgetmissingmetadatadocumentaddress.md
+#   specs/pages/nf-webservices-wsgetnamespacefromprefix.md
+#   specs/pages/nf-webservices-wsgetoperationcontextproperty.md
+#   specs/pages/nf-webservices-wsgetpolicyalternativecount.md
+#   specs/pages/nf-webservices-wsgetpolicyproperty.md
+#   specs/pages/nf-webservices-wsgetprefixfromnamespace.md
+#   specs/pages/nf-webservices-wsgetreaderposition.md
+#   specs/pages/nf-webservices-wsgetsecuritycontextproperty.md
+#   specs/pages/nf-webservices-wsgetservicehostproperty.md
+#   specs/pages/nf-webservices-wsgetserviceproxyproperty.md
+#   specs/pages/nf-webservices-wsgetwriterposition.md
+#   specs/pages/nf-webservices-wsgetxmlattribute.md
+#   specs/pages/nf-webservices-wsmatchpolicyalternative.md
+#   specs/pages/nf-webservices-wsmovereader.md
+#   specs/pages/nf-webservices-wsmovewriter.md
+#   specs/pages/nf-webservices-wsopenservicehost.md
+#   specs/pages/nf-webservices-wsopenserviceproxy.md
+#   specs/pages/nf-webservices-wspullbytes.md
+#   specs/pages/nf-webservices-wspushbytes.md
+#   specs/pages/nf-webservices-wsreadarray.md
+#   specs/pages/nf-webservices-wsreadattribute.md
+#   specs/pages/nf-webservices-wsreadbytes.md
+#   specs/pages/nf-webservices-wsreadelement.md
+#   specs/pages/nf-webservices-wsreadendattribute.md
+#   specs/pages/nf-webservices-wsreadendpointaddressextension.md
+#   specs/pages/nf-webservices-wsreadmetadata.md
 """Other functions: generated ctypes bindings of webservices.dll (wwsapi).
 
 Elements listed on no area page.
@@ -23,16 +77,11 @@ from . import _runtime as _rt
 _rt.enter(__name__)
 if _rt.TYPE_CHECKING:
     from .asynchronous_model import WS_ASYNC_CONTEXT
-    from .channel import WS_CHANNEL_PROPERTY, WS_PUSH_BYTES_CALLBACK, WS_WRITE_CALLBACK
+    from .channel import WS_CHANNEL_PROPERTY, WS_PUSH_BYTES_CALLBACK
     from .errors import WS_ERROR
     from .heap import WS_HEAP
     from .message import WS_ELEMENT_DESCRIPTION, WS_FAULT
-    from .misc_callbacks import (
-        WS_OPERATION_CANCEL_CALLBACK,
-        WS_OPERATION_FREE_STATE_CALLBACK,
-        WS_PULL_BYTES_CALLBACK,
-        WS_SERVICE_SECURITY_CALLBACK,
-    )
+    from .misc_callbacks import WS_PULL_BYTES_CALLBACK, WS_SERVICE_SECURITY_CALLBACK
     from .misc_handles import (
         WS_METADATA,
         WS_OPERATION_CONTEXT,
@@ -58,21 +107,27 @@ if _rt.TYPE_CHECKING:
         WS_SERVICE_ENDPOINT_PROPERTY,
         WS_SERVICE_PROPERTY,
         WS_STRING,
-        WS_XML_CANONICALIZATION_PROPERTY,
         WS_XML_DICTIONARY,
         WS_XML_NODE_POSITION,
         WS_XML_SECURITY_TOKEN_PROPERTY,
         WS_XML_STRING,
-        WS_XML_TEXT,
     )
     from .security_processing_results import WS_SECURITY_TOKEN
     from .xml_buffer import WS_XML_BUFFER
-    from .xml_reader import WS_XML_NODE, WS_XML_READER
+    from .xml_reader import WS_XML_READER
     from .xml_writer import WS_XML_WRITER
 
 
 @_rt.prototype(
-    "WsAbandonCall", "c_int32", "WS_SERVICE_PROXY* c_uint32 WS_ERROR*", checked=True, error_index=2
+    "WsAbandonCall",
+    "c_int32",
+    "WS_SERVICE_PROXY* c_uint32 WS_ERROR*",
+    checked=True,
+    error_index=2,
+    codes=(
+        "WS_E_INVALID_OPERATION: The proxy is not in a state that allows this call.",
+        "E_INVALIDARG: At least one argument is not valid.",
+    ),
 )
 def WsAbandonCall(
     serviceProxy: _rt.PointerArg[WS_SERVICE_PROXY],
@@ -80,17 +135,25 @@ def WsAbandonCall(
     error: _rt.PointerArg[WS_ERROR] | None,
     /,
 ) -> int:
-    """The function WsAbandonCall (no reference page in the specs).
+    """Makes a call in progress on a service proxy return at once with
+    WS_E_OPERATION_ABANDONED, without waiting for its reply.
 
     Args:
-        serviceProxy (in, inferred from the C type)
-        callId (in, inferred from the C type)
-        error (in, optional, inferred from the C type)
+        serviceProxy (in): The service proxy, as returned by WsCreateServiceProxy or
+            WsCreateServiceProxyFromTemplate.
+        callId (in): The ID of the call to abandon, as given to WsCall with the
+            WS_CALL_PROPERTY_CALL_ID call property. 0 abandons every pending call of the
+            proxy.
+        error (in, optional): Optional WS_ERROR object that receives extended error
+            information when the call fails. Pass NULL if that information is not needed.
 
     Returns:
         int: the HRESULT, S_OK (0) or another success code.
 
     Raises:
+        WS_E_INVALID_OPERATION: The proxy is not in a state that allows this call.
+        E_INVALIDARG: At least one argument is not valid.
+        Other Errors: The function may also fail with other error codes not listed here.
         WsError: on any failing HRESULT; the subclass named after the code when it is known
             (see wwsapi.hresults). Error strings of the error object are attached.
 
@@ -101,7 +164,21 @@ def WsAbandonCall(
             WS_ERROR* error
         );
 
-    Documentation: not in the specs; Microsoft's reference page:
+    Remarks:
+        Abandoning does not cancel the underlying I/O: the proxy keeps what it needs to
+        finish the exchange in the background. To cancel the I/O as well, abort the proxy
+        with WsAbortServiceProxy.
+
+    Requirements:
+        Minimum supported client: Windows 7 [desktop apps | UWP apps]
+        Minimum supported server: Windows Server 2008 R2 [desktop apps | UWP apps]
+
+    See also:
+        WsCall, WsAbortServiceProxy,
+        https://msdn.microsoft.com/2ab778b2-c6d0-41ea-aa3a-a6c16c87a9e9
+
+    Documentation: specs/pages/nf-webservices-wsabandoncall.md
+    Reference:
         https://learn.microsoft.com/en-us/windows/win32/api/webservices/nf-webservices-wsabandoncall
     """
     _fn: _rt.Function[int] = _rt.bind(__name__, "WsAbandonCall")
@@ -109,28 +186,53 @@ def WsAbandonCall(
 
 
 @_rt.prototype(
-    "WsAbortServiceHost", "c_int32", "WS_SERVICE_HOST* WS_ERROR*", checked=True, error_index=1
+    "WsAbortServiceHost",
+    "c_int32",
+    "WS_SERVICE_HOST* WS_ERROR*",
+    checked=True,
+    error_index=1,
+    codes=("E_INVALIDARG: At least one argument is not valid.",),
 )
 def WsAbortServiceHost(
     serviceHost: _rt.PointerArg[WS_SERVICE_HOST], error: _rt.PointerArg[WS_ERROR] | None, /
 ) -> int:
-    """The function WsAbortServiceHost (no reference page in the specs).
+    """Aborts a service host: its listeners stop accepting channels and the channels it is
+    using to serve requests are aborted, so pending I/O fails promptly.
 
     Args:
-        serviceHost (in, inferred from the C type)
-        error (in, optional, inferred from the C type)
+        serviceHost (in): The service host to abort.
+        error (in, optional): Optional WS_ERROR object that receives extended error
+            information when the call fails. Pass NULL if that information is not needed.
 
     Returns:
         int: the HRESULT, S_OK (0) or another success code.
 
     Raises:
+        E_INVALIDARG: At least one argument is not valid.
         WsError: on any failing HRESULT; the subclass named after the code when it is known
             (see wwsapi.hresults). Error strings of the error object are attached.
 
     C declaration:
         HRESULT WINAPI WsAbortServiceHost(WS_SERVICE_HOST* serviceHost, WS_ERROR* error);
 
-    Documentation: not in the specs; Microsoft's reference page:
+    Remarks:
+        Service operations that are running when the host is aborted are not stopped by
+        force. If an operation registered a cancel callback with
+        WsRegisterOperationForCancel, that callback is invoked so the operation can give up
+        early; the host still waits for every running operation to return.
+
+        Aborting does not close the host: call WsCloseServiceHost afterwards before it is
+        reset or freed.
+
+    Requirements:
+        Minimum supported client: Windows 7 [desktop apps only]
+        Minimum supported server: Windows Server 2008 R2 [desktop apps only]
+
+    See also:
+        WsCloseServiceHost, WsRegisterOperationForCancel, WsFreeServiceHost
+
+    Documentation: specs/pages/nf-webservices-wsabortservicehost.md
+    Reference:
         https://learn.microsoft.com/en-us/windows/win32/api/webservices/nf-webservices-wsabortservicehost
     """
     _fn: _rt.Function[int] = _rt.bind(__name__, "WsAbortServiceHost")
@@ -138,28 +240,54 @@ def WsAbortServiceHost(
 
 
 @_rt.prototype(
-    "WsAbortServiceProxy", "c_int32", "WS_SERVICE_PROXY* WS_ERROR*", checked=True, error_index=1
+    "WsAbortServiceProxy",
+    "c_int32",
+    "WS_SERVICE_PROXY* WS_ERROR*",
+    checked=True,
+    error_index=1,
+    codes=("E_INVALIDARG: At least one argument is not valid.",),
 )
 def WsAbortServiceProxy(
     serviceProxy: _rt.PointerArg[WS_SERVICE_PROXY], error: _rt.PointerArg[WS_ERROR] | None, /
 ) -> int:
-    """The function WsAbortServiceProxy (no reference page in the specs).
+    """Cancels what a service proxy is doing, without waiting for it to finish.
 
     Args:
-        serviceProxy (in, inferred from the C type)
-        error (in, optional, inferred from the C type)
+        serviceProxy (in): The service proxy, as returned by WsCreateServiceProxy or
+            WsCreateServiceProxyFromTemplate.
+        error (in, optional): Optional WS_ERROR object that receives extended error
+            information when the call fails. Pass NULL if that information is not needed.
 
     Returns:
         int: the HRESULT, S_OK (0) or another success code.
 
     Raises:
+        E_INVALIDARG: At least one argument is not valid.
+        Other Errors: The function may also fail with other error codes not listed here.
         WsError: on any failing HRESULT; the subclass named after the code when it is known
             (see wwsapi.hresults). Error strings of the error object are attached.
 
     C declaration:
         HRESULT WINAPI WsAbortServiceProxy(WS_SERVICE_PROXY* serviceProxy, WS_ERROR* error);
 
-    Documentation: not in the specs; Microsoft's reference page:
+    Remarks:
+        The effect depends on the proxy state (see WS_SERVICE_PROXY_STATE). An open in
+        progress is cancelled and the proxy returns to WS_SERVICE_PROXY_STATE_CREATED. An
+        open proxy aborts its channels, refuses new calls and becomes
+        WS_SERVICE_PROXY_STATE_FAULTED; it must then still be closed with
+        WsCloseServiceProxy. A proxy that is closing aborts its channels and becomes
+        WS_SERVICE_PROXY_STATE_CLOSED.
+
+    Requirements:
+        Minimum supported client: Windows 7 [desktop apps | UWP apps]
+        Minimum supported server: Windows Server 2008 R2 [desktop apps | UWP apps]
+
+    See also:
+        WsCloseServiceProxy, WsOpenServiceProxy,
+        https://msdn.microsoft.com/82156e64-ae95-4a4a-aaad-e3dd69832c97
+
+    Documentation: specs/pages/nf-webservices-wsabortserviceproxy.md
+    Reference:
         https://learn.microsoft.com/en-us/windows/win32/api/webservices/nf-webservices-wsabortserviceproxy
     """
     _fn: _rt.Function[int] = _rt.bind(__name__, "WsAbortServiceProxy")
@@ -172,34 +300,64 @@ def WsAbortServiceProxy(
     "WS_SERVICE_PROXY* WS_OPERATION_DESCRIPTION* c_void_p* WS_HEAP* WS_CALL_PROPERTY* c_uint32 WS_ASYNC_CONTEXT* WS_ERROR*",
     checked=True,
     error_index=7,
+    codes=(
+        "WS_E_INVALID_OPERATION: The object is not in a state that allows this call.",
+        "WS_E_QUOTA_EXCEEDED: A size or count quota was exceeded.",
+        "WS_E_OPERATION_ABANDONED: The call was abandoned with WsAbandonCall before it completed.",
+        "WS_E_OPERATION_TIMED_OUT: The operation did not finish within the time allowed for it.",
+        "E_OUTOFMEMORY: Not enough memory was available to complete the operation.",
+        "E_INVALIDARG: At least one argument is not valid.",
+    ),
 )
 def WsCall(
     serviceProxy: _rt.PointerArg[WS_SERVICE_PROXY],
     operation: _rt.PointerArg[WS_OPERATION_DESCRIPTION],
-    arguments: _rt.PointerArg[_ct.c_void_p],
+    arguments: _rt.PointerArg[_ct.c_void_p] | None,
     heap: _rt.PointerArg[WS_HEAP],
-    callProperties: _rt.PointerArg[WS_CALL_PROPERTY],
+    callProperties: _rt.PointerArg[WS_CALL_PROPERTY] | None,
     callPropertyCount: int,
     asyncContext: _rt.PointerArg[WS_ASYNC_CONTEXT] | None,
     error: _rt.PointerArg[WS_ERROR] | None,
     /,
 ) -> int:
-    """The function WsCall (no reference page in the specs).
+    """Invokes one service operation through an open service proxy: serializes the arguments
+    into a request as the operation description says, sends it and, for request-reply
+    operations, deserializes the reply into the out arguments. Generated proxy functions
+    call it; applications normally call those instead.
 
     Args:
-        serviceProxy (in, inferred from the C type)
-        operation (in, inferred from the C type)
-        arguments (out, inferred from the C type)
-        heap (in, inferred from the C type)
-        callProperties (in, inferred from the C type)
-        callPropertyCount (in, inferred from the C type)
-        asyncContext (in, optional, inferred from the C type)
-        error (in, optional, inferred from the C type)
+        serviceProxy (in): The service proxy, as returned by WsCreateServiceProxy or
+            WsCreateServiceProxyFromTemplate. It must be open.
+        operation (in): The WS_OPERATION_DESCRIPTION of the operation: its messages and
+            parameters.
+        arguments (in, optional): Array of pointers, one per parameter of the operation
+            description and in the same order, each pointing at the storage of that
+            argument. Out arguments are written through these pointers.
+        heap (in): The heap that receives the memory for out arguments deserialized from the
+            reply.
+        callProperties (in, optional): Array of WS_CALL_PROPERTY settings for this call, or
+            NULL if callPropertyCount is 0.
+        callPropertyCount (in): The number of elements in callProperties.
+        asyncContext (in, optional): A WS_ASYNC_CONTEXT that makes the call complete
+            asynchronously, or NULL to run the call synchronously.
+        error (in, optional): Optional WS_ERROR object that receives extended error
+            information when the call fails. Pass NULL if that information is not needed.
 
     Returns:
         int: the HRESULT, S_OK (0) or another success code.
+        WS_S_ASYNC: The operation has been started and will complete asynchronously; the
+            outcome is passed to the callback in asyncContext.
 
     Raises:
+        WS_E_INVALID_OPERATION: The object is not in a state that allows this call.
+        WS_E_QUOTA_EXCEEDED: A size or count quota was exceeded.
+        WS_E_OPERATION_ABANDONED: The call was abandoned with WsAbandonCall before it
+            completed.
+        WS_E_OPERATION_TIMED_OUT: The operation did not finish within the time allowed for
+            it.
+        E_OUTOFMEMORY: Not enough memory was available to complete the operation.
+        E_INVALIDARG: At least one argument is not valid.
+        Other Errors: The function may also fail with other error codes not listed here.
         WsError: on any failing HRESULT; the subclass named after the code when it is known
             (see wwsapi.hresults). Error strings of the error object are attached.
 
@@ -215,7 +373,21 @@ def WsCall(
             WS_ERROR* error
         );
 
-    Documentation: not in the specs; Microsoft's reference page:
+    Remarks:
+        A call can be given an ID with the WS_CALL_PROPERTY_CALL_ID call property, so that
+        WsAbandonCall can abandon it later.
+
+    Requirements:
+        Minimum supported client: Windows 7 [desktop apps | UWP apps]
+        Minimum supported server: Windows Server 2008 R2 [desktop apps | UWP apps]
+
+    See also:
+        WsOpenServiceProxy, WsAbandonCall,
+        https://msdn.microsoft.com/d05b55aa-4159-4e48-ae75-2af36c0a7101,
+        https://msdn.microsoft.com/2ab778b2-c6d0-41ea-aa3a-a6c16c87a9e9
+
+    Documentation: specs/pages/nf-webservices-wscall.md
+    Reference:
         https://learn.microsoft.com/en-us/windows/win32/api/webservices/nf-webservices-wscall
     """
     _fn: _rt.Function[int] = _rt.bind(__name__, "WsCall")
@@ -237,6 +409,12 @@ def WsCall(
     "WS_SERVICE_HOST* WS_ASYNC_CONTEXT* WS_ERROR*",
     checked=True,
     error_index=2,
+    codes=(
+        "WS_E_INVALID_OPERATION: The object is not in a state that allows this call.",
+        "E_INVALIDARG: At least one argument is not valid.",
+        "WS_E_OPERATION_TIMED_OUT: The operation did not finish within the time allowed for it.",
+        "WS_E_OPERATION_ABORTED: The operation was cancelled because the object was aborted or closed while it was in progress.",
+    ),
 )
 def WsCloseServiceHost(
     serviceHost: _rt.PointerArg[WS_SERVICE_HOST],
@@ -244,17 +422,29 @@ def WsCloseServiceHost(
     error: _rt.PointerArg[WS_ERROR] | None,
     /,
 ) -> int:
-    """The function WsCloseServiceHost (no reference page in the specs).
+    """Closes a service host. Its listeners are closed, so no new channels are accepted, and
+    the call completes once the work already under way on accepted channels has finished.
 
     Args:
-        serviceHost (in, inferred from the C type)
-        asyncContext (in, optional, inferred from the C type)
-        error (in, optional, inferred from the C type)
+        serviceHost (in): The service host to close.
+        asyncContext (in, optional): A WS_ASYNC_CONTEXT that makes the call complete
+            asynchronously, or NULL to run the call synchronously.
+        error (in, optional): Optional WS_ERROR object that receives extended error
+            information when the call fails. Pass NULL if that information is not needed.
 
     Returns:
         int: the HRESULT, S_OK (0) or another success code.
+        WS_S_ASYNC: The operation has been started and will complete asynchronously; the
+            outcome is passed to the callback in asyncContext.
 
     Raises:
+        WS_E_INVALID_OPERATION: The object is not in a state that allows this call.
+        E_INVALIDARG: At least one argument is not valid.
+        WS_E_OPERATION_TIMED_OUT: The operation did not finish within the time allowed for
+            it.
+        WS_E_OPERATION_ABORTED: The operation was cancelled because the object was aborted
+            or closed while it was in progress.
+        Other Errors: The function may also fail with other error codes not listed here.
         WsError: on any failing HRESULT; the subclass named after the code when it is known
             (see wwsapi.hresults). Error strings of the error object are attached.
 
@@ -265,7 +455,24 @@ def WsCloseServiceHost(
             WS_ERROR* error
         );
 
-    Documentation: not in the specs; Microsoft's reference page:
+    Remarks:
+        Messages that are being received or processed on channels the host already accepted
+        are allowed to finish. For endpoints with a sessionful channel type this means the
+        close waits until the clients end their sessions; WsAbortServiceHost can be used to
+        cut them short. WS_SERVICE_PROPERTY_CLOSE_TIMEOUT bounds how long the close waits.
+
+        After the close the host can be reset with WsResetServiceHost and opened again, or
+        freed with WsFreeServiceHost.
+
+    Requirements:
+        Minimum supported client: Windows 7 [desktop apps only]
+        Minimum supported server: Windows Server 2008 R2 [desktop apps only]
+
+    See also:
+        WsOpenServiceHost, WsAbortServiceHost, WsResetServiceHost, WsFreeServiceHost
+
+    Documentation: specs/pages/nf-webservices-wscloseservicehost.md
+    Reference:
         https://learn.microsoft.com/en-us/windows/win32/api/webservices/nf-webservices-wscloseservicehost
     """
     _fn: _rt.Function[int] = _rt.bind(__name__, "WsCloseServiceHost")
@@ -278,6 +485,17 @@ def WsCloseServiceHost(
     "WS_SERVICE_PROXY* WS_ASYNC_CONTEXT* WS_ERROR*",
     checked=True,
     error_index=2,
+    codes=(
+        "WS_E_INVALID_OPERATION: The proxy is not in a state that allows closing; this is the only code that means the close failed.",
+        "WS_E_ENDPOINT_DISCONNECTED: The connection to the remote endpoint broke or was closed by the other side.",
+        "WS_E_OPERATION_ABORTED: The operation was cancelled because the object was aborted or closed while it was in progress.",
+        "WS_E_ENDPOINT_FAILURE: The remote endpoint was unable to process the request.",
+        "WS_E_INVALID_FORMAT: The data read or written was not in the expected format.",
+        "WS_E_OPERATION_TIMED_OUT: The operation did not finish within the time allowed for it.",
+        "WS_E_QUOTA_EXCEEDED: A size or count quota was exceeded.",
+        "E_OUTOFMEMORY: Not enough memory was available to complete the operation.",
+        "E_INVALIDARG: At least one argument is not valid.",
+    ),
 )
 def WsCloseServiceProxy(
     serviceProxy: _rt.PointerArg[WS_SERVICE_PROXY],
@@ -285,17 +503,37 @@ def WsCloseServiceProxy(
     error: _rt.PointerArg[WS_ERROR] | None,
     /,
 ) -> int:
-    """The function WsCloseServiceProxy (no reference page in the specs).
+    """Closes an open service proxy. Calls still in progress are allowed to finish first; no
+    new calls are accepted.
 
     Args:
-        serviceProxy (in, inferred from the C type)
-        asyncContext (in, optional, inferred from the C type)
-        error (in, optional, inferred from the C type)
+        serviceProxy (in): The service proxy, as returned by WsCreateServiceProxy or
+            WsCreateServiceProxyFromTemplate.
+        asyncContext (in, optional): A WS_ASYNC_CONTEXT that makes the call complete
+            asynchronously, or NULL to run the call synchronously.
+        error (in, optional): Optional WS_ERROR object that receives extended error
+            information when the call fails. Pass NULL if that information is not needed.
 
     Returns:
         int: the HRESULT, S_OK (0) or another success code.
+        WS_S_ASYNC: The operation has been started and will complete asynchronously; the
+            outcome is passed to the callback in asyncContext.
 
     Raises:
+        WS_E_INVALID_OPERATION: The proxy is not in a state that allows closing; this is the
+            only code that means the close failed.
+        WS_E_ENDPOINT_DISCONNECTED: The connection to the remote endpoint broke or was
+            closed by the other side.
+        WS_E_OPERATION_ABORTED: The operation was cancelled because the object was aborted
+            or closed while it was in progress.
+        WS_E_ENDPOINT_FAILURE: The remote endpoint was unable to process the request.
+        WS_E_INVALID_FORMAT: The data read or written was not in the expected format.
+        WS_E_OPERATION_TIMED_OUT: The operation did not finish within the time allowed for
+            it.
+        WS_E_QUOTA_EXCEEDED: A size or count quota was exceeded.
+        E_OUTOFMEMORY: Not enough memory was available to complete the operation.
+        E_INVALIDARG: At least one argument is not valid.
+        Other Errors: The function may also fail with other error codes not listed here.
         WsError: on any failing HRESULT; the subclass named after the code when it is known
             (see wwsapi.hresults). Error strings of the error object are attached.
 
@@ -306,34 +544,72 @@ def WsCloseServiceProxy(
             WS_ERROR* error
         );
 
-    Documentation: not in the specs; Microsoft's reference page:
+    Remarks:
+        Apart from WS_E_INVALID_OPERATION, a failure code does not mean the proxy stayed
+        open: the proxy is closed anyway and the code only reports a problem met while
+        closing its channels. A closed proxy can be reused after WsResetServiceProxy or
+        released with WsFreeServiceProxy.
+
+    Requirements:
+        Minimum supported client: Windows 7 [desktop apps | UWP apps]
+        Minimum supported server: Windows Server 2008 R2 [desktop apps | UWP apps]
+
+    See also:
+        WsOpenServiceProxy, WsAbortServiceProxy, WsResetServiceProxy, WsFreeServiceProxy
+
+    Documentation: specs/pages/nf-webservices-wscloseserviceproxy.md
+    Reference:
         https://learn.microsoft.com/en-us/windows/win32/api/webservices/nf-webservices-wscloseserviceproxy
     """
     _fn: _rt.Function[int] = _rt.bind(__name__, "WsCloseServiceProxy")
     return _fn(serviceProxy, asyncContext, error)
 
 
-@_rt.prototype("WsCopyError", "c_int32", "WS_ERROR* WS_ERROR*", checked=True, error_index=1)
-def WsCopyError(
-    source: _rt.PointerArg[WS_ERROR] | None, destination: _rt.PointerArg[WS_ERROR] | None, /
-) -> int:
-    """The function WsCopyError (no reference page in the specs).
+@_rt.prototype(
+    "WsCopyError",
+    "c_int32",
+    "WS_ERROR* WS_ERROR*",
+    checked=True,
+    error_index=1,
+    codes=(
+        "E_INVALIDARG: One of the error objects is NULL, or another argument is not valid.",
+        "E_OUTOFMEMORY: Not enough memory was available to complete the operation.",
+    ),
+)
+def WsCopyError(source: _rt.PointerArg[WS_ERROR], destination: _rt.PointerArg[WS_ERROR], /) -> int:
+    """Copies the error strings, properties and fault information of one error object into
+    another, replacing what the destination held.
 
     Args:
-        source (in, optional, inferred from the C type)
-        destination (in, optional, inferred from the C type)
+        source (in): The error object to copy from.
+        destination (in): The error object that receives the copy.
 
     Returns:
         int: the HRESULT, S_OK (0) or another success code.
 
     Raises:
+        E_INVALIDARG: One of the error objects is NULL, or another argument is not valid.
+        E_OUTOFMEMORY: Not enough memory was available to complete the operation.
+        Other Errors: The function may also fail with other error codes not listed here.
         WsError: on any failing HRESULT; the subclass named after the code when it is known
             (see wwsapi.hresults). Error strings of the error object are attached.
 
     C declaration:
         HRESULT WINAPI WsCopyError(WS_ERROR* source, WS_ERROR* destination);
 
-    Documentation: not in the specs; Microsoft's reference page:
+    Remarks:
+        Useful to keep the details of a failure after the error object passed to the failing
+        call is reset for the next call.
+
+    Requirements:
+        Minimum supported client: Windows 7 [desktop apps | UWP apps]
+        Minimum supported server: Windows Server 2008 R2 [desktop apps | UWP apps]
+
+    See also:
+        WsCreateError, WsResetError, WsGetErrorProperty
+
+    Documentation: specs/pages/nf-webservices-wscopyerror.md
+    Reference:
         https://learn.microsoft.com/en-us/windows/win32/api/webservices/nf-webservices-wscopyerror
     """
     _fn: _rt.Function[int] = _rt.bind(__name__, "WsCopyError")
@@ -341,7 +617,18 @@ def WsCopyError(
 
 
 @_rt.prototype(
-    "WsCopyNode", "c_int32", "WS_XML_WRITER* WS_XML_READER* WS_ERROR*", checked=True, error_index=2
+    "WsCopyNode",
+    "c_int32",
+    "WS_XML_WRITER* WS_XML_READER* WS_ERROR*",
+    checked=True,
+    error_index=2,
+    codes=(
+        "E_INVALIDARG: An argument is not valid.",
+        "WS_E_INVALID_OPERATION: The call is not allowed in the object's current state.",
+        "WS_E_INVALID_FORMAT: The reader's input is not well-formed XML.",
+        "WS_E_QUOTA_EXCEEDED: A limit of the reader or of the writer was exceeded.",
+        "E_OUTOFMEMORY: Not enough memory was available to complete the call.",
+    ),
 )
 def WsCopyNode(
     writer: _rt.PointerArg[WS_XML_WRITER],
@@ -349,17 +636,26 @@ def WsCopyNode(
     error: _rt.PointerArg[WS_ERROR] | None,
     /,
 ) -> int:
-    """The function WsCopyNode (no reference page in the specs).
+    """Copies the node a reader is positioned on to a writer and moves the reader past it. When
+    that node is an element, the element is copied whole: its attributes, all of its
+    children and its end element.
 
     Args:
-        writer (in, inferred from the C type)
-        reader (in, inferred from the C type)
-        error (in, optional, inferred from the C type)
+        writer (in): The WS_XML_WRITER that receives the copy, at its current position.
+        reader (in): The WS_XML_READER to copy from. On success it is left on the node that
+            follows the copied one.
+        error (in, optional): Optional pointer to a WS_ERROR object that receives extended
+            information about a failure. Pass NULL if it is not needed.
 
     Returns:
         int: the HRESULT, S_OK (0) or another success code.
 
     Raises:
+        E_INVALIDARG: An argument is not valid.
+        WS_E_INVALID_OPERATION: The call is not allowed in the object's current state.
+        WS_E_INVALID_FORMAT: The reader's input is not well-formed XML.
+        WS_E_QUOTA_EXCEEDED: A limit of the reader or of the writer was exceeded.
+        E_OUTOFMEMORY: Not enough memory was available to complete the call.
         WsError: on any failing HRESULT; the subclass named after the code when it is known
             (see wwsapi.hresults). Error strings of the error object are attached.
 
@@ -370,7 +666,20 @@ def WsCopyNode(
             WS_ERROR* error
         );
 
-    Documentation: not in the specs; Microsoft's reference page:
+    Remarks:
+        The reader and the writer need not use the same encoding: the nodes are decoded by
+        one and encoded again by the other, so the call can also convert a document, for
+        example from binary to text.
+
+    Requirements:
+        Minimum supported client: Windows 7 [desktop apps | UWP apps]
+        Minimum supported server: Windows Server 2008 R2 [desktop apps | UWP apps]
+
+    See also:
+        WsReadNode, WsWriteNode, WsGetReaderNode
+
+    Documentation: specs/pages/nf-webservices-wscopynode.md
+    Reference:
         https://learn.microsoft.com/en-us/windows/win32/api/webservices/nf-webservices-wscopynode
     """
     _fn: _rt.Function[int] = _rt.bind(__name__, "WsCopyNode")
@@ -383,28 +692,40 @@ def WsCopyNode(
     "WS_ERROR* c_int32 c_int32 WS_HEAP* WS_FAULT*",
     checked=True,
     error_index=0,
+    codes=(
+        "E_INVALIDARG: At least one argument is not valid.",
+        "E_OUTOFMEMORY: Not enough memory was available to complete the operation.",
+    ),
 )
 def WsCreateFaultFromError(
-    error: _rt.PointerArg[WS_ERROR] | None,
+    error: _rt.PointerArg[WS_ERROR],
     faultErrorCode: int,
     faultDisclosure: int,
     heap: _rt.PointerArg[WS_HEAP],
     fault: _rt.PointerArg[WS_FAULT],
     /,
 ) -> int:
-    """The function WsCreateFaultFromError (no reference page in the specs).
+    """Builds a WS_FAULT from an error object, the form a service sends back to a client when a
+    request fails.
 
     Args:
-        error (in, optional, inferred from the C type)
-        faultErrorCode (in, inferred from the C type)
-        faultDisclosure (in, inferred from the C type)
-        heap (in, inferred from the C type)
-        fault (direction unknown, inferred from the C type)
+        error (in): The error object describing the failure.
+        faultErrorCode (in): The failure HRESULT of the call that failed; it must not be a
+            success code. It is not put into the fault; it only provides reason text when
+            the error object has no strings.
+        faultDisclosure (in): How much of the error object goes into the fault, a
+            WS_FAULT_DISCLOSURE value.
+        heap (in): The heap that receives the memory of the fault.
+        fault (out): Receives the fault. Its contents live on heap until the heap is reset
+            or freed.
 
     Returns:
         int: the HRESULT, S_OK (0) or another success code.
 
     Raises:
+        E_INVALIDARG: At least one argument is not valid.
+        E_OUTOFMEMORY: Not enough memory was available to complete the operation.
+        Other Errors: The function may also fail with other error codes not listed here.
         WsError: on any failing HRESULT; the subclass named after the code when it is known
             (see wwsapi.hresults). Error strings of the error object are attached.
 
@@ -417,7 +738,25 @@ def WsCreateFaultFromError(
             WS_FAULT* fault
         );
 
-    Documentation: not in the specs; Microsoft's reference page:
+    Remarks:
+        When the error object holds a fault (WS_FAULT_ERROR_PROPERTY_FAULT), that fault is
+        the starting point; otherwise a generic fault is used. If the fault has no reason
+        text, WS_FULL_FAULT_DISCLOSURE joins the strings of the error object (or the text of
+        faultErrorCode when there are none), while WS_MINIMAL_FAULT_DISCLOSURE uses a
+        generic text. Language-dependent text follows the WS_ERROR_PROPERTY_LANGID of the
+        error object.
+
+    Requirements:
+        Minimum supported client: Windows 7 [desktop apps | UWP apps]
+        Minimum supported server: Windows Server 2008 R2 [desktop apps | UWP apps]
+
+    See also:
+        WsSendFaultMessageForError, WsCheckMustUnderstandHeaders,
+        https://msdn.microsoft.com/7fe0b142-04a1-4a92-99ca-523412f7c94e,
+        https://msdn.microsoft.com/1dca9074-b329-4293-8a44-d0ced00ae59e
+
+    Documentation: specs/pages/nf-webservices-wscreatefaultfromerror.md
+    Reference:
         https://learn.microsoft.com/en-us/windows/win32/api/webservices/nf-webservices-wscreatefaultfromerror
     """
     _fn: _rt.Function[int] = _rt.bind(__name__, "WsCreateFaultFromError")
@@ -430,26 +769,39 @@ def WsCreateFaultFromError(
     "WS_METADATA_PROPERTY* c_uint32 WS_METADATA** WS_ERROR*",
     checked=True,
     error_index=3,
+    codes=(
+        "E_INVALIDARG: At least one argument is not valid.",
+        "E_OUTOFMEMORY: Not enough memory was available to complete the operation.",
+    ),
 )
 def WsCreateMetadata(
-    properties: _rt.PointerArg[WS_METADATA_PROPERTY],
+    properties: _rt.PointerArg[WS_METADATA_PROPERTY] | None,
     propertyCount: int,
     metadata: _rt.PointerArg[_ct._Pointer[WS_METADATA]],
     error: _rt.PointerArg[WS_ERROR] | None,
     /,
 ) -> int:
-    """The function WsCreateMetadata (no reference page in the specs).
+    """Creates a WS_METADATA object. Metadata documents (WSDL and WS-Policy) are added to it
+    with WsReadMetadata; once all referenced documents are present, the endpoints they
+    describe are read with WsGetMetadataEndpoints.
 
     Args:
-        properties (in, inferred from the C type)
-        propertyCount (in, inferred from the C type)
-        metadata (out, inferred from the C type)
-        error (in, optional, inferred from the C type)
+        properties (in, optional): Array of WS_METADATA_PROPERTY settings for the new
+            object, or NULL if propertyCount is 0. WS_METADATA_PROPERTY_ID lists the
+            properties.
+        propertyCount (in): The number of elements in properties.
+        metadata (out): Receives the handle of the new metadata object on success. Free it
+            with WsFreeMetadata when it is no longer needed.
+        error (in, optional): Optional WS_ERROR object that receives extended error
+            information when the call fails. Pass NULL if that information is not needed.
 
     Returns:
         int: the HRESULT, S_OK (0) or another success code.
 
     Raises:
+        E_INVALIDARG: At least one argument is not valid.
+        E_OUTOFMEMORY: Not enough memory was available to complete the operation.
+        Other Errors: The function may also fail with other error codes not listed here.
         WsError: on any failing HRESULT; the subclass named after the code when it is known
             (see wwsapi.hresults). Error strings of the error object are attached.
 
@@ -461,7 +813,20 @@ def WsCreateMetadata(
             WS_ERROR* error
         );
 
-    Documentation: not in the specs; Microsoft's reference page:
+    Remarks:
+        The new object is in the WS_METADATA_STATE_CREATED state, the only state in which
+        documents can be added.
+
+    Requirements:
+        Minimum supported client: Windows 7 [desktop apps | UWP apps]
+        Minimum supported server: Windows Server 2008 R2 [desktop apps | UWP apps]
+
+    See also:
+        WsReadMetadata, WsGetMetadataEndpoints, WsFreeMetadata,
+        https://msdn.microsoft.com/d3baa961-4701-4f2f-9263-5ac0266f6056
+
+    Documentation: specs/pages/nf-webservices-wscreatemetadata.md
+    Reference:
         https://learn.microsoft.com/en-us/windows/win32/api/webservices/nf-webservices-wscreatemetadata
     """
     _fn: _rt.Function[int] = _rt.bind(__name__, "WsCreateMetadata")
@@ -477,14 +842,14 @@ def WsCreateMetadata(
 )
 def WsCreateServiceEndpointFromTemplate(
     channelType: int,
-    properties: _rt.PointerArg[WS_SERVICE_ENDPOINT_PROPERTY],
+    properties: _rt.PointerArg[WS_SERVICE_ENDPOINT_PROPERTY] | None,
     propertyCount: int,
-    addressUrl: _rt.PointerArg[WS_STRING],
+    addressUrl: _rt.PointerArg[WS_STRING] | None,
     contract: _rt.PointerArg[WS_SERVICE_CONTRACT],
-    authorizationCallback: WS_SERVICE_SECURITY_CALLBACK,
+    authorizationCallback: WS_SERVICE_SECURITY_CALLBACK | None,
     heap: _rt.PointerArg[WS_HEAP],
     templateType: int,
-    templateValue: _rt.VoidArg,
+    templateValue: _rt.VoidArg | None,
     templateSize: int,
     templateDescription: _rt.VoidArg,
     templateDescriptionSize: int,
@@ -492,26 +857,40 @@ def WsCreateServiceEndpointFromTemplate(
     error: _rt.PointerArg[WS_ERROR] | None,
     /,
 ) -> int:
-    """The function WsCreateServiceEndpointFromTemplate (no reference page in the specs).
+    """Creates a WS_SERVICE_ENDPOINT from a binding template: the channel and security settings
+    come from a template structure (as generated from a WSDL policy by wsutil) and the
+    caller's settings, and the result can be passed to WsCreateServiceHost.
 
     Args:
-        channelType (in, inferred from the C type)
-        properties (in, inferred from the C type)
-        propertyCount (in, inferred from the C type)
-        addressUrl (direction unknown, inferred from the C type)
-        contract (direction unknown, inferred from the C type)
-        authorizationCallback (in, inferred from the C type)
-        heap (in, inferred from the C type)
-        templateType (in, inferred from the C type)
-        templateValue (direction unknown, inferred from the C type)
-        templateSize (in, inferred from the C type)
-        templateDescription (out, inferred from the C type)
-        templateDescriptionSize (in, inferred from the C type)
-        serviceEndpoint (out, inferred from the C type)
-        error (in, optional, inferred from the C type)
+        channelType (in): The type of channel the endpoint hosts, a WS_CHANNEL_TYPE value.
+        properties (in, optional): Array of WS_SERVICE_ENDPOINT_PROPERTY settings for the
+            endpoint, or NULL if propertyCount is 0. Channel properties are not given here
+            but in the template structure.
+        propertyCount (in): The number of elements in properties.
+        addressUrl (in, optional): The URL the endpoint listens on, as a WS_STRING.
+        contract (in): The WS_SERVICE_CONTRACT with the operations the endpoint serves.
+        authorizationCallback (in, optional): A WS_SERVICE_SECURITY_CALLBACK that decides
+            whether a request is authorized, or NULL for none.
+        heap (in): The WS_HEAP from which the new endpoint description and everything it
+            points to are allocated.
+        templateType (in): Which binding template templateValue and templateDescription
+            hold, a WS_BINDING_TEMPLATE_TYPE value.
+        templateValue (in, optional): The template structure matching templateType, filled
+            in by the application with its channel properties, security properties and
+            credentials. NULL is the same as a template whose fields are all zero.
+        templateSize (in): The size of the templateValue structure in bytes.
+        templateDescription (in): The policy description matching templateType, usually the
+            one generated by wsutil for the binding.
+        templateDescriptionSize (in): The size of the templateDescription structure in
+            bytes.
+        serviceEndpoint (out): Receives a pointer to the new service endpoint description,
+            allocated from heap.
+        error (in, optional): Optional WS_ERROR object that receives extended error
+            information when the call fails. Pass NULL if that information is not needed.
 
     Returns:
         int: the HRESULT, S_OK (0) or another success code.
+        The function returns S_OK on success and an HRESULT error code on failure.
 
     Raises:
         WsError: on any failing HRESULT; the subclass named after the code when it is known
@@ -535,7 +914,21 @@ def WsCreateServiceEndpointFromTemplate(
             WS_ERROR* error
         );
 
-    Documentation: not in the specs; Microsoft's reference page:
+    Remarks:
+        The endpoint description lives in heap and stays valid until the heap is freed or
+        reset. WsCreateServiceProxyFromTemplate is the client-side counterpart.
+
+    Requirements:
+        Minimum supported client: Windows 7 [desktop apps only]
+        Minimum supported server: Windows Server 2008 R2 [desktop apps only]
+
+    See also:
+        WsCreateServiceHost, WsCreateServiceProxyFromTemplate,
+        https://msdn.microsoft.com/831001f4-619d-4128-a645-85077701c28c,
+        https://msdn.microsoft.com/6b15fc3f-5e4b-4eb3-b337-0170b0ca746f
+
+    Documentation: specs/pages/nf-webservices-wscreateserviceendpointfromtemplate.md
+    Reference:
         https://learn.microsoft.com/en-us/windows/win32/api/webservices/nf-webservices-wscreateserviceendpointfromtemplate
     """
     _fn: _rt.Function[int] = _rt.bind(__name__, "WsCreateServiceEndpointFromTemplate")
@@ -563,30 +956,46 @@ def WsCreateServiceEndpointFromTemplate(
     "WS_SERVICE_ENDPOINT** c_uint16 WS_SERVICE_PROPERTY* c_uint32 WS_SERVICE_HOST** WS_ERROR*",
     checked=True,
     error_index=5,
+    codes=(
+        "E_INVALIDARG: At least one argument is not valid.",
+        "WS_E_QUOTA_EXCEEDED: A size or count quota was exceeded.",
+        "E_OUTOFMEMORY: Not enough memory was available to complete the operation.",
+    ),
 )
 def WsCreateServiceHost(
     endpoints: _rt.PointerArg[_ct._Pointer[WS_SERVICE_ENDPOINT]],
     endpointCount: int,
-    serviceProperties: _rt.PointerArg[WS_SERVICE_PROPERTY],
+    serviceProperties: _rt.PointerArg[WS_SERVICE_PROPERTY] | None,
     servicePropertyCount: int,
     serviceHost: _rt.PointerArg[_ct._Pointer[WS_SERVICE_HOST]],
     error: _rt.PointerArg[WS_ERROR] | None,
     /,
 ) -> int:
-    """The function WsCreateServiceHost (no reference page in the specs).
+    """Creates a WS_SERVICE_HOST for the given service endpoints. The host owns a listener for
+    each endpoint and dispatches the messages that arrive on them to the operations of the
+    endpoint's contract once it is opened.
 
     Args:
-        endpoints (out, inferred from the C type)
-        endpointCount (in, inferred from the C type)
-        serviceProperties (in, inferred from the C type)
-        servicePropertyCount (in, inferred from the C type)
-        serviceHost (out, inferred from the C type)
-        error (in, optional, inferred from the C type)
+        endpoints (in): Array of pointers to the WS_SERVICE_ENDPOINT descriptions the host
+            serves: one address, binding, contract and set of settings each.
+        endpointCount (in): The number of pointers in endpoints.
+        serviceProperties (in, optional): Array of WS_SERVICE_PROPERTY settings for the
+            whole host, or NULL if servicePropertyCount is 0. WS_SERVICE_PROPERTY_ID tells
+            which properties exist.
+        servicePropertyCount (in): The number of elements in serviceProperties.
+        serviceHost (out): Receives the handle of the new service host on success. Free it
+            with WsFreeServiceHost when it is no longer needed.
+        error (in, optional): Optional WS_ERROR object that receives extended error
+            information when the call fails. Pass NULL if that information is not needed.
 
     Returns:
         int: the HRESULT, S_OK (0) or another success code.
 
     Raises:
+        E_INVALIDARG: At least one argument is not valid.
+        WS_E_QUOTA_EXCEEDED: A size or count quota was exceeded.
+        E_OUTOFMEMORY: Not enough memory was available to complete the operation.
+        Other Errors: The function may also fail with other error codes not listed here.
         WsError: on any failing HRESULT; the subclass named after the code when it is known
             (see wwsapi.hresults). Error strings of the error object are attached.
 
@@ -600,7 +1009,21 @@ def WsCreateServiceHost(
             WS_ERROR* error
         );
 
-    Documentation: not in the specs; Microsoft's reference page:
+    Remarks:
+        The new host is in the WS_SERVICE_HOST_STATE_CREATED state; it accepts no
+        connections until WsOpenServiceHost is called. The endpoint descriptions are read
+        when the host is created, so the caller's copies need not outlive this call.
+
+    Requirements:
+        Minimum supported client: Windows 7 [desktop apps only]
+        Minimum supported server: Windows Server 2008 R2 [desktop apps only]
+
+    See also:
+        WsOpenServiceHost, WsCloseServiceHost, WsFreeServiceHost,
+        https://msdn.microsoft.com/6b15fc3f-5e4b-4eb3-b337-0170b0ca746f
+
+    Documentation: specs/pages/nf-webservices-wscreateservicehost.md
+    Reference:
         https://learn.microsoft.com/en-us/windows/win32/api/webservices/nf-webservices-wscreateservicehost
     """
     _fn: _rt.Function[int] = _rt.bind(__name__, "WsCreateServiceHost")
@@ -615,36 +1038,51 @@ def WsCreateServiceHost(
     "c_int32 c_int32 WS_SECURITY_DESCRIPTION* WS_PROXY_PROPERTY* c_uint32 WS_CHANNEL_PROPERTY* c_uint32 WS_SERVICE_PROXY** WS_ERROR*",
     checked=True,
     error_index=8,
+    codes=(
+        "E_INVALIDARG: At least one argument is not valid.",
+        "E_OUTOFMEMORY: Not enough memory was available to complete the operation.",
+    ),
 )
 def WsCreateServiceProxy(
     channelType: int,
     channelBinding: int,
-    securityDescription: _rt.PointerArg[WS_SECURITY_DESCRIPTION],
-    properties: _rt.PointerArg[WS_PROXY_PROPERTY],
+    securityDescription: _rt.PointerArg[WS_SECURITY_DESCRIPTION] | None,
+    properties: _rt.PointerArg[WS_PROXY_PROPERTY] | None,
     propertyCount: int,
-    channelProperties: _rt.PointerArg[WS_CHANNEL_PROPERTY],
+    channelProperties: _rt.PointerArg[WS_CHANNEL_PROPERTY] | None,
     channelPropertyCount: int,
     serviceProxy: _rt.PointerArg[_ct._Pointer[WS_SERVICE_PROXY]],
     error: _rt.PointerArg[WS_ERROR] | None,
     /,
 ) -> int:
-    """The function WsCreateServiceProxy (no reference page in the specs).
+    """Creates a service proxy for a given channel type and binding. The proxy owns the
+    channels it uses and turns operation calls into messages; open it with
+    WsOpenServiceProxy before making calls.
 
     Args:
-        channelType (in, inferred from the C type)
-        channelBinding (in, inferred from the C type)
-        securityDescription (in, inferred from the C type)
-        properties (in, inferred from the C type)
-        propertyCount (in, inferred from the C type)
-        channelProperties (in, inferred from the C type)
-        channelPropertyCount (in, inferred from the C type)
-        serviceProxy (out, inferred from the C type)
-        error (in, optional, inferred from the C type)
+        channelType (in): The message exchange pattern of the proxy channels, a
+            WS_CHANNEL_TYPE value.
+        channelBinding (in): The protocol stack of the proxy channels, a WS_CHANNEL_BINDING
+            value.
+        securityDescription (in, optional): A WS_SECURITY_DESCRIPTION for the channels, or
+            NULL for no security.
+        properties (in, optional): Array of WS_PROXY_PROPERTY settings for the proxy, or
+            NULL if propertyCount is 0.
+        propertyCount (in): The number of elements in properties.
+        channelProperties (in, optional): Array of WS_CHANNEL_PROPERTY settings used for the
+            channels of the proxy, or NULL if channelPropertyCount is 0.
+        channelPropertyCount (in): The number of elements in channelProperties.
+        serviceProxy (out): Receives the new service proxy. Free it with WsFreeServiceProxy.
+        error (in, optional): Optional WS_ERROR object that receives extended error
+            information when the call fails. Pass NULL if that information is not needed.
 
     Returns:
         int: the HRESULT, S_OK (0) or another success code.
 
     Raises:
+        E_INVALIDARG: At least one argument is not valid.
+        E_OUTOFMEMORY: Not enough memory was available to complete the operation.
+        Other Errors: The function may also fail with other error codes not listed here.
         WsError: on any failing HRESULT; the subclass named after the code when it is known
             (see wwsapi.hresults). Error strings of the error object are attached.
 
@@ -661,7 +1099,20 @@ def WsCreateServiceProxy(
             WS_ERROR* error
         );
 
-    Documentation: not in the specs; Microsoft's reference page:
+    Remarks:
+        The new proxy is in the WS_SERVICE_PROXY_STATE_CREATED state. Proxy properties can
+        only be given here; some of them can be read back with WsGetServiceProxyProperty.
+
+    Requirements:
+        Minimum supported client: Windows 7 [desktop apps | UWP apps]
+        Minimum supported server: Windows Server 2008 R2 [desktop apps | UWP apps]
+
+    See also:
+        WsCreateServiceProxyFromTemplate, WsOpenServiceProxy, WsFreeServiceProxy,
+        https://msdn.microsoft.com/623766ae-fe82-40f9-93c8-e78fe48bc6d1
+
+    Documentation: specs/pages/nf-webservices-wscreateserviceproxy.md
+    Reference:
         https://learn.microsoft.com/en-us/windows/win32/api/webservices/nf-webservices-wscreateserviceproxy
     """
     _fn: _rt.Function[int] = _rt.bind(__name__, "WsCreateServiceProxy")
@@ -687,10 +1138,10 @@ def WsCreateServiceProxy(
 )
 def WsCreateServiceProxyFromTemplate(
     channelType: int,
-    properties: _rt.PointerArg[WS_PROXY_PROPERTY],
+    properties: _rt.PointerArg[WS_PROXY_PROPERTY] | None,
     propertyCount: int,
     templateType: int,
-    templateValue: _rt.VoidArg,
+    templateValue: _rt.VoidArg | None,
     templateSize: int,
     templateDescription: _rt.VoidArg,
     templateDescriptionSize: int,
@@ -698,24 +1149,37 @@ def WsCreateServiceProxyFromTemplate(
     error: _rt.PointerArg[WS_ERROR] | None,
     /,
 ) -> int:
-    """The function WsCreateServiceProxyFromTemplate (no reference page in the specs).
+    """Creates a service proxy from a binding template: a template structure with the
+    application's settings (for example credentials) and a policy description, usually
+    produced from the service's metadata, that fixes the channel binding and security.
 
     Args:
-        channelType (in, inferred from the C type)
-        properties (in, inferred from the C type)
-        propertyCount (in, inferred from the C type)
-        templateType (in, inferred from the C type)
-        templateValue (direction unknown, inferred from the C type)
-        templateSize (in, inferred from the C type)
-        templateDescription (in, inferred from the C type)
-        templateDescriptionSize (in, inferred from the C type)
-        serviceProxy (out, inferred from the C type)
-        error (in, optional, inferred from the C type)
+        channelType (in): The message exchange pattern of the proxy channels, a
+            WS_CHANNEL_TYPE value.
+        properties (in, optional): Array of WS_PROXY_PROPERTY settings for the proxy, or
+            NULL if propertyCount is 0.
+        propertyCount (in): The number of elements in properties.
+        templateType (in): The kind of template, a WS_BINDING_TEMPLATE_TYPE value. It
+            decides the types of templateValue and templateDescription: for example
+            WS_HTTP_SSL_BINDING_TEMPLATE_TYPE goes with a WS_HTTP_SSL_BINDING_TEMPLATE and a
+            WS_HTTP_SSL_POLICY_DESCRIPTION.
+        templateValue (in, optional): The template structure of the type templateType calls
+            for, filled in by the application. NULL has the same effect as a template of all
+            zeros.
+        templateSize (in): The size in bytes of the structure templateValue points to.
+        templateDescription (in): The policy description that goes with templateType.
+        templateDescriptionSize (in): The size in bytes of the structure templateDescription
+            points to.
+        serviceProxy (out): Receives the new service proxy. Free it with WsFreeServiceProxy.
+        error (in, optional): Optional WS_ERROR object that receives extended error
+            information when the call fails. Pass NULL if that information is not needed.
 
     Returns:
         int: the HRESULT, S_OK (0) or another success code.
+        S_OK: The service proxy was created and stored in serviceProxy.
 
     Raises:
+        Other Errors: The function may fail with any HRESULT error code.
         WsError: on any failing HRESULT; the subclass named after the code when it is known
             (see wwsapi.hresults). Error strings of the error object are attached.
 
@@ -733,7 +1197,20 @@ def WsCreateServiceProxyFromTemplate(
             WS_ERROR* error
         );
 
-    Documentation: not in the specs; Microsoft's reference page:
+    Remarks:
+        Each WS_BINDING_TEMPLATE_TYPE value pairs a WSBINDING_TEMPLATE structure with the
+        WS*_POLICY_DESCRIPTION of the same name.
+
+    Requirements:
+        Minimum supported client: Windows 7 [desktop apps | UWP apps]
+        Minimum supported server: Windows Server 2008 R2 [desktop apps | UWP apps]
+
+    See also:
+        WsCreateServiceProxy, WsFreeServiceProxy,
+        https://msdn.microsoft.com/831001f4-619d-4128-a645-85077701c28c
+
+    Documentation: specs/pages/nf-webservices-wscreateserviceproxyfromtemplate.md
+    Reference:
         https://learn.microsoft.com/en-us/windows/win32/api/webservices/nf-webservices-wscreateserviceproxyfromtemplate
     """
     _fn: _rt.Function[int] = _rt.bind(__name__, "WsCreateServiceProxyFromTemplate")
@@ -757,30 +1234,46 @@ def WsCreateServiceProxyFromTemplate(
     "WS_XML_BUFFER* WS_SECURITY_KEY_HANDLE* WS_XML_SECURITY_TOKEN_PROPERTY* c_uint32 WS_SECURITY_TOKEN** WS_ERROR*",
     checked=True,
     error_index=5,
+    codes=(
+        "E_INVALIDARG: At least one argument is not valid.",
+        "E_OUTOFMEMORY: Not enough memory was available to complete the operation.",
+    ),
 )
 def WsCreateXmlSecurityToken(
     tokenXml: _rt.PointerArg[WS_XML_BUFFER],
-    tokenKey: _rt.PointerArg[WS_SECURITY_KEY_HANDLE],
-    properties: _rt.PointerArg[WS_XML_SECURITY_TOKEN_PROPERTY],
+    tokenKey: _rt.PointerArg[WS_SECURITY_KEY_HANDLE] | None,
+    properties: _rt.PointerArg[WS_XML_SECURITY_TOKEN_PROPERTY] | None,
     propertyCount: int,
     token: _rt.PointerArg[_ct._Pointer[WS_SECURITY_TOKEN]],
     error: _rt.PointerArg[WS_ERROR] | None,
     /,
 ) -> int:
-    """The function WsCreateXmlSecurityToken (no reference page in the specs).
+    """Creates a WS_SECURITY_TOKEN from a token the application already holds in XML form, for
+    example one issued by a security token service. The token can then be presented to a
+    service through a WS_XML_TOKEN_MESSAGE_SECURITY_BINDING.
 
     Args:
-        tokenXml (in, inferred from the C type)
-        tokenKey (direction unknown, inferred from the C type)
-        properties (in, inferred from the C type)
-        propertyCount (in, inferred from the C type)
-        token (out, inferred from the C type)
-        error (in, optional, inferred from the C type)
+        tokenXml (in): A WS_XML_BUFFER that holds the token; it must contain exactly one
+            top-level element.
+        tokenKey (in, optional): The proof-of-possession key of the token, as a
+            WS_SECURITY_KEY_HANDLE, which is used to sign messages that carry the token.
+            NULL makes the token a bearer token, one that has no key and is simply included
+            in the message.
+        properties (in, optional): Array of WS_XML_SECURITY_TOKEN_PROPERTY settings for the
+            token, or NULL if propertyCount is 0.
+        propertyCount (in): The number of elements in properties.
+        token (out): Receives the handle of the new security token on success. Free it with
+            WsFreeSecurityToken when it is no longer needed.
+        error (in, optional): Optional WS_ERROR object that receives extended error
+            information when the call fails. Pass NULL if that information is not needed.
 
     Returns:
         int: the HRESULT, S_OK (0) or another success code.
 
     Raises:
+        E_INVALIDARG: At least one argument is not valid.
+        E_OUTOFMEMORY: Not enough memory was available to complete the operation.
+        Other Errors: The function may also fail with other error codes not listed here.
         WsError: on any failing HRESULT; the subclass named after the code when it is known
             (see wwsapi.hresults). Error strings of the error object are attached.
 
@@ -794,7 +1287,16 @@ def WsCreateXmlSecurityToken(
             WS_ERROR* error
         );
 
-    Documentation: not in the specs; Microsoft's reference page:
+    Requirements:
+        Minimum supported client: Windows 7 [desktop apps | UWP apps]
+        Minimum supported server: Windows Server 2008 R2 [desktop apps | UWP apps]
+
+    See also:
+        WsFreeSecurityToken,
+        https://msdn.microsoft.com/5ca1e67a-11f5-44bb-afe8-c934837d711b, WS_SECURITY_TOKEN
+
+    Documentation: specs/pages/nf-webservices-wscreatexmlsecuritytoken.md
+    Reference:
         https://learn.microsoft.com/en-us/windows/win32/api/webservices/nf-webservices-wscreatexmlsecuritytoken
     """
     _fn: _rt.Function[int] = _rt.bind(__name__, "WsCreateXmlSecurityToken")
@@ -807,27 +1309,51 @@ def WsCreateXmlSecurityToken(
     "WS_XML_READER* WS_ERROR*",
     checked=True,
     error_index=1,
+    codes=(
+        "E_INVALIDARG: An argument is not valid.",
+        "WS_E_INVALID_OPERATION: No canonicalization is in progress on the reader, or the call is not allowed in the reader's current state.",
+    ),
 )
 def WsEndReaderCanonicalization(
     reader: _rt.PointerArg[WS_XML_READER], error: _rt.PointerArg[WS_ERROR] | None, /
 ) -> int:
-    """The function WsEndReaderCanonicalization (no reference page in the specs).
+    """Ends the canonicalization begun on a reader by WsStartReaderCanonicalization. Canonical
+    bytes the reader still holds are passed to the write callback before the call returns.
 
     Args:
-        reader (in, inferred from the C type)
-        error (in, optional, inferred from the C type)
+        reader (in): The WS_XML_READER on which canonicalization is in progress.
+        error (in, optional): Optional pointer to a WS_ERROR object that receives extended
+            information about a failure. Pass NULL if it is not needed.
 
     Returns:
         int: the HRESULT, S_OK (0) or another success code.
 
     Raises:
+        E_INVALIDARG: An argument is not valid.
+        WS_E_INVALID_OPERATION: No canonicalization is in progress on the reader, or the
+            call is not allowed in the reader's current state.
         WsError: on any failing HRESULT; the subclass named after the code when it is known
             (see wwsapi.hresults). Error strings of the error object are attached.
 
     C declaration:
         HRESULT WINAPI WsEndReaderCanonicalization(WS_XML_READER* reader, WS_ERROR* error);
 
-    Documentation: not in the specs; Microsoft's reference page:
+    Remarks:
+        Call it at the same element depth as WsStartReaderCanonicalization. Until it is
+        called, the canonical output may be incomplete.
+
+        A reader may be released with WsFreeReader without ending canonicalization first.
+
+    Requirements:
+        Minimum supported client: Windows 7 [desktop apps | UWP apps]
+        Minimum supported server: Windows Server 2008 R2 [desktop apps | UWP apps]
+
+    See also:
+        WsStartReaderCanonicalization,
+        https://msdn.microsoft.com/8d106ac2-226d-4e0c-8f14-8d3e17f15548
+
+    Documentation: specs/pages/nf-webservices-wsendreadercanonicalization.md
+    Reference:
         https://learn.microsoft.com/en-us/windows/win32/api/webservices/nf-webservices-wsendreadercanonicalization
     """
     _fn: _rt.Function[int] = _rt.bind(__name__, "WsEndReaderCanonicalization")
@@ -840,27 +1366,48 @@ def WsEndReaderCanonicalization(
     "WS_XML_WRITER* WS_ERROR*",
     checked=True,
     error_index=1,
+    codes=(
+        "E_INVALIDARG: An argument is not valid.",
+        "WS_E_INVALID_OPERATION: The writer is not canonicalizing.",
+        "E_OUTOFMEMORY: Not enough memory was available to complete the call.",
+    ),
 )
 def WsEndWriterCanonicalization(
     writer: _rt.PointerArg[WS_XML_WRITER], error: _rt.PointerArg[WS_ERROR] | None, /
 ) -> int:
-    """The function WsEndWriterCanonicalization (no reference page in the specs).
+    """Stops the canonicalization started with WsStartWriterCanonicalization and hands the
+    remaining canonical bytes to its callback.
 
     Args:
-        writer (in, inferred from the C type)
-        error (in, optional, inferred from the C type)
+        writer (in): The WS_XML_WRITER to operate on.
+        error (in, optional): Optional pointer to a WS_ERROR object that receives extended
+            information about a failure. Pass NULL if it is not needed.
 
     Returns:
         int: the HRESULT, S_OK (0) or another success code.
 
     Raises:
+        E_INVALIDARG: An argument is not valid.
+        WS_E_INVALID_OPERATION: The writer is not canonicalizing.
+        E_OUTOFMEMORY: Not enough memory was available to complete the call.
         WsError: on any failing HRESULT; the subclass named after the code when it is known
             (see wwsapi.hresults). Error strings of the error object are attached.
 
     C declaration:
         HRESULT WINAPI WsEndWriterCanonicalization(WS_XML_WRITER* writer, WS_ERROR* error);
 
-    Documentation: not in the specs; Microsoft's reference page:
+    Remarks:
+        The writer goes on writing to its output as before; only the canonical copy stops.
+
+    Requirements:
+        Minimum supported client: Windows 7 [desktop apps | UWP apps]
+        Minimum supported server: Windows Server 2008 R2 [desktop apps | UWP apps]
+
+    See also:
+        WsStartWriterCanonicalization
+
+    Documentation: specs/pages/nf-webservices-wsendwritercanonicalization.md
+    Reference:
         https://learn.microsoft.com/en-us/windows/win32/api/webservices/nf-webservices-wsendwritercanonicalization
     """
     _fn: _rt.Function[int] = _rt.bind(__name__, "WsEndWriterCanonicalization")
@@ -881,16 +1428,24 @@ def WsFillReader(
     error: _rt.PointerArg[WS_ERROR] | None,
     /,
 ) -> int:
-    """The function WsFillReader (no reference page in the specs).
+    """Makes a reader whose input is a WS_XML_READER_STREAM_INPUT buffer at least minSize bytes
+    of input, calling the stream's read callback as often as it takes. Reader functions
+    called afterwards work on the buffered bytes without going back to the stream.
 
     Args:
-        reader (in, inferred from the C type)
-        minSize (in, inferred from the C type)
-        asyncContext (in, optional, inferred from the C type)
-        error (in, optional, inferred from the C type)
+        reader (in): The WS_XML_READER whose input is to be buffered.
+        minSize (in): The number of bytes the reader should hold in its buffer. If it
+            already holds that many, the call returns at once.
+        asyncContext (in, optional): A WS_ASYNC_CONTEXT that lets the call complete
+            asynchronously, or NULL to wait for the data before returning.
+        error (in, optional): Optional pointer to a WS_ERROR object that receives extended
+            information about a failure. Pass NULL if it is not needed.
 
     Returns:
         int: the HRESULT, S_OK (0) or another success code.
+        S_OK: The reader holds at least minSize bytes, or all that remained of the input.
+        WS_S_ASYNC: The call will complete asynchronously; the outcome is passed to the
+            callback in asyncContext.
 
     Raises:
         WsError: on any failing HRESULT; the subclass named after the code when it is known
@@ -904,7 +1459,27 @@ def WsFillReader(
             WS_ERROR* error
         );
 
-    Documentation: not in the specs; Microsoft's reference page:
+    Remarks:
+        For a reader with buffer input the call does nothing and succeeds, since the whole
+        input is already in memory.
+
+        How many bytes a given piece of XML needs depends on the encoding and on how the
+        document is laid out. If a later read needs more data than was buffered, it fails
+        with WS_E_QUOTA_EXCEEDED.
+
+        Fill the reader before each section you read, for example once per element of a
+        large message body.
+
+    Requirements:
+        Minimum supported client: Windows 7 [desktop apps | UWP apps]
+        Minimum supported server: Windows Server 2008 R2 [desktop apps | UWP apps]
+
+    See also:
+        WsSetInput, https://msdn.microsoft.com/53537eb2-6b8d-443e-9453-4b39dfef1dd7,
+        WsReadNode
+
+    Documentation: specs/pages/nf-webservices-wsfillreader.md
+    Reference:
         https://learn.microsoft.com/en-us/windows/win32/api/webservices/nf-webservices-wsfillreader
     """
     _fn: _rt.Function[int] = _rt.bind(__name__, "WsFillReader")
@@ -917,6 +1492,10 @@ def WsFillReader(
     "WS_XML_READER* WS_XML_STRING* WS_XML_STRING* c_int32 c_uint32* WS_ERROR*",
     checked=True,
     error_index=5,
+    codes=(
+        "WS_E_INVALID_FORMAT: No such attribute exists and required is TRUE, or the input is malformed.",
+        "WS_E_INVALID_OPERATION: The reader is not positioned on a start element.",
+    ),
 )
 def WsFindAttribute(
     reader: _rt.PointerArg[WS_XML_READER],
@@ -927,20 +1506,31 @@ def WsFindAttribute(
     error: _rt.PointerArg[WS_ERROR] | None,
     /,
 ) -> int:
-    """The function WsFindAttribute (no reference page in the specs).
+    """Looks up an attribute of the element the reader is positioned on by local name and
+    namespace, and returns its index in the element's attribute list. The index can be
+    handed to WsReadStartAttribute to read the attribute's value.
 
     Args:
-        reader (in, inferred from the C type)
-        localName (in, inferred from the C type)
-        ns (in, inferred from the C type)
-        required (in, inferred from the C type)
-        attributeIndex (out, inferred from the C type)
-        error (in, optional, inferred from the C type)
+        reader (in): The WS_XML_READER positioned on the start element to search.
+        localName (in): The WS_XML_STRING local name of the attribute wanted.
+        ns (in): The WS_XML_STRING namespace URI of the attribute wanted. An attribute
+            without a prefix has the empty namespace.
+        required (in): TRUE if a missing attribute is an error (WS_E_INVALID_FORMAT); FALSE
+            if the function should report it by returning S_FALSE instead.
+        attributeIndex (out): Receives the zero-based index of the matching attribute. It is
+            set only when the function returns S_OK.
+        error (in, optional): Optional pointer to a WS_ERROR object that receives extended
+            information about a failure. Pass NULL if it is not needed.
 
     Returns:
         int: the HRESULT, S_OK (0) or another success code.
+        S_OK: The attribute was found and its index stored in attributeIndex.
+        S_FALSE: No such attribute exists and required is FALSE; attributeIndex is not set.
 
     Raises:
+        WS_E_INVALID_FORMAT: No such attribute exists and required is TRUE, or the input is
+            malformed.
+        WS_E_INVALID_OPERATION: The reader is not positioned on a start element.
         WsError: on any failing HRESULT; the subclass named after the code when it is known
             (see wwsapi.hresults). Error strings of the error object are attached.
 
@@ -954,7 +1544,20 @@ def WsFindAttribute(
             WS_ERROR* error
         );
 
-    Documentation: not in the specs; Microsoft's reference page:
+    Remarks:
+        The index refers to the attributes array of the WS_XML_ELEMENT_NODE returned by
+        WsGetReaderNode. That array need not follow the order in which the attributes appear
+        in the document, so do not use the index as a document position.
+
+    Requirements:
+        Minimum supported client: Windows 7 [desktop apps | UWP apps]
+        Minimum supported server: Windows Server 2008 R2 [desktop apps | UWP apps]
+
+    See also:
+        WsReadStartAttribute, WsGetReaderNode, WS_XML_ELEMENT_NODE
+
+    Documentation: specs/pages/nf-webservices-wsfindattribute.md
+    Reference:
         https://learn.microsoft.com/en-us/windows/win32/api/webservices/nf-webservices-wsfindattribute
     """
     _fn: _rt.Function[int] = _rt.bind(__name__, "WsFindAttribute")
@@ -967,6 +1570,11 @@ def WsFindAttribute(
     "WS_XML_WRITER* c_uint32 WS_ASYNC_CONTEXT* WS_ERROR*",
     checked=True,
     error_index=3,
+    codes=(
+        "E_INVALIDARG: An argument is not valid.",
+        "WS_E_INVALID_OPERATION: The writer has no output, or the call is not allowed in its current state.",
+        "E_OUTOFMEMORY: Not enough memory was available to complete the call.",
+    ),
 )
 def WsFlushWriter(
     writer: _rt.PointerArg[WS_XML_WRITER],
@@ -975,18 +1583,27 @@ def WsFlushWriter(
     error: _rt.PointerArg[WS_ERROR] | None,
     /,
 ) -> int:
-    """The function WsFlushWriter (no reference page in the specs).
+    """Passes the bytes a writer has buffered to the write callback of its stream output.
 
     Args:
-        writer (in, inferred from the C type)
-        minSize (in, inferred from the C type)
-        asyncContext (in, optional, inferred from the C type)
-        error (in, optional, inferred from the C type)
+        writer (in): The WS_XML_WRITER to operate on.
+        minSize (in): The smallest amount, in bytes, worth handing over. Nothing is written
+            if fewer bytes are buffered; 0 writes out whatever is buffered.
+        asyncContext (in, optional): A WS_ASYNC_CONTEXT that lets the call complete
+            asynchronously, or NULL to run it synchronously.
+        error (in, optional): Optional pointer to a WS_ERROR object that receives extended
+            information about a failure. Pass NULL if it is not needed.
 
     Returns:
         int: the HRESULT, S_OK (0) or another success code.
+        WS_S_ASYNC: The flush has been started and will complete asynchronously; the outcome
+            is passed to the callback in asyncContext.
 
     Raises:
+        E_INVALIDARG: An argument is not valid.
+        WS_E_INVALID_OPERATION: The writer has no output, or the call is not allowed in its
+            current state.
+        E_OUTOFMEMORY: Not enough memory was available to complete the call.
         WsError: on any failing HRESULT; the subclass named after the code when it is known
             (see wwsapi.hresults). Error strings of the error object are attached.
 
@@ -998,7 +1615,24 @@ def WsFlushWriter(
             WS_ERROR* error
         );
 
-    Documentation: not in the specs; Microsoft's reference page:
+    Remarks:
+        A writer with WS_XML_WRITER_STREAM_OUTPUT keeps everything written in memory until
+        it is flushed, so call this function from time to time while writing a large
+        document, and once more at the end so that the last bytes reach the stream.
+
+        Other outputs have nothing to pass on: a buffer output or an XML buffer receives the
+        nodes as they are written.
+
+    Requirements:
+        Minimum supported client: Windows 7 [desktop apps | UWP apps]
+        Minimum supported server: Windows Server 2008 R2 [desktop apps | UWP apps]
+
+    See also:
+        WsSetOutput, WsFillReader,
+        https://msdn.microsoft.com/8ee4ea59-5cdc-43bf-80c0-8f8632fee274
+
+    Documentation: specs/pages/nf-webservices-wsflushwriter.md
+    Reference:
         https://learn.microsoft.com/en-us/windows/win32/api/webservices/nf-webservices-wsflushwriter
     """
     _fn: _rt.Function[int] = _rt.bind(__name__, "WsFlushWriter")
@@ -1007,15 +1641,31 @@ def WsFlushWriter(
 
 @_rt.prototype("WsFreeMetadata", "None", "WS_METADATA*")
 def WsFreeMetadata(metadata: _rt.PointerArg[WS_METADATA], /) -> None:
-    """The function WsFreeMetadata (no reference page in the specs).
+    """Releases a metadata object and all memory it holds.
 
     Args:
-        metadata (in, inferred from the C type)
+        metadata (in): The metadata object to free, as returned by WsCreateMetadata. It must
+            not be NULL.
+
+    Returns:
+        This function does not return a value.
 
     C declaration:
         void WINAPI WsFreeMetadata(WS_METADATA* metadata);
 
-    Documentation: not in the specs; Microsoft's reference page:
+    Remarks:
+        The WS_POLICY objects and other data obtained from the metadata object are freed
+        with it and must not be used afterwards.
+
+    Requirements:
+        Minimum supported client: Windows 7 [desktop apps | UWP apps]
+        Minimum supported server: Windows Server 2008 R2 [desktop apps | UWP apps]
+
+    See also:
+        WsCreateMetadata, WsResetMetadata
+
+    Documentation: specs/pages/nf-webservices-wsfreemetadata.md
+    Reference:
         https://learn.microsoft.com/en-us/windows/win32/api/webservices/nf-webservices-wsfreemetadata
     """
     _fn: _rt.Function[None] = _rt.bind(__name__, "WsFreeMetadata")
@@ -1024,15 +1674,31 @@ def WsFreeMetadata(metadata: _rt.PointerArg[WS_METADATA], /) -> None:
 
 @_rt.prototype("WsFreeServiceHost", "None", "WS_SERVICE_HOST*")
 def WsFreeServiceHost(serviceHost: _rt.PointerArg[WS_SERVICE_HOST], /) -> None:
-    """The function WsFreeServiceHost (no reference page in the specs).
+    """Releases a service host and every resource it holds, including its listeners and
+    channels.
 
     Args:
-        serviceHost (in, inferred from the C type)
+        serviceHost (in): The service host to free, as returned by WsCreateServiceHost. It
+            must not be NULL.
+
+    Returns:
+        This function does not return a value.
 
     C declaration:
         void WINAPI WsFreeServiceHost(WS_SERVICE_HOST* serviceHost);
 
-    Documentation: not in the specs; Microsoft's reference page:
+    Remarks:
+        A host that was opened has to be closed with WsCloseServiceHost before it is freed.
+
+    Requirements:
+        Minimum supported client: Windows 7 [desktop apps only]
+        Minimum supported server: Windows Server 2008 R2 [desktop apps only]
+
+    See also:
+        WsCreateServiceHost, WsCloseServiceHost, WsAbortServiceHost
+
+    Documentation: specs/pages/nf-webservices-wsfreeservicehost.md
+    Reference:
         https://learn.microsoft.com/en-us/windows/win32/api/webservices/nf-webservices-wsfreeservicehost
     """
     _fn: _rt.Function[None] = _rt.bind(__name__, "WsFreeServiceHost")
@@ -1041,15 +1707,31 @@ def WsFreeServiceHost(serviceHost: _rt.PointerArg[WS_SERVICE_HOST], /) -> None:
 
 @_rt.prototype("WsFreeServiceProxy", "None", "WS_SERVICE_PROXY*")
 def WsFreeServiceProxy(serviceProxy: _rt.PointerArg[WS_SERVICE_PROXY], /) -> None:
-    """The function WsFreeServiceProxy (no reference page in the specs).
+    """Releases a service proxy object and everything it owns, including its channels.
 
     Args:
-        serviceProxy (in, inferred from the C type)
+        serviceProxy (in): The service proxy, as returned by WsCreateServiceProxy or
+            WsCreateServiceProxyFromTemplate.
+
+    Returns:
+        This function does not return a value.
 
     C declaration:
         void WINAPI WsFreeServiceProxy(WS_SERVICE_PROXY* serviceProxy);
 
-    Documentation: not in the specs; Microsoft's reference page:
+    Remarks:
+        The proxy must not be open: close it with WsCloseServiceProxy first (a proxy that
+        was never opened can be freed directly). No call on the proxy may still be running.
+
+    Requirements:
+        Minimum supported client: Windows 7 [desktop apps | UWP apps]
+        Minimum supported server: Windows Server 2008 R2 [desktop apps | UWP apps]
+
+    See also:
+        WsCreateServiceProxy, WsCloseServiceProxy, WsResetServiceProxy
+
+    Documentation: specs/pages/nf-webservices-wsfreeserviceproxy.md
+    Reference:
         https://learn.microsoft.com/en-us/windows/win32/api/webservices/nf-webservices-wsfreeserviceproxy
     """
     _fn: _rt.Function[None] = _rt.bind(__name__, "WsFreeServiceProxy")
@@ -1062,6 +1744,7 @@ def WsFreeServiceProxy(serviceProxy: _rt.PointerArg[WS_SERVICE_PROXY], /) -> Non
     "c_int32 WS_XML_DICTIONARY** WS_ERROR*",
     checked=True,
     error_index=2,
+    codes=("E_INVALIDARG: An argument is not valid.",),
 )
 def WsGetDictionary(
     encoding: int,
@@ -1069,17 +1752,22 @@ def WsGetDictionary(
     error: _rt.PointerArg[WS_ERROR] | None,
     /,
 ) -> int:
-    """The function WsGetDictionary (no reference page in the specs).
+    """Returns the built-in WS_XML_DICTIONARY that a WS_ENCODING uses for its well-known
+    strings, such as the SOAP and WS-Addressing names of the binary encoding. Strings from
+    this dictionary are written by reference instead of in full.
 
     Args:
-        encoding (in, inferred from the C type)
-        dictionary (out, inferred from the C type)
-        error (in, optional, inferred from the C type)
+        encoding (in): The WS_ENCODING whose dictionary is wanted.
+        dictionary (out): Receives a pointer to the encoding's WS_XML_DICTIONARY, or NULL if
+            the encoding has none (the text and MTOM encodings).
+        error (in, optional): Optional pointer to a WS_ERROR object that receives extended
+            information about a failure. Pass NULL if it is not needed.
 
     Returns:
         int: the HRESULT, S_OK (0) or another success code.
 
     Raises:
+        E_INVALIDARG: An argument is not valid.
         WsError: on any failing HRESULT; the subclass named after the code when it is known
             (see wwsapi.hresults). Error strings of the error object are attached.
 
@@ -1090,7 +1778,23 @@ def WsGetDictionary(
             WS_ERROR* error
         );
 
-    Documentation: not in the specs; Microsoft's reference page:
+    Remarks:
+        The dictionary is static and belongs to the library: do not modify or free it. It
+        stays valid for the life of the process.
+
+        The strings of the dictionary can be used to build WS_XML_STRING values that refer
+        to it, which a binary writer then encodes as short dictionary ids.
+
+    Requirements:
+        Minimum supported client: Windows 7 [desktop apps | UWP apps]
+        Minimum supported server: Windows Server 2008 R2 [desktop apps | UWP apps]
+
+    See also:
+        https://msdn.microsoft.com/2cba47fd-a049-4e50-99dd-20ccf91c9e0f,
+        https://msdn.microsoft.com/37858df7-ae76-41c1-8fd2-fc810b8927bf, WS_XML_STRING
+
+    Documentation: specs/pages/nf-webservices-wsgetdictionary.md
+    Reference:
         https://learn.microsoft.com/en-us/windows/win32/api/webservices/nf-webservices-wsgetdictionary
     """
     _fn: _rt.Function[int] = _rt.bind(__name__, "WsGetDictionary")
@@ -1103,30 +1807,48 @@ def WsGetDictionary(
     "WS_ERROR* WS_FAULT_DETAIL_DESCRIPTION* c_int32 WS_HEAP* c_void_p c_uint32",
     checked=True,
     error_index=0,
+    codes=(
+        "WS_E_INVALID_FORMAT: The detail is required but missing or does not match the description.",
+        "E_OUTOFMEMORY: Not enough memory was available to complete the operation.",
+        "WS_E_QUOTA_EXCEEDED: The heap reached its maximum size.",
+        "E_INVALIDARG: At least one argument is not valid.",
+    ),
 )
 def WsGetFaultErrorDetail(
-    error: _rt.PointerArg[WS_ERROR] | None,
+    error: _rt.PointerArg[WS_ERROR],
     faultDetailDescription: _rt.PointerArg[WS_FAULT_DETAIL_DESCRIPTION],
     readOption: int,
-    heap: _rt.PointerArg[WS_HEAP],
+    heap: _rt.PointerArg[WS_HEAP] | None,
     value: _rt.VoidArg,
     valueSize: int,
     /,
 ) -> int:
-    """The function WsGetFaultErrorDetail (no reference page in the specs).
+    """Deserializes the detail of the fault stored in an error object (its
+    WS_FAULT_ERROR_PROPERTY_FAULT), as described by a WS_FAULT_DETAIL_DESCRIPTION.
 
     Args:
-        error (in, optional, inferred from the C type)
-        faultDetailDescription (in, inferred from the C type)
-        readOption (in, inferred from the C type)
-        heap (in, inferred from the C type)
-        value (out, inferred from the C type)
-        valueSize (in, inferred from the C type)
+        error (in): The error object holding the fault.
+        faultDetailDescription (in): A WS_FAULT_DETAIL_DESCRIPTION. When both its action and
+            the action stored in the error object (WS_FAULT_ERROR_PROPERTY_ACTION) are
+            given, they must match for the detail to be read. Its element description gives
+            the element and type of the detail.
+        readOption (in): Whether the detail must be present and how the value is returned, a
+            WS_READ_OPTION value.
+        heap (in, optional): The heap that receives any memory the value needs.
+        value (out): Receives the value. Whether this is storage for the value itself or for
+            a pointer to it depends on readOption.
+        valueSize (in): The size in bytes of the storage that value points to.
 
     Returns:
         int: the HRESULT, S_OK (0) or another success code.
 
     Raises:
+        WS_E_INVALID_FORMAT: The detail is required but missing or does not match the
+            description.
+        E_OUTOFMEMORY: Not enough memory was available to complete the operation.
+        WS_E_QUOTA_EXCEEDED: The heap reached its maximum size.
+        E_INVALIDARG: At least one argument is not valid.
+        Other Errors: The function may also fail with other error codes not listed here.
         WsError: on any failing HRESULT; the subclass named after the code when it is known
             (see wwsapi.hresults). Error strings of the error object are attached.
 
@@ -1140,7 +1862,22 @@ def WsGetFaultErrorDetail(
             ULONG valueSize
         );
 
-    Documentation: not in the specs; Microsoft's reference page:
+    Remarks:
+        A client that expects several kinds of fault detail can call the function once per
+        kind with WS_READ_OPTIONAL_POINTER: a detail element with another name yields a NULL
+        pointer rather than an error. An element description without an element name, with a
+        structure type, reads several detail elements as the fields of one structure.
+
+    Requirements:
+        Minimum supported client: Windows 7 [desktop apps | UWP apps]
+        Minimum supported server: Windows Server 2008 R2 [desktop apps | UWP apps]
+
+    See also:
+        WsSetFaultErrorDetail, WsGetFaultErrorProperty,
+        https://msdn.microsoft.com/5a89ca26-63c7-414a-a27d-019c5b020f63
+
+    Documentation: specs/pages/nf-webservices-wsgetfaulterrordetail.md
+    Reference:
         https://learn.microsoft.com/en-us/windows/win32/api/webservices/nf-webservices-wsgetfaulterrordetail
     """
     _fn: _rt.Function[int] = _rt.bind(__name__, "WsGetFaultErrorDetail")
@@ -1153,22 +1890,28 @@ def WsGetFaultErrorDetail(
     "WS_ERROR* c_int32 c_void_p c_uint32",
     checked=True,
     error_index=0,
+    codes=("E_INVALIDARG: At least one argument is not valid.",),
 )
 def WsGetFaultErrorProperty(
-    error: _rt.PointerArg[WS_ERROR] | None, id_: int, buffer: _rt.VoidArg, bufferSize: int, /
+    error: _rt.PointerArg[WS_ERROR], id_: int, buffer: _rt.VoidArg, bufferSize: int, /
 ) -> int:
-    """The function WsGetFaultErrorProperty (no reference page in the specs).
+    """Reads one fault-related property of an error object, identified by a
+    WS_FAULT_ERROR_PROPERTY_ID value: the fault it holds, the action of that fault, or the
+    header that caused it.
 
     Args:
-        error (in, optional, inferred from the C type)
-        id_ (in, inferred from the C type)
-        buffer (out, inferred from the C type)
-        bufferSize (in, inferred from the C type)
+        error (in): The error object to query.
+        id_ (in): The property to retrieve.
+        buffer (out): Buffer that receives the property value. It must be aligned suitably
+            for the type of the property.
+        bufferSize (in): The size of the buffer in bytes.
 
     Returns:
         int: the HRESULT, S_OK (0) or another success code.
 
     Raises:
+        E_INVALIDARG: At least one argument is not valid.
+        Other Errors: The function may also fail with other error codes not listed here.
         WsError: on any failing HRESULT; the subclass named after the code when it is known
             (see wwsapi.hresults). Error strings of the error object are attached.
 
@@ -1180,7 +1923,20 @@ def WsGetFaultErrorProperty(
             ULONG bufferSize
         );
 
-    Documentation: not in the specs; Microsoft's reference page:
+    Remarks:
+        Values that point into memory, such as the WS_FAULT pointer, belong to the error
+        object and stay valid until it is reset or freed.
+
+    Requirements:
+        Minimum supported client: Windows 7 [desktop apps | UWP apps]
+        Minimum supported server: Windows Server 2008 R2 [desktop apps | UWP apps]
+
+    See also:
+        WsSetFaultErrorProperty, WsGetFaultErrorDetail,
+        https://msdn.microsoft.com/f5ae9ee9-18de-428d-9367-aa4a554577ea
+
+    Documentation: specs/pages/nf-webservices-wsgetfaulterrorproperty.md
+    Reference:
         https://learn.microsoft.com/en-us/windows/win32/api/webservices/nf-webservices-wsgetfaulterrorproperty
     """
     _fn: _rt.Function[int] = _rt.bind(__name__, "WsGetFaultErrorProperty")
@@ -1193,6 +1949,10 @@ def WsGetFaultErrorProperty(
     "WS_METADATA* WS_METADATA_ENDPOINTS* WS_ERROR*",
     checked=True,
     error_index=2,
+    codes=(
+        "E_INVALIDARG: At least one argument is not valid.",
+        "E_OUTOFMEMORY: Not enough memory was available to complete the operation.",
+    ),
 )
 def WsGetMetadataEndpoints(
     metadata: _rt.PointerArg[WS_METADATA],
@@ -1200,17 +1960,26 @@ def WsGetMetadataEndpoints(
     error: _rt.PointerArg[WS_ERROR] | None,
     /,
 ) -> int:
-    """The function WsGetMetadataEndpoints (no reference page in the specs).
+    """Returns the endpoints defined in the documents of a metadata object, each with its
+    address, binding and policy. The first call resolves the references between the
+    documents and validates them, which moves the object from WS_METADATA_STATE_CREATED to
+    WS_METADATA_STATE_RESOLVED; no documents can be added after that.
 
     Args:
-        metadata (in, inferred from the C type)
-        endpoints (direction unknown, inferred from the C type)
-        error (in, optional, inferred from the C type)
+        metadata (in): The metadata object to query, in the WS_METADATA_STATE_CREATED or
+            WS_METADATA_STATE_RESOLVED state.
+        endpoints (out): A WS_METADATA_ENDPOINTS structure that receives the array of
+            WS_METADATA_ENDPOINT descriptions and its length.
+        error (in, optional): Optional WS_ERROR object that receives extended error
+            information when the call fails. Pass NULL if that information is not needed.
 
     Returns:
         int: the HRESULT, S_OK (0) or another success code.
 
     Raises:
+        E_INVALIDARG: At least one argument is not valid.
+        E_OUTOFMEMORY: Not enough memory was available to complete the operation.
+        Other Errors: The function may also fail with other error codes not listed here.
         WsError: on any failing HRESULT; the subclass named after the code when it is known
             (see wwsapi.hresults). Error strings of the error object are attached.
 
@@ -1221,7 +1990,24 @@ def WsGetMetadataEndpoints(
             WS_ERROR* error
         );
 
-    Documentation: not in the specs; Microsoft's reference page:
+    Remarks:
+        The call fails while documents that the others refer to are missing; use
+        WsGetMissingMetadataDocumentAddress to find them. If resolving fails, the object
+        moves to the WS_METADATA_STATE_FAULTED state.
+
+        The returned data belongs to the metadata object: it must not be modified and stays
+        valid until the object is reset or freed.
+
+    Requirements:
+        Minimum supported client: Windows 7 [desktop apps | UWP apps]
+        Minimum supported server: Windows Server 2008 R2 [desktop apps | UWP apps]
+
+    See also:
+        WsReadMetadata, WsGetMissingMetadataDocumentAddress, WsMatchPolicyAlternative,
+        https://msdn.microsoft.com/4d2b8c31-d5ff-4b96-9aaf-57e59d075431
+
+    Documentation: specs/pages/nf-webservices-wsgetmetadataendpoints.md
+    Reference:
         https://learn.microsoft.com/en-us/windows/win32/api/webservices/nf-webservices-wsgetmetadataendpoints
     """
     _fn: _rt.Function[int] = _rt.bind(__name__, "WsGetMetadataEndpoints")
@@ -1234,6 +2020,10 @@ def WsGetMetadataEndpoints(
     "WS_METADATA* c_int32 c_void_p c_uint32 WS_ERROR*",
     checked=True,
     error_index=4,
+    codes=(
+        "E_INVALIDARG: The property is not supported by a metadata object, or valueSize does not match the size of its value.",
+        "E_OUTOFMEMORY: Not enough memory was available to complete the operation.",
+    ),
 )
 def WsGetMetadataProperty(
     metadata: _rt.PointerArg[WS_METADATA],
@@ -1243,19 +2033,26 @@ def WsGetMetadataProperty(
     error: _rt.PointerArg[WS_ERROR] | None,
     /,
 ) -> int:
-    """The function WsGetMetadataProperty (no reference page in the specs).
+    """Reads the current value of one metadata object property, identified by a
+    WS_METADATA_PROPERTY_ID value.
 
     Args:
-        metadata (in, inferred from the C type)
-        id_ (in, inferred from the C type)
-        value (out, inferred from the C type)
-        valueSize (in, inferred from the C type)
-        error (in, optional, inferred from the C type)
+        metadata (in): The metadata object to query.
+        id_ (in): The property to retrieve.
+        value (out): Buffer that receives the property value. It must be aligned suitably
+            for the type of the property.
+        valueSize (in): The size of the value buffer in bytes.
+        error (in, optional): Optional WS_ERROR object that receives extended error
+            information when the call fails. Pass NULL if that information is not needed.
 
     Returns:
         int: the HRESULT, S_OK (0) or another success code.
 
     Raises:
+        E_INVALIDARG: The property is not supported by a metadata object, or valueSize does
+            not match the size of its value.
+        E_OUTOFMEMORY: Not enough memory was available to complete the operation.
+        Other Errors: The function may also fail with other error codes not listed here.
         WsError: on any failing HRESULT; the subclass named after the code when it is known
             (see wwsapi.hresults). Error strings of the error object are attached.
 
@@ -1268,7 +2065,20 @@ def WsGetMetadataProperty(
             WS_ERROR* error
         );
 
-    Documentation: not in the specs; Microsoft's reference page:
+    Remarks:
+        Values that point to data, such as the host names of
+        WS_METADATA_PROPERTY_HOST_NAMES, point into the metadata object: they must not be
+        modified and stay valid until the object is reset or freed.
+
+    Requirements:
+        Minimum supported client: Windows 7 [desktop apps | UWP apps]
+        Minimum supported server: Windows Server 2008 R2 [desktop apps | UWP apps]
+
+    See also:
+        WsCreateMetadata, https://msdn.microsoft.com/d3baa961-4701-4f2f-9263-5ac0266f6056
+
+    Documentation: specs/pages/nf-webservices-wsgetmetadataproperty.md
+    Reference:
         https://learn.microsoft.com/en-us/windows/win32/api/webservices/nf-webservices-wsgetmetadataproperty
     """
     _fn: _rt.Function[int] = _rt.bind(__name__, "WsGetMetadataProperty")
@@ -1281,6 +2091,10 @@ def WsGetMetadataProperty(
     "WS_METADATA* WS_ENDPOINT_ADDRESS** WS_ERROR*",
     checked=True,
     error_index=2,
+    codes=(
+        "E_INVALIDARG: At least one argument is not valid.",
+        "E_OUTOFMEMORY: Not enough memory was available to complete the operation.",
+    ),
 )
 def WsGetMissingMetadataDocumentAddress(
     metadata: _rt.PointerArg[WS_METADATA],
@@ -1288,17 +2102,26 @@ def WsGetMissingMetadataDocumentAddress(
     error: _rt.PointerArg[WS_ERROR] | None,
     /,
 ) -> int:
-    """The function WsGetMissingMetadataDocumentAddress (no reference page in the specs).
+    """Returns the address of one document that is referenced by the documents already added to
+    a metadata object but has not been added itself. An application fetches that document,
+    adds it with WsReadMetadata and asks again until no address is left.
 
     Args:
-        metadata (in, inferred from the C type)
-        address (out, inferred from the C type)
-        error (in, optional, inferred from the C type)
+        metadata (in): The metadata object to examine.
+        address (out): Receives a pointer to the fully qualified WS_ENDPOINT_ADDRESS of a
+            missing document, or NULL when no document is missing. The address belongs to
+            the metadata object: it must not be modified and stays valid until the object is
+            reset or freed.
+        error (in, optional): Optional WS_ERROR object that receives extended error
+            information when the call fails. Pass NULL if that information is not needed.
 
     Returns:
         int: the HRESULT, S_OK (0) or another success code.
 
     Raises:
+        E_INVALIDARG: At least one argument is not valid.
+        E_OUTOFMEMORY: Not enough memory was available to complete the operation.
+        Other Errors: The function may also fail with other error codes not listed here.
         WsError: on any failing HRESULT; the subclass named after the code when it is known
             (see wwsapi.hresults). Error strings of the error object are attached.
 
@@ -1309,7 +2132,23 @@ def WsGetMissingMetadataDocumentAddress(
             WS_ERROR* error
         );
 
-    Documentation: not in the specs; Microsoft's reference page:
+    Remarks:
+        So that an application does not follow a reference to an arbitrary host, the call
+        fails if the host of the missing address is not an expected one: the host of a URL
+        already passed to WsReadMetadata, or one of the names in
+        WS_METADATA_PROPERTY_HOST_NAMES. WS_METADATA_PROPERTY_VERIFY_HOST_NAMES turns this
+        check off.
+
+    Requirements:
+        Minimum supported client: Windows 7 [desktop apps | UWP apps]
+        Minimum supported server: Windows Server 2008 R2 [desktop apps | UWP apps]
+
+    See also:
+        WsReadMetadata, WsGetMetadataEndpoints,
+        https://msdn.microsoft.com/d3baa961-4701-4f2f-9263-5ac0266f6056
+
+    Documentation: specs/pages/nf-webservices-wsgetmissingmetadatadocumentaddress.md
+    Reference:
         https://learn.microsoft.com/en-us/windows/win32/api/webservices/nf-webservices-wsgetmissingmetadatadocumentaddress
     """
     _fn: _rt.Function[int] = _rt.bind(__name__, "WsGetMissingMetadataDocumentAddress")
@@ -1322,6 +2161,7 @@ def WsGetMissingMetadataDocumentAddress(
     "WS_XML_READER* WS_XML_STRING* c_int32 WS_XML_STRING** WS_ERROR*",
     checked=True,
     error_index=4,
+    codes=("WS_E_INVALID_FORMAT: The prefix is not bound and required is TRUE.",),
 )
 def WsGetNamespaceFromPrefix(
     reader: _rt.PointerArg[WS_XML_READER],
@@ -1331,19 +2171,27 @@ def WsGetNamespaceFromPrefix(
     error: _rt.PointerArg[WS_ERROR] | None,
     /,
 ) -> int:
-    """The function WsGetNamespaceFromPrefix (no reference page in the specs).
+    """Returns the namespace URI that a prefix is bound to in the scope of the reader's current
+    position.
 
     Args:
-        reader (in, inferred from the C type)
-        prefix (in, inferred from the C type)
-        required (in, inferred from the C type)
-        ns (out, inferred from the C type)
-        error (in, optional, inferred from the C type)
+        reader (in): The WS_XML_READER whose namespace scope is searched.
+        prefix (in): The WS_XML_STRING prefix to resolve. An empty string asks for the
+            default namespace.
+        required (in): TRUE if an unbound prefix is an error (WS_E_INVALID_FORMAT); FALSE if
+            the function should report it by returning S_FALSE and setting ns to NULL.
+        ns (out): Receives a pointer to the WS_XML_STRING namespace the prefix is bound to.
+            The string belongs to the reader and is valid only until the reader moves.
+        error (in, optional): Optional pointer to a WS_ERROR object that receives extended
+            information about a failure. Pass NULL if it is not needed.
 
     Returns:
         int: the HRESULT, S_OK (0) or another success code.
+        S_OK: The prefix is bound; ns points to its namespace.
+        S_FALSE: The prefix is not bound and required is FALSE; ns is set to NULL.
 
     Raises:
+        WS_E_INVALID_FORMAT: The prefix is not bound and required is TRUE.
         WsError: on any failing HRESULT; the subclass named after the code when it is known
             (see wwsapi.hresults). Error strings of the error object are attached.
 
@@ -1356,7 +2204,21 @@ def WsGetNamespaceFromPrefix(
             WS_ERROR* error
         );
 
-    Documentation: not in the specs; Microsoft's reference page:
+    Remarks:
+        The prefixes xml and xmlns are always bound, to http://www.w3.org/XML/1998/namespace
+        and http://www.w3.org/2000/xmlns/.
+
+        Copy the namespace if you need it after the next read.
+
+    Requirements:
+        Minimum supported client: Windows 7 [desktop apps | UWP apps]
+        Minimum supported server: Windows Server 2008 R2 [desktop apps | UWP apps]
+
+    See also:
+        WsReadQualifiedName, WsGetReaderNode, WS_XML_STRING
+
+    Documentation: specs/pages/nf-webservices-wsgetnamespacefromprefix.md
+    Reference:
         https://learn.microsoft.com/en-us/windows/win32/api/webservices/nf-webservices-wsgetnamespacefromprefix
     """
     _fn: _rt.Function[int] = _rt.bind(__name__, "WsGetNamespaceFromPrefix")
@@ -1378,19 +2240,24 @@ def WsGetOperationContextProperty(
     error: _rt.PointerArg[WS_ERROR] | None,
     /,
 ) -> int:
-    """The function WsGetOperationContextProperty (no reference page in the specs).
+    """Reads one property of a WS_OPERATION_CONTEXT, the context a service operation receives:
+    for example its channel, its input and output messages, its heap or its listener.
 
     Args:
-        context (in, inferred from the C type)
-        id_ (in, inferred from the C type)
-        value (out, inferred from the C type)
-        valueSize (in, inferred from the C type)
-        error (in, optional, inferred from the C type)
+        context (in): The operation context to query.
+        id_ (in): The property to retrieve, a WS_OPERATION_CONTEXT_PROPERTY_ID value.
+        value (out): Buffer that receives the property value. It must be aligned suitably
+            for the type of the property; it is left unchanged when the call fails.
+        valueSize (in): The size of the value buffer in bytes.
+        error (in, optional): Optional WS_ERROR object that receives extended error
+            information when the call fails. Pass NULL if that information is not needed.
 
     Returns:
         int: the HRESULT, S_OK (0) or another success code.
+        S_OK: The property value was written to value.
 
     Raises:
+        Other Errors: The function may fail with any HRESULT error code.
         WsError: on any failing HRESULT; the subclass named after the code when it is known
             (see wwsapi.hresults). Error strings of the error object are attached.
 
@@ -1403,7 +2270,20 @@ def WsGetOperationContextProperty(
             WS_ERROR* error
         );
 
-    Documentation: not in the specs; Microsoft's reference page:
+    Remarks:
+        The objects returned, such as the channel or the heap, belong to the operation
+        context and are valid only as long as the context is.
+
+    Requirements:
+        Minimum supported client: Windows 7 [desktop apps | UWP apps]
+        Minimum supported server: Windows Server 2008 R2 [desktop apps | UWP apps]
+
+    See also:
+        WsRegisterOperationForCancel,
+        https://msdn.microsoft.com/5c9b5906-15f0-4339-a4ad-39977d28ce5b
+
+    Documentation: specs/pages/nf-webservices-wsgetoperationcontextproperty.md
+    Reference:
         https://learn.microsoft.com/en-us/windows/win32/api/webservices/nf-webservices-wsgetoperationcontextproperty
     """
     _fn: _rt.Function[int] = _rt.bind(__name__, "WsGetOperationContextProperty")
@@ -1416,6 +2296,10 @@ def WsGetOperationContextProperty(
     "WS_POLICY* c_uint32* WS_ERROR*",
     checked=True,
     error_index=2,
+    codes=(
+        "E_INVALIDARG: At least one argument is not valid.",
+        "E_OUTOFMEMORY: Not enough memory was available to complete the operation.",
+    ),
 )
 def WsGetPolicyAlternativeCount(
     policy: _rt.PointerArg[WS_POLICY],
@@ -1423,17 +2307,24 @@ def WsGetPolicyAlternativeCount(
     error: _rt.PointerArg[WS_ERROR] | None,
     /,
 ) -> int:
-    """The function WsGetPolicyAlternativeCount (no reference page in the specs).
+    """Returns how many alternatives a WS_POLICY offers. Each alternative is one set of
+    requirements a client can satisfy; they are examined by index with
+    WsMatchPolicyAlternative.
 
     Args:
-        policy (in, inferred from the C type)
-        count (out, inferred from the C type)
-        error (in, optional, inferred from the C type)
+        policy (in): The policy to examine, for example the one of a WS_METADATA_ENDPOINT
+            returned by WsGetMetadataEndpoints.
+        count (out): Receives the number of alternatives, which may be 0.
+        error (in, optional): Optional WS_ERROR object that receives extended error
+            information when the call fails. Pass NULL if that information is not needed.
 
     Returns:
         int: the HRESULT, S_OK (0) or another success code.
 
     Raises:
+        E_INVALIDARG: At least one argument is not valid.
+        E_OUTOFMEMORY: Not enough memory was available to complete the operation.
+        Other Errors: The function may also fail with other error codes not listed here.
         WsError: on any failing HRESULT; the subclass named after the code when it is known
             (see wwsapi.hresults). Error strings of the error object are attached.
 
@@ -1444,7 +2335,21 @@ def WsGetPolicyAlternativeCount(
             WS_ERROR* error
         );
 
-    Documentation: not in the specs; Microsoft's reference page:
+    Remarks:
+        The policy object may postpone part of its processing until this call; if that
+        processing fails, the policy moves to the WS_POLICY_STATE_FAULTED state.
+        Alternatives are not guaranteed to be distinct.
+
+    Requirements:
+        Minimum supported client: Windows 7 [desktop apps | UWP apps]
+        Minimum supported server: Windows Server 2008 R2 [desktop apps | UWP apps]
+
+    See also:
+        WsMatchPolicyAlternative, WsGetPolicyProperty,
+        https://msdn.microsoft.com/04623686-5065-4e97-8685-c72f848b92ab
+
+    Documentation: specs/pages/nf-webservices-wsgetpolicyalternativecount.md
+    Reference:
         https://learn.microsoft.com/en-us/windows/win32/api/webservices/nf-webservices-wsgetpolicyalternativecount
     """
     _fn: _rt.Function[int] = _rt.bind(__name__, "WsGetPolicyAlternativeCount")
@@ -1457,6 +2362,10 @@ def WsGetPolicyAlternativeCount(
     "WS_POLICY* c_int32 c_void_p c_uint32 WS_ERROR*",
     checked=True,
     error_index=4,
+    codes=(
+        "E_INVALIDARG: The property is not supported by a policy object, or valueSize does not match the size of its value.",
+        "E_OUTOFMEMORY: Not enough memory was available to complete the operation.",
+    ),
 )
 def WsGetPolicyProperty(
     policy: _rt.PointerArg[WS_POLICY],
@@ -1466,19 +2375,26 @@ def WsGetPolicyProperty(
     error: _rt.PointerArg[WS_ERROR] | None,
     /,
 ) -> int:
-    """The function WsGetPolicyProperty (no reference page in the specs).
+    """Reads the current value of one policy property, identified by a WS_POLICY_PROPERTY_ID
+    value.
 
     Args:
-        policy (in, inferred from the C type)
-        id_ (in, inferred from the C type)
-        value (out, inferred from the C type)
-        valueSize (in, inferred from the C type)
-        error (in, optional, inferred from the C type)
+        policy (in): The WS_POLICY to query.
+        id_ (in): The property to retrieve.
+        value (out): Buffer that receives the property value. It must be aligned suitably
+            for the type of the property.
+        valueSize (in): The size of the value buffer in bytes.
+        error (in, optional): Optional WS_ERROR object that receives extended error
+            information when the call fails. Pass NULL if that information is not needed.
 
     Returns:
         int: the HRESULT, S_OK (0) or another success code.
 
     Raises:
+        E_INVALIDARG: The property is not supported by a policy object, or valueSize does
+            not match the size of its value.
+        E_OUTOFMEMORY: Not enough memory was available to complete the operation.
+        Other Errors: The function may also fail with other error codes not listed here.
         WsError: on any failing HRESULT; the subclass named after the code when it is known
             (see wwsapi.hresults). Error strings of the error object are attached.
 
@@ -1491,7 +2407,20 @@ def WsGetPolicyProperty(
             WS_ERROR* error
         );
 
-    Documentation: not in the specs; Microsoft's reference page:
+    Remarks:
+        The returned data stays valid until the metadata object the policy came from is
+        reset or freed.
+
+    Requirements:
+        Minimum supported client: Windows 7 [desktop apps | UWP apps]
+        Minimum supported server: Windows Server 2008 R2 [desktop apps | UWP apps]
+
+    See also:
+        WsGetPolicyAlternativeCount,
+        https://msdn.microsoft.com/503d39c0-7546-429d-b8e3-66e80c76b7c1
+
+    Documentation: specs/pages/nf-webservices-wsgetpolicyproperty.md
+    Reference:
         https://learn.microsoft.com/en-us/windows/win32/api/webservices/nf-webservices-wsgetpolicyproperty
     """
     _fn: _rt.Function[int] = _rt.bind(__name__, "WsGetPolicyProperty")
@@ -1504,6 +2433,10 @@ def WsGetPolicyProperty(
     "WS_XML_WRITER* WS_XML_STRING* c_int32 WS_XML_STRING** WS_ERROR*",
     checked=True,
     error_index=4,
+    codes=(
+        "E_INVALIDARG: An argument is not valid.",
+        "WS_E_INVALID_FORMAT: required is TRUE and no prefix is bound to ns in scope.",
+    ),
 )
 def WsGetPrefixFromNamespace(
     writer: _rt.PointerArg[WS_XML_WRITER],
@@ -1513,19 +2446,25 @@ def WsGetPrefixFromNamespace(
     error: _rt.PointerArg[WS_ERROR] | None,
     /,
 ) -> int:
-    """The function WsGetPrefixFromNamespace (no reference page in the specs).
+    """Looks up the prefix that is bound to a namespace at the writer's current position.
 
     Args:
-        writer (in, inferred from the C type)
-        ns (in, inferred from the C type)
-        required (in, inferred from the C type)
-        prefix (out, inferred from the C type)
-        error (in, optional, inferred from the C type)
+        writer (in): The WS_XML_WRITER to operate on.
+        ns (in): The WS_XML_STRING namespace URI to look up.
+        required (in): TRUE if a namespace that has no prefix in scope is an error; FALSE to
+            get a NULL prefix in that case instead.
+        prefix (out): Receives a pointer to the WS_XML_STRING prefix. An empty string means
+            that ns is the default namespace. The string belongs to the writer: copy it if
+            it is needed after the next call that writes or moves the writer.
+        error (in, optional): Optional pointer to a WS_ERROR object that receives extended
+            information about a failure. Pass NULL if it is not needed.
 
     Returns:
         int: the HRESULT, S_OK (0) or another success code.
 
     Raises:
+        E_INVALIDARG: An argument is not valid.
+        WS_E_INVALID_FORMAT: required is TRUE and no prefix is bound to ns in scope.
         WsError: on any failing HRESULT; the subclass named after the code when it is known
             (see wwsapi.hresults). Error strings of the error object are attached.
 
@@ -1538,7 +2477,21 @@ def WsGetPrefixFromNamespace(
             WS_ERROR* error
         );
 
-    Documentation: not in the specs; Microsoft's reference page:
+    Remarks:
+        Bindings are looked up in the element being written and the elements that enclose
+        it, innermost first. They include both the declarations made with
+        WsWriteXmlnsAttribute and those the writer added itself when an element or attribute
+        was written without a prefix.
+
+    Requirements:
+        Minimum supported client: Windows 7 [desktop apps | UWP apps]
+        Minimum supported server: Windows Server 2008 R2 [desktop apps | UWP apps]
+
+    See also:
+        WsWriteXmlnsAttribute, WsWriteStartElement, WsWriteEndStartElement
+
+    Documentation: specs/pages/nf-webservices-wsgetprefixfromnamespace.md
+    Reference:
         https://learn.microsoft.com/en-us/windows/win32/api/webservices/nf-webservices-wsgetprefixfromnamespace
     """
     _fn: _rt.Function[int] = _rt.bind(__name__, "WsGetPrefixFromNamespace")
@@ -1551,6 +2504,7 @@ def WsGetPrefixFromNamespace(
     "WS_XML_READER* WS_XML_NODE_POSITION* WS_ERROR*",
     checked=True,
     error_index=2,
+    codes=("E_INVALIDARG: An argument is not valid.",),
 )
 def WsGetReaderPosition(
     reader: _rt.PointerArg[WS_XML_READER],
@@ -1558,17 +2512,21 @@ def WsGetReaderPosition(
     error: _rt.PointerArg[WS_ERROR] | None,
     /,
 ) -> int:
-    """The function WsGetReaderPosition (no reference page in the specs).
+    """Records the node the reader is positioned on as a WS_XML_NODE_POSITION, so that
+    WsSetReaderPosition can bring the reader back to it. Positions exist only for readers
+    whose input is a WS_XML_BUFFER.
 
     Args:
-        reader (in, inferred from the C type)
-        nodePosition (direction unknown, inferred from the C type)
-        error (in, optional, inferred from the C type)
+        reader (in): The WS_XML_READER whose position is wanted.
+        nodePosition (out): Receives the current position as a WS_XML_NODE_POSITION.
+        error (in, optional): Optional pointer to a WS_ERROR object that receives extended
+            information about a failure. Pass NULL if it is not needed.
 
     Returns:
         int: the HRESULT, S_OK (0) or another success code.
 
     Raises:
+        E_INVALIDARG: An argument is not valid.
         WsError: on any failing HRESULT; the subclass named after the code when it is known
             (see wwsapi.hresults). Error strings of the error object are attached.
 
@@ -1579,7 +2537,22 @@ def WsGetReaderPosition(
             WS_ERROR* error
         );
 
-    Documentation: not in the specs; Microsoft's reference page:
+    Remarks:
+        The reader must read from a WS_XML_BUFFER, set with WsSetInputToBuffer. A position
+        stays valid as long as the WS_XML_BUFFER it refers to exists and the node it refers
+        to has not been removed. It can also be used with WsSetWriterPosition on a writer
+        that writes to the same buffer.
+
+    Requirements:
+        Minimum supported client: Windows 7 [desktop apps | UWP apps]
+        Minimum supported server: Windows Server 2008 R2 [desktop apps | UWP apps]
+
+    See also:
+        WsSetReaderPosition, WsMoveReader,
+        https://msdn.microsoft.com/40ca058c-04e1-4358-b330-360a094a8791, WsGetWriterPosition
+
+    Documentation: specs/pages/nf-webservices-wsgetreaderposition.md
+    Reference:
         https://learn.microsoft.com/en-us/windows/win32/api/webservices/nf-webservices-wsgetreaderposition
     """
     _fn: _rt.Function[int] = _rt.bind(__name__, "WsGetReaderPosition")
@@ -1592,6 +2565,10 @@ def WsGetReaderPosition(
     "WS_SECURITY_CONTEXT* c_int32 c_void_p c_uint32 WS_ERROR*",
     checked=True,
     error_index=4,
+    codes=(
+        "E_INVALIDARG: The property is not supported by a security context, or valueSize does not match the size of its value.",
+        "E_OUTOFMEMORY: Not enough memory was available to complete the operation.",
+    ),
 )
 def WsGetSecurityContextProperty(
     securityContext: _rt.PointerArg[WS_SECURITY_CONTEXT],
@@ -1601,19 +2578,27 @@ def WsGetSecurityContextProperty(
     error: _rt.PointerArg[WS_ERROR] | None,
     /,
 ) -> int:
-    """The function WsGetSecurityContextProperty (no reference page in the specs).
+    """Reads the current value of one property of a WS_SECURITY_CONTEXT, identified by a
+    WS_SECURITY_CONTEXT_PROPERTY_ID value: for example the context's identifier or the user
+    name or Windows token of the client that established it.
 
     Args:
-        securityContext (in, inferred from the C type)
-        id_ (in, inferred from the C type)
-        value (out, inferred from the C type)
-        valueSize (in, inferred from the C type)
-        error (in, optional, inferred from the C type)
+        securityContext (in): The security context to query.
+        id_ (in): The property to retrieve.
+        value (out): Buffer that receives the property value. It must be aligned suitably
+            for the type of the property.
+        valueSize (in): The size of the value buffer in bytes.
+        error (in, optional): Optional WS_ERROR object that receives extended error
+            information when the call fails. Pass NULL if that information is not needed.
 
     Returns:
         int: the HRESULT, S_OK (0) or another success code.
 
     Raises:
+        E_INVALIDARG: The property is not supported by a security context, or valueSize does
+            not match the size of its value.
+        E_OUTOFMEMORY: Not enough memory was available to complete the operation.
+        Other Errors: The function may also fail with other error codes not listed here.
         WsError: on any failing HRESULT; the subclass named after the code when it is known
             (see wwsapi.hresults). Error strings of the error object are attached.
 
@@ -1626,7 +2611,22 @@ def WsGetSecurityContextProperty(
             WS_ERROR* error
         );
 
-    Documentation: not in the specs; Microsoft's reference page:
+    Remarks:
+        A service obtains the security context a received message was secured with from the
+        message's WS_MESSAGE_PROPERTY_SECURITY_CONTEXT property. The context and the values
+        read from it stay valid as long as the context itself.
+
+    Requirements:
+        Minimum supported client: Windows 7 [desktop apps | UWP apps]
+        Minimum supported server: Windows Server 2008 R2 [desktop apps | UWP apps]
+
+    See also:
+        WsRevokeSecurityContext,
+        https://msdn.microsoft.com/fd2b92d4-9834-4d4b-85c3-8ea8d2c8bd8c,
+        https://msdn.microsoft.com/8d23357b-bff8-45fe-80ef-df3f3b0edde1
+
+    Documentation: specs/pages/nf-webservices-wsgetsecuritycontextproperty.md
+    Reference:
         https://learn.microsoft.com/en-us/windows/win32/api/webservices/nf-webservices-wsgetsecuritycontextproperty
     """
     _fn: _rt.Function[int] = _rt.bind(__name__, "WsGetSecurityContextProperty")
@@ -1639,6 +2639,9 @@ def WsGetSecurityContextProperty(
     "WS_SERVICE_HOST* c_int32 c_void_p c_uint32 WS_ERROR*",
     checked=True,
     error_index=4,
+    codes=(
+        "E_INVALIDARG: The property is not supported by a service host, or valueSize does not match the size of its value.",
+    ),
 )
 def WsGetServiceHostProperty(
     serviceHost: _rt.PointerArg[WS_SERVICE_HOST],
@@ -1648,19 +2651,26 @@ def WsGetServiceHostProperty(
     error: _rt.PointerArg[WS_ERROR] | None,
     /,
 ) -> int:
-    """The function WsGetServiceHostProperty (no reference page in the specs).
+    """Reads the current value of one service host property, identified by a
+    WS_SERVICE_PROPERTY_ID value.
 
     Args:
-        serviceHost (in, inferred from the C type)
-        id_ (in, inferred from the C type)
-        value (out, inferred from the C type)
-        valueSize (in, inferred from the C type)
-        error (in, optional, inferred from the C type)
+        serviceHost (in): The service host to query.
+        id_ (in): The property to retrieve.
+        value (out): Buffer that receives the property value. It must be aligned suitably
+            for the type of the property.
+        valueSize (in): The size of the value buffer in bytes. It must match the size of the
+            property's type.
+        error (in, optional): Optional WS_ERROR object that receives extended error
+            information when the call fails. Pass NULL if that information is not needed.
 
     Returns:
         int: the HRESULT, S_OK (0) or another success code.
 
     Raises:
+        E_INVALIDARG: The property is not supported by a service host, or valueSize does not
+            match the size of its value.
+        Other Errors: The function may also fail with other error codes not listed here.
         WsError: on any failing HRESULT; the subclass named after the code when it is known
             (see wwsapi.hresults). Error strings of the error object are attached.
 
@@ -1673,7 +2683,19 @@ def WsGetServiceHostProperty(
             WS_ERROR* error
         );
 
-    Documentation: not in the specs; Microsoft's reference page:
+    Remarks:
+        The state (WS_SERVICE_PROPERTY_HOST_STATE, a WS_SERVICE_HOST_STATE value) is a
+        snapshot that may have changed by the time it is examined.
+
+    Requirements:
+        Minimum supported client: Windows 7 [desktop apps only]
+        Minimum supported server: Windows Server 2008 R2 [desktop apps only]
+
+    See also:
+        WsCreateServiceHost, https://msdn.microsoft.com/305fe7ad-e4a2-499a-b34b-e5b7cde53e22
+
+    Documentation: specs/pages/nf-webservices-wsgetservicehostproperty.md
+    Reference:
         https://learn.microsoft.com/en-us/windows/win32/api/webservices/nf-webservices-wsgetservicehostproperty
     """
     _fn: _rt.Function[int] = _rt.bind(__name__, "WsGetServiceHostProperty")
@@ -1686,6 +2708,7 @@ def WsGetServiceHostProperty(
     "WS_SERVICE_PROXY* c_int32 c_void_p c_uint32 WS_ERROR*",
     checked=True,
     error_index=4,
+    codes=("E_INVALIDARG: At least one argument is not valid.",),
 )
 def WsGetServiceProxyProperty(
     serviceProxy: _rt.PointerArg[WS_SERVICE_PROXY],
@@ -1695,19 +2718,25 @@ def WsGetServiceProxyProperty(
     error: _rt.PointerArg[WS_ERROR] | None,
     /,
 ) -> int:
-    """The function WsGetServiceProxyProperty (no reference page in the specs).
+    """Reads the current value of one service proxy property, identified by a
+    WS_PROXY_PROPERTY_ID value.
 
     Args:
-        serviceProxy (in, inferred from the C type)
-        id_ (in, inferred from the C type)
-        value (out, inferred from the C type)
-        valueSize (in, inferred from the C type)
-        error (in, optional, inferred from the C type)
+        serviceProxy (in): The service proxy, as returned by WsCreateServiceProxy or
+            WsCreateServiceProxyFromTemplate.
+        id_ (in): The property to retrieve.
+        value (out): Buffer that receives the property value. It must be aligned suitably
+            for the type of the property.
+        valueSize (in): The size of the value buffer in bytes.
+        error (in, optional): Optional WS_ERROR object that receives extended error
+            information when the call fails. Pass NULL if that information is not needed.
 
     Returns:
         int: the HRESULT, S_OK (0) or another success code.
 
     Raises:
+        E_INVALIDARG: At least one argument is not valid.
+        Other Errors: The function may also fail with other error codes not listed here.
         WsError: on any failing HRESULT; the subclass named after the code when it is known
             (see wwsapi.hresults). Error strings of the error object are attached.
 
@@ -1720,7 +2749,21 @@ def WsGetServiceProxyProperty(
             WS_ERROR* error
         );
 
-    Documentation: not in the specs; Microsoft's reference page:
+    Remarks:
+        WS_PROXY_PROPERTY_STATE is a snapshot and may be out of date by the time it is
+        examined.
+
+    Requirements:
+        Minimum supported client: Windows 7 [desktop apps | UWP apps]
+        Minimum supported server: Windows Server 2008 R2 [desktop apps | UWP apps]
+
+    See also:
+        WsCreateServiceProxy,
+        https://msdn.microsoft.com/d81944ae-74b9-4eee-b02f-5b1d5c99c358,
+        https://msdn.microsoft.com/82156e64-ae95-4a4a-aaad-e3dd69832c97
+
+    Documentation: specs/pages/nf-webservices-wsgetserviceproxyproperty.md
+    Reference:
         https://learn.microsoft.com/en-us/windows/win32/api/webservices/nf-webservices-wsgetserviceproxyproperty
     """
     _fn: _rt.Function[int] = _rt.bind(__name__, "WsGetServiceProxyProperty")
@@ -1733,6 +2776,10 @@ def WsGetServiceProxyProperty(
     "WS_XML_WRITER* WS_XML_NODE_POSITION* WS_ERROR*",
     checked=True,
     error_index=2,
+    codes=(
+        "E_INVALIDARG: An argument is not valid.",
+        "WS_E_INVALID_OPERATION: The writer is not writing to an XML buffer.",
+    ),
 )
 def WsGetWriterPosition(
     writer: _rt.PointerArg[WS_XML_WRITER],
@@ -1740,17 +2787,21 @@ def WsGetWriterPosition(
     error: _rt.PointerArg[WS_ERROR] | None,
     /,
 ) -> int:
-    """The function WsGetWriterPosition (no reference page in the specs).
+    """Records where a writer is in the XML buffer it writes to, so that writing can return to
+    that point later.
 
     Args:
-        writer (in, inferred from the C type)
-        nodePosition (direction unknown, inferred from the C type)
-        error (in, optional, inferred from the C type)
+        writer (in): The WS_XML_WRITER to operate on.
+        nodePosition (out): Receives the WS_XML_NODE_POSITION of the writer's current node.
+        error (in, optional): Optional pointer to a WS_ERROR object that receives extended
+            information about a failure. Pass NULL if it is not needed.
 
     Returns:
         int: the HRESULT, S_OK (0) or another success code.
 
     Raises:
+        E_INVALIDARG: An argument is not valid.
+        WS_E_INVALID_OPERATION: The writer is not writing to an XML buffer.
         WsError: on any failing HRESULT; the subclass named after the code when it is known
             (see wwsapi.hresults). Error strings of the error object are attached.
 
@@ -1761,7 +2812,23 @@ def WsGetWriterPosition(
             WS_ERROR* error
         );
 
-    Documentation: not in the specs; Microsoft's reference page:
+    Remarks:
+        Positions exist only in an XML buffer: the writer must have been given one with
+        WsSetOutputToBuffer.
+
+        The position stays usable as long as the buffer and the node it names exist. Pass it
+        to WsSetWriterPosition to write there again, or to WsRemoveNode to delete the node.
+
+    Requirements:
+        Minimum supported client: Windows 7 [desktop apps | UWP apps]
+        Minimum supported server: Windows Server 2008 R2 [desktop apps | UWP apps]
+
+    See also:
+        WsSetWriterPosition, WsMoveWriter, WsRemoveNode,
+        https://msdn.microsoft.com/40ca058c-04e1-4358-b330-360a094a8791
+
+    Documentation: specs/pages/nf-webservices-wsgetwriterposition.md
+    Reference:
         https://learn.microsoft.com/en-us/windows/win32/api/webservices/nf-webservices-wsgetwriterposition
     """
     _fn: _rt.Function[int] = _rt.bind(__name__, "WsGetWriterPosition")
@@ -1774,6 +2841,7 @@ def WsGetWriterPosition(
     "WS_XML_READER* WS_XML_STRING* WS_HEAP* c_uint16** c_uint32* WS_ERROR*",
     checked=True,
     error_index=5,
+    codes=("E_INVALIDARG: An argument is not valid.",),
 )
 def WsGetXmlAttribute(
     reader: _rt.PointerArg[WS_XML_READER],
@@ -1784,20 +2852,28 @@ def WsGetXmlAttribute(
     error: _rt.PointerArg[WS_ERROR] | None,
     /,
 ) -> int:
-    """The function WsGetXmlAttribute (no reference page in the specs).
+    """Finds the innermost attribute in the xml namespace with the given local name (for
+    example lang for xml:lang) that applies to the reader's current position, and returns a
+    copy of its value allocated from a heap.
 
     Args:
-        reader (in, inferred from the C type)
-        localName (in, inferred from the C type)
-        heap (in, inferred from the C type)
-        valueChars (out, inferred from the C type)
-        valueCharCount (out, inferred from the C type)
-        error (in, optional, inferred from the C type)
+        reader (in): The WS_XML_READER whose scope is searched.
+        localName (in): The WS_XML_STRING local name of the attribute, without the xml:
+            prefix.
+        heap (in): The WS_HEAP from which the copy of the value is allocated.
+        valueChars (out): Receives a pointer to the value as UTF-16 characters, not
+            zero-terminated. The memory belongs to heap.
+        valueCharCount (out): Receives the number of characters at valueChars.
+        error (in, optional): Optional pointer to a WS_ERROR object that receives extended
+            information about a failure. Pass NULL if it is not needed.
 
     Returns:
         int: the HRESULT, S_OK (0) or another success code.
+        S_OK: The attribute was found and its value returned.
+        S_FALSE: No such attribute is in scope; the value returned is empty.
 
     Raises:
+        E_INVALIDARG: An argument is not valid.
         WsError: on any failing HRESULT; the subclass named after the code when it is known
             (see wwsapi.hresults). Error strings of the error object are attached.
 
@@ -1811,7 +2887,22 @@ def WsGetXmlAttribute(
             WS_ERROR* error
         );
 
-    Documentation: not in the specs; Microsoft's reference page:
+    Remarks:
+        Only attributes with the xml prefix are searched. The reader does not act on them
+        (it does not, for example, apply xml:space); this function just makes their
+        inherited values easy to find.
+
+        The value stays valid until the heap is reset or freed.
+
+    Requirements:
+        Minimum supported client: Windows 7 [desktop apps | UWP apps]
+        Minimum supported server: Windows Server 2008 R2 [desktop apps | UWP apps]
+
+    See also:
+        WsFindAttribute, WsGetReaderNode, WS_HEAP
+
+    Documentation: specs/pages/nf-webservices-wsgetxmlattribute.md
+    Reference:
         https://learn.microsoft.com/en-us/windows/win32/api/webservices/nf-webservices-wsgetxmlattribute
     """
     _fn: _rt.Function[int] = _rt.bind(__name__, "WsGetXmlAttribute")
@@ -1824,6 +2915,10 @@ def WsGetXmlAttribute(
     "WS_POLICY* c_uint32 WS_POLICY_CONSTRAINTS* c_int32 WS_HEAP* WS_ERROR*",
     checked=True,
     error_index=5,
+    codes=(
+        "WS_E_INVALID_FORMAT: The alternative does not satisfy the constraints and matchRequired was TRUE, or the policy or other metadata is malformed.",
+        "E_INVALIDARG: At least one argument is not valid.",
+    ),
 )
 def WsMatchPolicyAlternative(
     policy: _rt.PointerArg[WS_POLICY],
@@ -1834,20 +2929,36 @@ def WsMatchPolicyAlternative(
     error: _rt.PointerArg[WS_ERROR] | None,
     /,
 ) -> int:
-    """The function WsMatchPolicyAlternative (no reference page in the specs).
+    """Tests one alternative of a policy against the constraints the application can work with.
+    When the alternative fits, the out fields of the constraint structures are filled with
+    the values the policy asks for, ready to build a channel or proxy.
 
     Args:
-        policy (in, inferred from the C type)
-        alternativeIndex (in, inferred from the C type)
-        policyConstraints (direction unknown, inferred from the C type)
-        matchRequired (in, inferred from the C type)
-        heap (in, inferred from the C type)
-        error (in, optional, inferred from the C type)
+        policy (in): The WS_POLICY that holds the alternative, for example the policy of a
+            WS_METADATA_ENDPOINT returned by WsGetMetadataEndpoints.
+        alternativeIndex (in): The zero-based index of the alternative to test, below the
+            count returned by WsGetPolicyAlternativeCount.
+        policyConstraints (in): The WS_POLICY_CONSTRAINTS to match. For a property without a
+            constraint its default is assumed. The out fields of the constraint structures
+            it points to receive the policy's values when the call returns S_OK.
+        matchRequired (in): TRUE if an alternative that does not fit is an error
+            (WS_E_INVALID_FORMAT); FALSE if the call reports it with S_FALSE.
+        heap (in): The WS_HEAP from which values that do not fit in the constraint
+            structures, such as data that out fields point to, are allocated.
+        error (in, optional): Optional WS_ERROR object that receives extended error
+            information when the call fails. Pass NULL if that information is not needed.
 
     Returns:
         int: the HRESULT, S_OK (0) or another success code.
+        S_OK: The alternative satisfies the constraints, and the out fields of the
+            constraint structures hold the policy's values.
+        S_FALSE: The alternative does not satisfy the constraints and matchRequired was
+            FALSE.
 
     Raises:
+        WS_E_INVALID_FORMAT: The alternative does not satisfy the constraints and
+            matchRequired was TRUE, or the policy or other metadata is malformed.
+        E_INVALIDARG: At least one argument is not valid.
         WsError: on any failing HRESULT; the subclass named after the code when it is known
             (see wwsapi.hresults). Error strings of the error object are attached.
 
@@ -1861,7 +2972,26 @@ def WsMatchPolicyAlternative(
             WS_ERROR* error
         );
 
-    Documentation: not in the specs; Microsoft's reference page:
+    Remarks:
+        The structures with out fields are WS_CHANNEL_PROPERTY_CONSTRAINT,
+        WS_SECURITY_PROPERTY_CONSTRAINT, WS_SECURITY_BINDING_PROPERTY_CONSTRAINT and the
+        binding constraints such as WS_SSL_TRANSPORT_SECURITY_BINDING_CONSTRAINT. Read them
+        only after S_OK: a failed call may have filled some of them and allocated part of
+        the data from heap.
+
+        Like WsGetPolicyAlternativeCount, this call may complete processing the policy
+        postponed; if that fails, the policy moves to the WS_POLICY_STATE_FAULTED state.
+
+    Requirements:
+        Minimum supported client: Windows 7 [desktop apps | UWP apps]
+        Minimum supported server: Windows Server 2008 R2 [desktop apps | UWP apps]
+
+    See also:
+        WsGetPolicyAlternativeCount, WsGetMetadataEndpoints,
+        https://msdn.microsoft.com/2cf65426-336f-4148-ab3b-063a229db99f
+
+    Documentation: specs/pages/nf-webservices-wsmatchpolicyalternative.md
+    Reference:
         https://learn.microsoft.com/en-us/windows/win32/api/webservices/nf-webservices-wsmatchpolicyalternative
     """
     _fn: _rt.Function[int] = _rt.bind(__name__, "WsMatchPolicyAlternative")
@@ -1874,26 +3004,40 @@ def WsMatchPolicyAlternative(
     "WS_XML_READER* c_int32 c_int32* WS_ERROR*",
     checked=True,
     error_index=3,
+    codes=(
+        "E_INVALIDARG: An argument is not valid.",
+        "WS_E_INVALID_FORMAT: There is no node in the requested place and found is NULL.",
+        "WS_E_INVALID_OPERATION: The reader does not read from an XML buffer, or canonicalization is in progress on it.",
+    ),
 )
 def WsMoveReader(
     reader: _rt.PointerArg[WS_XML_READER],
     moveTo: int,
-    found: _rt.PointerArg[_ct.c_int32],
+    found: _rt.PointerArg[_ct.c_int32] | None,
     error: _rt.PointerArg[WS_ERROR] | None,
     /,
 ) -> int:
-    """The function WsMoveReader (no reference page in the specs).
+    """Moves the reader to another node of its WS_XML_BUFFER, chosen relative to the current
+    node by moveTo: for example the first child, the next sibling or the parent element.
+    Only readers whose input is an XML buffer can move this way.
 
     Args:
-        reader (in, inferred from the C type)
-        moveTo (in, inferred from the C type)
-        found (out, inferred from the C type)
-        error (in, optional, inferred from the C type)
+        reader (in): The WS_XML_READER to move.
+        moveTo (in): A WS_MOVE_TO value that says where to move.
+        found (out, optional): Receives TRUE if the reader moved, or FALSE if there is no
+            such node; the reader then stays where it was. If NULL, a missing node makes the
+            call fail with WS_E_INVALID_FORMAT.
+        error (in, optional): Optional pointer to a WS_ERROR object that receives extended
+            information about a failure. Pass NULL if it is not needed.
 
     Returns:
         int: the HRESULT, S_OK (0) or another success code.
 
     Raises:
+        E_INVALIDARG: An argument is not valid.
+        WS_E_INVALID_FORMAT: There is no node in the requested place and found is NULL.
+        WS_E_INVALID_OPERATION: The reader does not read from an XML buffer, or
+            canonicalization is in progress on it.
         WsError: on any failing HRESULT; the subclass named after the code when it is known
             (see wwsapi.hresults). Error strings of the error object are attached.
 
@@ -1905,7 +3049,19 @@ def WsMoveReader(
             WS_ERROR* error
         );
 
-    Documentation: not in the specs; Microsoft's reference page:
+    Remarks:
+        The call is refused between WsStartReaderCanonicalization and
+        WsEndReaderCanonicalization.
+
+    Requirements:
+        Minimum supported client: Windows 7 [desktop apps | UWP apps]
+        Minimum supported server: Windows Server 2008 R2 [desktop apps | UWP apps]
+
+    See also:
+        WsGetReaderPosition, WsSetReaderPosition, WsReadNode
+
+    Documentation: specs/pages/nf-webservices-wsmovereader.md
+    Reference:
         https://learn.microsoft.com/en-us/windows/win32/api/webservices/nf-webservices-wsmovereader
     """
     _fn: _rt.Function[int] = _rt.bind(__name__, "WsMoveReader")
@@ -1918,26 +3074,38 @@ def WsMoveReader(
     "WS_XML_WRITER* c_int32 c_int32* WS_ERROR*",
     checked=True,
     error_index=3,
+    codes=(
+        "E_INVALIDARG: An argument is not valid.",
+        "WS_E_INVALID_FORMAT: The target does not exist and found is NULL.",
+        "WS_E_INVALID_OPERATION: The writer is not writing to an XML buffer.",
+    ),
 )
 def WsMoveWriter(
     writer: _rt.PointerArg[WS_XML_WRITER],
     moveTo: int,
-    found: _rt.PointerArg[_ct.c_int32],
+    found: _rt.PointerArg[_ct.c_int32] | None,
     error: _rt.PointerArg[WS_ERROR] | None,
     /,
 ) -> int:
-    """The function WsMoveWriter (no reference page in the specs).
+    """Moves a writer to another element of the XML buffer it writes to, such as the parent,
+    the first child or the next sibling of the current one.
 
     Args:
-        writer (in, inferred from the C type)
-        moveTo (in, inferred from the C type)
-        found (out, inferred from the C type)
-        error (in, optional, inferred from the C type)
+        writer (in): The WS_XML_WRITER to operate on.
+        moveTo (in): A WS_MOVE_TO value that says where to move.
+        found (out, optional): Receives TRUE if the target exists and the writer moved
+            there, FALSE if it does not exist, in which case the writer stays where it was.
+            If NULL, a missing target is reported as an error instead.
+        error (in, optional): Optional pointer to a WS_ERROR object that receives extended
+            information about a failure. Pass NULL if it is not needed.
 
     Returns:
         int: the HRESULT, S_OK (0) or another success code.
 
     Raises:
+        E_INVALIDARG: An argument is not valid.
+        WS_E_INVALID_FORMAT: The target does not exist and found is NULL.
+        WS_E_INVALID_OPERATION: The writer is not writing to an XML buffer.
         WsError: on any failing HRESULT; the subclass named after the code when it is known
             (see wwsapi.hresults). Error strings of the error object are attached.
 
@@ -1949,7 +3117,19 @@ def WsMoveWriter(
             WS_ERROR* error
         );
 
-    Documentation: not in the specs; Microsoft's reference page:
+    Remarks:
+        Only a writer whose output is an XML buffer (WsSetOutputToBuffer) can move. Moving
+        writes nothing; the next node written is placed at the new position.
+
+    Requirements:
+        Minimum supported client: Windows 7 [desktop apps | UWP apps]
+        Minimum supported server: Windows Server 2008 R2 [desktop apps | UWP apps]
+
+    See also:
+        WsGetWriterPosition, WsSetWriterPosition, WsMoveReader
+
+    Documentation: specs/pages/nf-webservices-wsmovewriter.md
+    Reference:
         https://learn.microsoft.com/en-us/windows/win32/api/webservices/nf-webservices-wsmovewriter
     """
     _fn: _rt.Function[int] = _rt.bind(__name__, "WsMoveWriter")
@@ -1962,6 +3142,16 @@ def WsMoveWriter(
     "WS_SERVICE_HOST* WS_ASYNC_CONTEXT* WS_ERROR*",
     checked=True,
     error_index=2,
+    codes=(
+        "WS_E_OPERATION_ABORTED: The operation was cancelled because the object was aborted or closed while it was in progress.",
+        "WS_E_INVALID_OPERATION: The object is not in a state that allows this call.",
+        "WS_E_ADDRESS_IN_USE: The address of an endpoint is already being listened on.",
+        "WS_E_ADDRESS_NOT_AVAILABLE: The address of an endpoint is not valid on this computer.",
+        "WS_E_QUOTA_EXCEEDED: A size or count quota was exceeded.",
+        "WS_E_OPERATION_TIMED_OUT: The operation did not finish within the time allowed for it.",
+        "E_OUTOFMEMORY: Not enough memory was available to complete the operation.",
+        "E_INVALIDARG: At least one argument is not valid.",
+    ),
 )
 def WsOpenServiceHost(
     serviceHost: _rt.PointerArg[WS_SERVICE_HOST],
@@ -1969,17 +3159,36 @@ def WsOpenServiceHost(
     error: _rt.PointerArg[WS_ERROR] | None,
     /,
 ) -> int:
-    """The function WsOpenServiceHost (no reference page in the specs).
+    """Opens a service host: the listener of every endpoint starts listening, and the host
+    begins accepting channels and dispatching the messages received on them. Until this call
+    succeeds no client can reach the host's endpoints.
 
     Args:
-        serviceHost (in, inferred from the C type)
-        asyncContext (in, optional, inferred from the C type)
-        error (in, optional, inferred from the C type)
+        serviceHost (in): The service host to open, as returned by WsCreateServiceHost. It
+            must be in the WS_SERVICE_HOST_STATE_CREATED state.
+        asyncContext (in, optional): A WS_ASYNC_CONTEXT that makes the call complete
+            asynchronously, or NULL to run the call synchronously.
+        error (in, optional): Optional WS_ERROR object that receives extended error
+            information when the call fails. Pass NULL if that information is not needed.
 
     Returns:
         int: the HRESULT, S_OK (0) or another success code.
+        WS_S_ASYNC: The operation has been started and will complete asynchronously; the
+            outcome is passed to the callback in asyncContext.
 
     Raises:
+        WS_E_OPERATION_ABORTED: The operation was cancelled because the object was aborted
+            or closed while it was in progress.
+        WS_E_INVALID_OPERATION: The object is not in a state that allows this call.
+        WS_E_ADDRESS_IN_USE: The address of an endpoint is already being listened on.
+        WS_E_ADDRESS_NOT_AVAILABLE: The address of an endpoint is not valid on this
+            computer.
+        WS_E_QUOTA_EXCEEDED: A size or count quota was exceeded.
+        WS_E_OPERATION_TIMED_OUT: The operation did not finish within the time allowed for
+            it.
+        E_OUTOFMEMORY: Not enough memory was available to complete the operation.
+        E_INVALIDARG: At least one argument is not valid.
+        Other Errors: The function may also fail with other error codes not listed here.
         WsError: on any failing HRESULT; the subclass named after the code when it is known
             (see wwsapi.hresults). Error strings of the error object are attached.
 
@@ -1990,7 +3199,21 @@ def WsOpenServiceHost(
             WS_ERROR* error
         );
 
-    Documentation: not in the specs; Microsoft's reference page:
+    Remarks:
+        The host is open only when the listeners of all its endpoints have opened; if one of
+        them fails, the call fails. A host that was opened must be closed with
+        WsCloseServiceHost (or aborted and then closed) before it can be reset or freed.
+
+    Requirements:
+        Minimum supported client: Windows 7 [desktop apps only]
+        Minimum supported server: Windows Server 2008 R2 [desktop apps only]
+
+    See also:
+        WsCreateServiceHost, WsCloseServiceHost, WsAbortServiceHost,
+        https://msdn.microsoft.com/1186e3ae-87d0-4d0b-a7cc-cce63dc091e2
+
+    Documentation: specs/pages/nf-webservices-wsopenservicehost.md
+    Reference:
         https://learn.microsoft.com/en-us/windows/win32/api/webservices/nf-webservices-wsopenservicehost
     """
     _fn: _rt.Function[int] = _rt.bind(__name__, "WsOpenServiceHost")
@@ -2003,6 +3226,35 @@ def WsOpenServiceHost(
     "WS_SERVICE_PROXY* WS_ENDPOINT_ADDRESS* WS_ASYNC_CONTEXT* WS_ERROR*",
     checked=True,
     error_index=3,
+    codes=(
+        "WS_E_OPERATION_ABORTED: The operation was cancelled because the object was aborted or closed while it was in progress.",
+        "WS_E_INVALID_OPERATION: The object is not in a state that allows this call.",
+        "WS_E_ENDPOINT_NOT_FOUND: No remote endpoint answers at the given address.",
+        "WS_E_ENDPOINT_ACCESS_DENIED: The remote endpoint refused access.",
+        "WS_E_ENDPOINT_DISCONNECTED: The connection to the remote endpoint broke or was closed by the other side.",
+        "WS_E_ENDPOINT_FAILURE: The remote endpoint was unable to process the request.",
+        "WS_E_ENDPOINT_NOT_AVAILABLE: The remote endpoint exists but is not serving requests at this address right now.",
+        "WS_E_ENDPOINT_TOO_BUSY: The remote endpoint is too busy to handle the request.",
+        "WS_E_ENDPOINT_UNREACHABLE: The remote endpoint could not be reached.",
+        "WS_E_INVALID_ENDPOINT_URL: The URL of the endpoint address is not valid.",
+        "WS_E_INVALID_FORMAT: The data read or written was not in the expected format.",
+        "WS_E_OPERATION_TIMED_OUT: The operation did not finish within the time allowed for it.",
+        "WS_E_PROXY_ACCESS_DENIED: The HTTP proxy server refused access.",
+        "WS_E_PROXY_FAILURE: The HTTP proxy server was unable to process the request.",
+        "WS_E_QUOTA_EXCEEDED: A size or count quota was exceeded.",
+        "WS_E_SECURITY_VERIFICATION_FAILURE: Security verification of received data failed.",
+        "WS_E_SECURITY_SYSTEM_FAILURE: A security operation failed inside the Windows security system.",
+        "WS_E_PROXY_REQUIRES_BASIC_AUTH: The HTTP proxy server requires the basic authentication scheme.",
+        "WS_E_PROXY_REQUIRES_DIGEST_AUTH: The HTTP proxy server requires the digest authentication scheme.",
+        "WS_E_PROXY_REQUIRES_NEGOTIATE_AUTH: The HTTP proxy server requires the negotiate authentication scheme.",
+        "WS_E_PROXY_REQUIRES_NTLM_AUTH: The HTTP proxy server requires the NTLM authentication scheme.",
+        "WS_E_SERVER_REQUIRES_BASIC_AUTH: The server requires the basic HTTP authentication scheme.",
+        "WS_E_SERVER_REQUIRES_DIGEST_AUTH: The server requires the digest HTTP authentication scheme.",
+        "WS_E_SERVER_REQUIRES_NEGOTIATE_AUTH: The server requires the negotiate HTTP authentication scheme.",
+        "WS_E_SERVER_REQUIRES_NTLM_AUTH: The server requires the NTLM HTTP authentication scheme.",
+        "E_OUTOFMEMORY: Not enough memory was available to complete the operation.",
+        "E_INVALIDARG: At least one argument is not valid.",
+    ),
 )
 def WsOpenServiceProxy(
     serviceProxy: _rt.PointerArg[WS_SERVICE_PROXY],
@@ -2011,18 +3263,66 @@ def WsOpenServiceProxy(
     error: _rt.PointerArg[WS_ERROR] | None,
     /,
 ) -> int:
-    """The function WsOpenServiceProxy (no reference page in the specs).
+    """Opens a service proxy to a service endpoint. Once open, the proxy accepts calls made
+    with WsCall (normally through generated proxy functions).
 
     Args:
-        serviceProxy (in, inferred from the C type)
-        address (in, inferred from the C type)
-        asyncContext (in, optional, inferred from the C type)
-        error (in, optional, inferred from the C type)
+        serviceProxy (in): The service proxy, as returned by WsCreateServiceProxy or
+            WsCreateServiceProxyFromTemplate. It must be in the
+            WS_SERVICE_PROXY_STATE_CREATED state.
+        address (in): The WS_ENDPOINT_ADDRESS of the service.
+        asyncContext (in, optional): A WS_ASYNC_CONTEXT that makes the call complete
+            asynchronously, or NULL to run the call synchronously.
+        error (in, optional): Optional WS_ERROR object that receives extended error
+            information when the call fails. Pass NULL if that information is not needed.
 
     Returns:
         int: the HRESULT, S_OK (0) or another success code.
+        WS_S_ASYNC: The operation has been started and will complete asynchronously; the
+            outcome is passed to the callback in asyncContext.
 
     Raises:
+        WS_E_OPERATION_ABORTED: The operation was cancelled because the object was aborted
+            or closed while it was in progress.
+        WS_E_INVALID_OPERATION: The object is not in a state that allows this call.
+        WS_E_ENDPOINT_NOT_FOUND: No remote endpoint answers at the given address.
+        WS_E_ENDPOINT_ACCESS_DENIED: The remote endpoint refused access.
+        WS_E_ENDPOINT_DISCONNECTED: The connection to the remote endpoint broke or was
+            closed by the other side.
+        WS_E_ENDPOINT_FAILURE: The remote endpoint was unable to process the request.
+        WS_E_ENDPOINT_NOT_AVAILABLE: The remote endpoint exists but is not serving requests
+            at this address right now.
+        WS_E_ENDPOINT_TOO_BUSY: The remote endpoint is too busy to handle the request.
+        WS_E_ENDPOINT_UNREACHABLE: The remote endpoint could not be reached.
+        WS_E_INVALID_ENDPOINT_URL: The URL of the endpoint address is not valid.
+        WS_E_INVALID_FORMAT: The data read or written was not in the expected format.
+        WS_E_OPERATION_TIMED_OUT: The operation did not finish within the time allowed for
+            it.
+        WS_E_PROXY_ACCESS_DENIED: The HTTP proxy server refused access.
+        WS_E_PROXY_FAILURE: The HTTP proxy server was unable to process the request.
+        WS_E_QUOTA_EXCEEDED: A size or count quota was exceeded.
+        WS_E_SECURITY_VERIFICATION_FAILURE: Security verification of received data failed.
+        WS_E_SECURITY_SYSTEM_FAILURE: A security operation failed inside the Windows
+            security system.
+        WS_E_PROXY_REQUIRES_BASIC_AUTH: The HTTP proxy server requires the basic
+            authentication scheme.
+        WS_E_PROXY_REQUIRES_DIGEST_AUTH: The HTTP proxy server requires the digest
+            authentication scheme.
+        WS_E_PROXY_REQUIRES_NEGOTIATE_AUTH: The HTTP proxy server requires the negotiate
+            authentication scheme.
+        WS_E_PROXY_REQUIRES_NTLM_AUTH: The HTTP proxy server requires the NTLM
+            authentication scheme.
+        WS_E_SERVER_REQUIRES_BASIC_AUTH: The server requires the basic HTTP authentication
+            scheme.
+        WS_E_SERVER_REQUIRES_DIGEST_AUTH: The server requires the digest HTTP authentication
+            scheme.
+        WS_E_SERVER_REQUIRES_NEGOTIATE_AUTH: The server requires the negotiate HTTP
+            authentication scheme.
+        WS_E_SERVER_REQUIRES_NTLM_AUTH: The server requires the NTLM HTTP authentication
+            scheme.
+        E_OUTOFMEMORY: Not enough memory was available to complete the operation.
+        E_INVALIDARG: At least one argument is not valid.
+        Other Errors: The function may also fail with other error codes not listed here.
         WsError: on any failing HRESULT; the subclass named after the code when it is known
             (see wwsapi.hresults). Error strings of the error object are attached.
 
@@ -2034,7 +3334,21 @@ def WsOpenServiceProxy(
             WS_ERROR* error
         );
 
-    Documentation: not in the specs; Microsoft's reference page:
+    Remarks:
+        While the open is in progress the proxy is in the WS_SERVICE_PROXY_STATE_OPENING
+        state; WsAbortServiceProxy cancels it. On success the proxy is in the
+        WS_SERVICE_PROXY_STATE_OPEN state.
+
+    Requirements:
+        Minimum supported client: Windows 7 [desktop apps | UWP apps]
+        Minimum supported server: Windows Server 2008 R2 [desktop apps | UWP apps]
+
+    See also:
+        WsCreateServiceProxy, WsCloseServiceProxy, WsCall,
+        https://msdn.microsoft.com/82156e64-ae95-4a4a-aaad-e3dd69832c97
+
+    Documentation: specs/pages/nf-webservices-wsopenserviceproxy.md
+    Reference:
         https://learn.microsoft.com/en-us/windows/win32/api/webservices/nf-webservices-wsopenserviceproxy
     """
     _fn: _rt.Function[int] = _rt.bind(__name__, "WsOpenServiceProxy")
@@ -2047,26 +3361,38 @@ def WsOpenServiceProxy(
     "WS_XML_WRITER* WS_PULL_BYTES_CALLBACK c_void_p WS_ERROR*",
     checked=True,
     error_index=3,
+    codes=(
+        "E_INVALIDARG: At least one argument is not valid.",
+        "WS_E_INVALID_OPERATION: The object is not in a state that allows this call.",
+        "WS_E_QUOTA_EXCEEDED: A size or count quota was exceeded.",
+    ),
 )
 def WsPullBytes(
     writer: _rt.PointerArg[WS_XML_WRITER],
     callback: WS_PULL_BYTES_CALLBACK,
-    callbackState: _rt.VoidArg,
+    callbackState: _rt.VoidArg | None,
     error: _rt.PointerArg[WS_ERROR] | None,
     /,
 ) -> int:
-    """The function WsPullBytes (no reference page in the specs).
+    """Asks the writer to obtain binary content for the current element from a
+    WS_PULL_BYTES_CALLBACK. The callback is given a buffer of the writer's to fill, so
+    encodings that can use it avoid copying the data once more.
 
     Args:
-        writer (in, inferred from the C type)
-        callback (in, inferred from the C type)
-        callbackState (in, inferred from the C type)
-        error (in, optional, inferred from the C type)
+        writer (in): The WS_XML_WRITER that writes the bytes.
+        callback (in): The WS_PULL_BYTES_CALLBACK called when the writer wants the data.
+        callbackState (in, optional): An application value passed to the callback unchanged,
+            or NULL.
+        error (in, optional): Optional WS_ERROR object that receives extended error
+            information when the call fails. Pass NULL if that information is not needed.
 
     Returns:
         int: the HRESULT, S_OK (0) or another success code.
 
     Raises:
+        E_INVALIDARG: At least one argument is not valid.
+        WS_E_INVALID_OPERATION: The object is not in a state that allows this call.
+        WS_E_QUOTA_EXCEEDED: A size or count quota was exceeded.
         WsError: on any failing HRESULT; the subclass named after the code when it is known
             (see wwsapi.hresults). Error strings of the error object are attached.
 
@@ -2078,7 +3404,22 @@ def WsPullBytes(
             WS_ERROR* error
         );
 
-    Documentation: not in the specs; Microsoft's reference page:
+    Remarks:
+        With WsWriteBytes and WsPushBytes the application owns the buffer that holds the
+        data, which can mean copying it first. Where the encoding gains nothing from
+        WsPullBytes, the writer calls the callback at once and writes its data as
+        WsWriteBytes would.
+
+    Requirements:
+        Minimum supported client: Windows 7 [desktop apps | UWP apps]
+        Minimum supported server: Windows Server 2008 R2 [desktop apps | UWP apps]
+
+    See also:
+        WsPushBytes, WsWriteBytes,
+        https://msdn.microsoft.com/84634ecc-056f-4fcc-838e-93f0dfc06e8d
+
+    Documentation: specs/pages/nf-webservices-wspullbytes.md
+    Reference:
         https://learn.microsoft.com/en-us/windows/win32/api/webservices/nf-webservices-wspullbytes
     """
     _fn: _rt.Function[int] = _rt.bind(__name__, "WsPullBytes")
@@ -2091,26 +3432,36 @@ def WsPullBytes(
     "WS_XML_WRITER* WS_PUSH_BYTES_CALLBACK c_void_p WS_ERROR*",
     checked=True,
     error_index=3,
+    codes=(
+        "E_INVALIDARG: At least one argument is not valid.",
+        "WS_E_INVALID_OPERATION: The object is not in a state that allows this call.",
+    ),
 )
 def WsPushBytes(
     writer: _rt.PointerArg[WS_XML_WRITER],
     callback: WS_PUSH_BYTES_CALLBACK,
-    callbackState: _rt.VoidArg,
+    callbackState: _rt.VoidArg | None,
     error: _rt.PointerArg[WS_ERROR] | None,
     /,
 ) -> int:
-    """The function WsPushBytes (no reference page in the specs).
+    """Sets up a WS_PUSH_BYTES_CALLBACK that writes binary content for the current element. The
+    writer calls it when it is ready for the data; with the MTOM encoding the bytes can then
+    go straight into a MIME part of their own, without another copy.
 
     Args:
-        writer (in, inferred from the C type)
-        callback (in, inferred from the C type)
-        callbackState (in, inferred from the C type)
-        error (in, optional, inferred from the C type)
+        writer (in): The WS_XML_WRITER that writes the bytes.
+        callback (in): The WS_PUSH_BYTES_CALLBACK that writes the data when called.
+        callbackState (in, optional): An application value passed to the callback unchanged,
+            or NULL.
+        error (in, optional): Optional WS_ERROR object that receives extended error
+            information when the call fails. Pass NULL if that information is not needed.
 
     Returns:
         int: the HRESULT, S_OK (0) or another success code.
 
     Raises:
+        E_INVALIDARG: At least one argument is not valid.
+        WS_E_INVALID_OPERATION: The object is not in a state that allows this call.
         WsError: on any failing HRESULT; the subclass named after the code when it is known
             (see wwsapi.hresults). Error strings of the error object are attached.
 
@@ -2122,7 +3473,22 @@ def WsPushBytes(
             WS_ERROR* error
         );
 
-    Documentation: not in the specs; Microsoft's reference page:
+    Remarks:
+        The writer decides when to call the callback and may call it before this function
+        returns, so the callback and its state must be ready when the function is called.
+        Where the encoding gains nothing from it, the callback is called at once and its
+        data is written as WsWriteBytes would write it.
+
+    Requirements:
+        Minimum supported client: Windows 7 [desktop apps | UWP apps]
+        Minimum supported server: Windows Server 2008 R2 [desktop apps | UWP apps]
+
+    See also:
+        WsPullBytes, WsWriteBytes,
+        https://msdn.microsoft.com/e2f88488-94b7-41c8-95ae-9c409b132466
+
+    Documentation: specs/pages/nf-webservices-wspushbytes.md
+    Reference:
         https://learn.microsoft.com/en-us/windows/win32/api/webservices/nf-webservices-wspushbytes
     """
     _fn: _rt.Function[int] = _rt.bind(__name__, "WsPushBytes")
@@ -2135,6 +3501,10 @@ def WsPushBytes(
     "WS_XML_READER* WS_XML_STRING* WS_XML_STRING* c_int32 c_void_p c_uint32 c_uint32 c_uint32 c_uint32* WS_ERROR*",
     checked=True,
     error_index=9,
+    codes=(
+        "WS_E_INVALID_FORMAT: The input is malformed, or its content cannot be read as the requested value.",
+        "WS_E_QUOTA_EXCEEDED: A size or count limit was exceeded.",
+    ),
 )
 def WsReadArray(
     reader: _rt.PointerArg[WS_XML_READER],
@@ -2149,24 +3519,37 @@ def WsReadArray(
     error: _rt.PointerArg[WS_ERROR] | None,
     /,
 ) -> int:
-    """The function WsReadArray (no reference page in the specs).
+    """Reads a run of sibling elements that share one local name and namespace, parsing the
+    text content of each as a value of the given WS_VALUE_TYPE and storing it as one item of
+    a caller-supplied array. Reading stops at the first element with another name, at an end
+    element, or when the requested number of items has been read.
 
     Args:
-        reader (in, inferred from the C type)
-        localName (direction unknown, inferred from the C type)
-        ns (direction unknown, inferred from the C type)
-        valueType (in, inferred from the C type)
-        array (out, inferred from the C type)
-        arraySize (in, inferred from the C type)
-        itemOffset (in, inferred from the C type)
-        itemCount (in, inferred from the C type)
-        actualItemCount (out, inferred from the C type)
-        error (in, optional, inferred from the C type)
+        reader (in): The WS_XML_READER positioned before the elements.
+        localName (in): The WS_XML_STRING local name the repeated elements share.
+        ns (in): The WS_XML_STRING namespace URI the repeated elements share.
+        valueType (in): The WS_VALUE_TYPE of each item; it decides how the text is parsed
+            and how large an item is.
+        array (out): A caller-allocated array of items of the type valueType names, which
+            receives the parsed values.
+        arraySize (in): The size of array in bytes.
+        itemOffset (in): The index of the item in array at which to store the first value
+            read.
+        itemCount (in): The greatest number of items to read. itemOffset plus itemCount
+            items must fit in arraySize bytes.
+        actualItemCount (out): Receives the number of items read. It may be less than
+            itemCount even if more elements follow; 0 means no further matching element is
+            there.
+        error (in, optional): Optional pointer to a WS_ERROR object that receives extended
+            information about a failure. Pass NULL if it is not needed.
 
     Returns:
         int: the HRESULT, S_OK (0) or another success code.
 
     Raises:
+        WS_E_INVALID_FORMAT: The input is malformed, or its content cannot be read as the
+            requested value.
+        WS_E_QUOTA_EXCEEDED: A size or count limit was exceeded.
         WsError: on any failing HRESULT; the subclass named after the code when it is known
             (see wwsapi.hresults). Error strings of the error object are attached.
 
@@ -2184,7 +3567,26 @@ def WsReadArray(
             WS_ERROR* error
         );
 
-    Documentation: not in the specs; Microsoft's reference page:
+    Remarks:
+        One call has the same effect as WsReadStartElement, WsReadValue and WsReadEndElement
+        called for each element in turn, but costs less.
+
+        Call it again with a new itemOffset until actualItemCount is 0 to be sure every
+        element was read.
+
+        Any failure listed for WsReadNode can also occur here, since the reader may have to
+        parse further input.
+
+    Requirements:
+        Minimum supported client: Windows 7 [desktop apps | UWP apps]
+        Minimum supported server: Windows Server 2008 R2 [desktop apps | UWP apps]
+
+    See also:
+        WsReadValue, https://msdn.microsoft.com/6075ed1c-ceb5-421a-8a76-3a64b9e6dbe3,
+        WsReadElement
+
+    Documentation: specs/pages/nf-webservices-wsreadarray.md
+    Reference:
         https://learn.microsoft.com/en-us/windows/win32/api/webservices/nf-webservices-wsreadarray
     """
     _fn: _rt.Function[int] = _rt.bind(__name__, "WsReadArray")
@@ -2208,32 +3610,54 @@ def WsReadArray(
     "WS_XML_READER* WS_ATTRIBUTE_DESCRIPTION* c_int32 WS_HEAP* c_void_p c_uint32 WS_ERROR*",
     checked=True,
     error_index=6,
+    codes=(
+        "WS_E_INVALID_FORMAT: The input is malformed, or its content cannot be read as the requested value.",
+        "E_OUTOFMEMORY: Not enough memory was available.",
+        "WS_E_QUOTA_EXCEEDED: The heap's size limit was exceeded.",
+        "E_INVALIDARG: An argument is not valid.",
+    ),
 )
 def WsReadAttribute(
     reader: _rt.PointerArg[WS_XML_READER],
     attributeDescription: _rt.PointerArg[WS_ATTRIBUTE_DESCRIPTION],
     readOption: int,
-    heap: _rt.PointerArg[WS_HEAP],
+    heap: _rt.PointerArg[WS_HEAP] | None,
     value: _rt.VoidArg,
     valueSize: int,
     error: _rt.PointerArg[WS_ERROR] | None,
     /,
 ) -> int:
-    """The function WsReadAttribute (no reference page in the specs).
+    """Finds the attribute that a WS_TYPE-based attribute description names on the element the
+    reader is positioned on, and deserializes its value into value.
 
     Args:
-        reader (in, inferred from the C type)
-        attributeDescription (in, inferred from the C type)
-        readOption (in, inferred from the C type)
-        heap (in, inferred from the C type)
-        value (out, inferred from the C type)
-        valueSize (in, inferred from the C type)
-        error (in, optional, inferred from the C type)
+        reader (in): The WS_XML_READER positioned on the start element that carries the
+            attribute.
+        attributeDescription (in): A WS_ATTRIBUTE_DESCRIPTION that gives the attribute's
+            local name and namespace and the type of its value.
+        readOption (in): A WS_READ_OPTION value: whether the attribute must be present, and
+            whether value receives the value itself or a pointer to a value allocated from
+            heap.
+        heap (in, optional): The WS_HEAP from which the value, or the parts of it held by
+            pointer, are allocated. It may be NULL only for types that need no allocation
+            read into caller memory.
+        value (out): Receives the value: with WS_READ_REQUIRED_VALUE the caller's storage
+            for the value itself; with the pointer options, a place for a pointer to a value
+            allocated from heap (NULL when an optional attribute is missing).
+        valueSize (in): The size in bytes of the storage at value: the size of the value's
+            type, or of a pointer for the pointer options.
+        error (in, optional): Optional pointer to a WS_ERROR object that receives extended
+            information about a failure. Pass NULL if it is not needed.
 
     Returns:
         int: the HRESULT, S_OK (0) or another success code.
 
     Raises:
+        WS_E_INVALID_FORMAT: The input is malformed, or its content cannot be read as the
+            requested value.
+        E_OUTOFMEMORY: Not enough memory was available.
+        WS_E_QUOTA_EXCEEDED: The heap's size limit was exceeded.
+        E_INVALIDARG: An argument is not valid.
         WsError: on any failing HRESULT; the subclass named after the code when it is known
             (see wwsapi.hresults). Error strings of the error object are attached.
 
@@ -2248,7 +3672,22 @@ def WsReadAttribute(
             WS_ERROR* error
         );
 
-    Documentation: not in the specs; Microsoft's reference page:
+    Remarks:
+        The reader does not move. Memory taken from heap stays valid until the heap is reset
+        or freed.
+
+        After a failure the reader is in no defined state. Before reading again, give it a
+        new input with WsSetInput or WsSetInputToBuffer, or release it with WsFreeReader.
+
+    Requirements:
+        Minimum supported client: Windows 7 [desktop apps | UWP apps]
+        Minimum supported server: Windows Server 2008 R2 [desktop apps | UWP apps]
+
+    See also:
+        WsReadElement, WsReadType, WS_READ_OPTION, WsFindAttribute
+
+    Documentation: specs/pages/nf-webservices-wsreadattribute.md
+    Reference:
         https://learn.microsoft.com/en-us/windows/win32/api/webservices/nf-webservices-wsreadattribute
     """
     _fn: _rt.Function[int] = _rt.bind(__name__, "WsReadAttribute")
@@ -2261,6 +3700,10 @@ def WsReadAttribute(
     "WS_XML_READER* c_void_p c_uint32 c_uint32* WS_ERROR*",
     checked=True,
     error_index=4,
+    codes=(
+        "WS_E_INVALID_FORMAT: The text is not valid base64, or the input is malformed.",
+        "WS_E_QUOTA_EXCEEDED: A size or count limit was exceeded.",
+    ),
 )
 def WsReadBytes(
     reader: _rt.PointerArg[WS_XML_READER],
@@ -2270,19 +3713,25 @@ def WsReadBytes(
     error: _rt.PointerArg[WS_ERROR] | None,
     /,
 ) -> int:
-    """The function WsReadBytes (no reference page in the specs).
+    """Reads text content at the reader's position, decodes it as base64, and stores the
+    resulting bytes in a caller-supplied buffer.
 
     Args:
-        reader (in, inferred from the C type)
-        bytes_ (out, inferred from the C type)
-        maxByteCount (in, inferred from the C type)
-        actualByteCount (out, inferred from the C type)
-        error (in, optional, inferred from the C type)
+        reader (in): The WS_XML_READER to read from.
+        bytes_ (out): A caller-allocated buffer of at least maxByteCount bytes that receives
+            the decoded bytes.
+        maxByteCount (in): The capacity of bytes, in bytes.
+        actualByteCount (out): Receives the number of bytes stored. It can be less than
+            maxByteCount even when more data follows; 0 means the text is exhausted.
+        error (in, optional): Optional pointer to a WS_ERROR object that receives extended
+            information about a failure. Pass NULL if it is not needed.
 
     Returns:
         int: the HRESULT, S_OK (0) or another success code.
 
     Raises:
+        WS_E_INVALID_FORMAT: The text is not valid base64, or the input is malformed.
+        WS_E_QUOTA_EXCEEDED: A size or count limit was exceeded.
         WsError: on any failing HRESULT; the subclass named after the code when it is known
             (see wwsapi.hresults). Error strings of the error object are attached.
 
@@ -2295,7 +3744,23 @@ def WsReadBytes(
             WS_ERROR* error
         );
 
-    Documentation: not in the specs; Microsoft's reference page:
+    Remarks:
+        Text is read up to the next start or end element. Comments are passed over and CDATA
+        sections count as ordinary text, so binary data can be read in several calls of any
+        size.
+
+        Any failure listed for WsReadNode can also occur here, since the reader may have to
+        parse further input.
+
+    Requirements:
+        Minimum supported client: Windows 7 [desktop apps | UWP apps]
+        Minimum supported server: Windows Server 2008 R2 [desktop apps | UWP apps]
+
+    See also:
+        WsWriteBytes, WsReadChars, WsReadValue
+
+    Documentation: specs/pages/nf-webservices-wsreadbytes.md
+    Reference:
         https://learn.microsoft.com/en-us/windows/win32/api/webservices/nf-webservices-wsreadbytes
     """
     _fn: _rt.Function[int] = _rt.bind(__name__, "WsReadBytes")
@@ -2308,32 +3773,54 @@ def WsReadBytes(
     "WS_XML_READER* WS_ELEMENT_DESCRIPTION* c_int32 WS_HEAP* c_void_p c_uint32 WS_ERROR*",
     checked=True,
     error_index=6,
+    codes=(
+        "WS_E_INVALID_FORMAT: The input is malformed, or its content cannot be read as the requested value.",
+        "E_OUTOFMEMORY: Not enough memory was available.",
+        "WS_E_QUOTA_EXCEEDED: The heap's size limit was exceeded.",
+        "E_INVALIDARG: An argument is not valid.",
+    ),
 )
 def WsReadElement(
     reader: _rt.PointerArg[WS_XML_READER],
     elementDescription: _rt.PointerArg[WS_ELEMENT_DESCRIPTION],
     readOption: int,
-    heap: _rt.PointerArg[WS_HEAP],
+    heap: _rt.PointerArg[WS_HEAP] | None,
     value: _rt.VoidArg,
     valueSize: int,
     error: _rt.PointerArg[WS_ERROR] | None,
     /,
 ) -> int:
-    """The function WsReadElement (no reference page in the specs).
+    """Reads the next element, checks that its local name and namespace are those of a
+    WS_ELEMENT_DESCRIPTION, and deserializes the element into value as the WS_TYPE the
+    description gives. The reader ends up after the element's end tag.
 
     Args:
-        reader (in, inferred from the C type)
-        elementDescription (in, inferred from the C type)
-        readOption (in, inferred from the C type)
-        heap (in, inferred from the C type)
-        value (out, inferred from the C type)
-        valueSize (in, inferred from the C type)
-        error (in, optional, inferred from the C type)
+        reader (in): The WS_XML_READER positioned before the element.
+        elementDescription (in): A WS_ELEMENT_DESCRIPTION that gives the element's local
+            name and namespace and the type of its content.
+        readOption (in): A WS_READ_OPTION value: whether the element must be present (and
+            may be nil), and whether value receives the value itself or a pointer to a value
+            allocated from heap.
+        heap (in, optional): The WS_HEAP from which the value, or the parts of it held by
+            pointer, are allocated. It may be NULL only for types that need no allocation
+            read into caller memory.
+        value (out): Receives the value: with WS_READ_REQUIRED_VALUE the caller's storage
+            for the value itself; with the pointer options, a place for a pointer to a value
+            allocated from heap (NULL when an optional element is missing or nil).
+        valueSize (in): The size in bytes of the storage at value: the size of the value's
+            type, or of a pointer for the pointer options.
+        error (in, optional): Optional pointer to a WS_ERROR object that receives extended
+            information about a failure. Pass NULL if it is not needed.
 
     Returns:
         int: the HRESULT, S_OK (0) or another success code.
 
     Raises:
+        WS_E_INVALID_FORMAT: The input is malformed, or its content cannot be read as the
+            requested value.
+        E_OUTOFMEMORY: Not enough memory was available.
+        WS_E_QUOTA_EXCEEDED: The heap's size limit was exceeded.
+        E_INVALIDARG: An argument is not valid.
         WsError: on any failing HRESULT; the subclass named after the code when it is known
             (see wwsapi.hresults). Error strings of the error object are attached.
 
@@ -2348,7 +3835,21 @@ def WsReadElement(
             WS_ERROR* error
         );
 
-    Documentation: not in the specs; Microsoft's reference page:
+    Remarks:
+        Memory taken from heap stays valid until the heap is reset or freed.
+
+        After a failure the reader is in no defined state. Before reading again, give it a
+        new input with WsSetInput or WsSetInputToBuffer, or release it with WsFreeReader.
+
+    Requirements:
+        Minimum supported client: Windows 7 [desktop apps | UWP apps]
+        Minimum supported server: Windows Server 2008 R2 [desktop apps | UWP apps]
+
+    See also:
+        WsReadType, WsReadAttribute, WS_ELEMENT_DESCRIPTION, WS_READ_OPTION
+
+    Documentation: specs/pages/nf-webservices-wsreadelement.md
+    Reference:
         https://learn.microsoft.com/en-us/windows/win32/api/webservices/nf-webservices-wsreadelement
     """
     _fn: _rt.Function[int] = _rt.bind(__name__, "WsReadElement")
@@ -2356,28 +3857,48 @@ def WsReadElement(
 
 
 @_rt.prototype(
-    "WsReadEndAttribute", "c_int32", "WS_XML_READER* WS_ERROR*", checked=True, error_index=1
+    "WsReadEndAttribute",
+    "c_int32",
+    "WS_XML_READER* WS_ERROR*",
+    checked=True,
+    error_index=1,
+    codes=("WS_E_INVALID_FORMAT: The reader is not inside an attribute's value.",),
 )
 def WsReadEndAttribute(
     reader: _rt.PointerArg[WS_XML_READER], error: _rt.PointerArg[WS_ERROR] | None, /
 ) -> int:
-    """The function WsReadEndAttribute (no reference page in the specs).
+    """Ends the reading of an attribute's value that WsReadStartAttribute began, and puts the
+    reader back on the start element that carries the attribute.
 
     Args:
-        reader (in, inferred from the C type)
-        error (in, optional, inferred from the C type)
+        reader (in): The WS_XML_READER that is reading an attribute's value.
+        error (in, optional): Optional pointer to a WS_ERROR object that receives extended
+            information about a failure. Pass NULL if it is not needed.
 
     Returns:
         int: the HRESULT, S_OK (0) or another success code.
 
     Raises:
+        WS_E_INVALID_FORMAT: The reader is not inside an attribute's value.
         WsError: on any failing HRESULT; the subclass named after the code when it is known
             (see wwsapi.hresults). Error strings of the error object are attached.
 
     C declaration:
         HRESULT WINAPI WsReadEndAttribute(WS_XML_READER* reader, WS_ERROR* error);
 
-    Documentation: not in the specs; Microsoft's reference page:
+    Remarks:
+        Call it once for each successful call of WsReadStartAttribute; the value need not
+        have been read to its end.
+
+    Requirements:
+        Minimum supported client: Windows 7 [desktop apps | UWP apps]
+        Minimum supported server: Windows Server 2008 R2 [desktop apps | UWP apps]
+
+    See also:
+        WsReadStartAttribute, WsFindAttribute
+
+    Documentation: specs/pages/nf-webservices-wsreadendattribute.md
+    Reference:
         https://learn.microsoft.com/en-us/windows/win32/api/webservices/nf-webservices-wsreadendattribute
     """
     _fn: _rt.Function[int] = _rt.bind(__name__, "WsReadEndAttribute")
@@ -2390,6 +3911,11 @@ def WsReadEndAttribute(
     "WS_XML_READER* WS_ENDPOINT_ADDRESS* c_int32 c_int32 WS_HEAP* c_void_p c_uint32 WS_ERROR*",
     checked=True,
     error_index=7,
+    codes=(
+        "E_INVALIDARG: The extension type is not valid, valueSize is not the right size, or a required argument is NULL.",
+        "WS_E_INVALID_FORMAT: The input was not in the expected format or did not hold the expected value.",
+        "E_OUTOFMEMORY: Not enough memory was available to complete the operation.",
+    ),
 )
 def WsReadEndpointAddressExtension(
     reader: _rt.PointerArg[WS_XML_READER],
@@ -2402,22 +3928,38 @@ def WsReadEndpointAddressExtension(
     error: _rt.PointerArg[WS_ERROR] | None,
     /,
 ) -> int:
-    """The function WsReadEndpointAddressExtension (no reference page in the specs).
+    """Parses one of the extensions of a WS_ENDPOINT_ADDRESS, the XML kept in its extensions
+    buffer, and returns it as the value of the type that matches extensionType.
 
     Args:
-        reader (in, inferred from the C type)
-        endpointAddress (direction unknown, inferred from the C type)
-        extensionType (in, inferred from the C type)
-        readOption (in, inferred from the C type)
-        heap (in, inferred from the C type)
-        value (out, inferred from the C type)
-        valueSize (in, inferred from the C type)
-        error (in, optional, inferred from the C type)
+        reader (in): The WS_XML_READER used to parse the extension. The function sets the
+            reader's input to the extensions itself.
+        endpointAddress (in): The endpoint address whose extensions are read.
+        extensionType (in): The extension to read, a WS_ENDPOINT_ADDRESS_EXTENSION_TYPE
+            value.
+        readOption (in): Whether the extension must be present and how the value is
+            returned, a WS_READ_OPTION value: WS_READ_REQUIRED_VALUE,
+            WS_READ_REQUIRED_POINTER or WS_READ_OPTIONAL_POINTER.
+        heap (in): The WS_HEAP from which the value, and anything it points to, is
+            allocated.
+        value (out): Buffer that receives the value. With WS_READ_REQUIRED_VALUE it holds
+            the value itself, whose type depends on extensionType; with the pointer options
+            it holds a pointer to the value (NULL for a missing optional extension).
+        valueSize (in): The size of the value buffer in bytes: the size of the extension's
+            type, or of a pointer.
+        error (in, optional): Optional WS_ERROR object that receives extended error
+            information when the call fails. Pass NULL if that information is not needed.
 
     Returns:
         int: the HRESULT, S_OK (0) or another success code.
 
     Raises:
+        E_INVALIDARG: The extension type is not valid, valueSize is not the right size, or a
+            required argument is NULL.
+        WS_E_INVALID_FORMAT: The input was not in the expected format or did not hold the
+            expected value.
+        E_OUTOFMEMORY: Not enough memory was available to complete the operation.
+        Other Errors: The function may also fail with other error codes not listed here.
         WsError: on any failing HRESULT; the subclass named after the code when it is known
             (see wwsapi.hresults). Error strings of the error object are attached.
 
@@ -2433,7 +3975,20 @@ def WsReadEndpointAddressExtension(
             WS_ERROR* error
         );
 
-    Documentation: not in the specs; Microsoft's reference page:
+    Remarks:
+        The value is allocated from heap and stays valid until the heap is reset or freed.
+        If the extension occurs more than once, the first one is read.
+
+    Requirements:
+        Minimum supported client: Windows 7 [desktop apps | UWP apps]
+        Minimum supported server: Windows Server 2008 R2 [desktop apps | UWP apps]
+
+    See also:
+        WS_ENDPOINT_ADDRESS,
+        https://msdn.microsoft.com/c35c39ff-497e-46d4-9dd7-2187a78f710e, WS_READ_OPTION
+
+    Documentation: specs/pages/nf-webservices-wsreadendpointaddressextension.md
+    Reference:
         https://learn.microsoft.com/en-us/windows/win32/api/webservices/nf-webservices-wsreadendpointaddressextension
     """
     _fn: _rt.Function[int] = _rt.bind(__name__, "WsReadEndpointAddressExtension")
@@ -2446,6 +4001,13 @@ def WsReadEndpointAddressExtension(
     "WS_METADATA* WS_XML_READER* WS_STRING* WS_ERROR*",
     checked=True,
     error_index=3,
+    codes=(
+        "WS_E_INVALID_FORMAT: The input was not in the expected format or did not hold the expected value.",
+        "WS_E_INVALID_OPERATION: The object is not in a state that allows this call.",
+        "WS_E_QUOTA_EXCEEDED: A size or count quota was exceeded.",
+        "E_OUTOFMEMORY: Not enough memory was available to complete the operation.",
+        "E_INVALIDARG: At least one argument is not valid.",
+    ),
 )
 def WsReadMetadata(
     metadata: _rt.PointerArg[WS_METADATA],
@@ -2454,18 +4016,34 @@ def WsReadMetadata(
     error: _rt.PointerArg[WS_ERROR] | None,
     /,
 ) -> int:
-    """The function WsReadMetadata (no reference page in the specs).
+    """Reads the element the XML reader is positioned on and, if it holds metadata the object
+    can use (a WSDL 1.1 or WS-Policy 1.2 document), adds it to the documents of the
+    WS_METADATA object. An element that holds no usable metadata is left unread.
 
     Args:
-        metadata (in, inferred from the C type)
-        reader (in, inferred from the C type)
-        url (direction unknown, inferred from the C type)
-        error (in, optional, inferred from the C type)
+        metadata (in): The metadata object to add the document to. It must be in the
+            WS_METADATA_STATE_CREATED state.
+        reader (in): The WS_XML_READER to read from, positioned on the element that holds
+            the document.
+        url (in): The fully qualified URL the document was retrieved from, as a WS_STRING.
+            It may carry a fragment; it is used to resolve links between documents, so every
+            document added must have a different URL once the fragment is removed. The http,
+            https and net.tcp schemes are supported.
+        error (in, optional): Optional WS_ERROR object that receives extended error
+            information when the call fails. Pass NULL if that information is not needed.
 
     Returns:
         int: the HRESULT, S_OK (0) or another success code.
+        S_FALSE: The element held no metadata the object needs and was not read.
 
     Raises:
+        WS_E_INVALID_FORMAT: The input was not in the expected format or did not hold the
+            expected value.
+        WS_E_INVALID_OPERATION: The object is not in a state that allows this call.
+        WS_E_QUOTA_EXCEEDED: A size or count quota was exceeded.
+        E_OUTOFMEMORY: Not enough memory was available to complete the operation.
+        E_INVALIDARG: At least one argument is not valid.
+        Other Errors: The function may also fail with other error codes not listed here.
         WsError: on any failing HRESULT; the subclass named after the code when it is known
             (see wwsapi.hresults). Error strings of the error object are attached.
 
@@ -2477,1436 +4055,26 @@ def WsReadMetadata(
             WS_ERROR* error
         );
 
-    Documentation: not in the specs; Microsoft's reference page:
+    Remarks:
+        If the call fails the metadata object moves to the WS_METADATA_STATE_FAULTED state;
+        it can then only be reset or freed.
+
+        After a document has been added, WsGetMissingMetadataDocumentAddress tells whether
+        it refers to other documents that still have to be fetched and read.
+
+    Requirements:
+        Minimum supported client: Windows 7 [desktop apps | UWP apps]
+        Minimum supported server: Windows Server 2008 R2 [desktop apps | UWP apps]
+
+    See also:
+        WsCreateMetadata, WsGetMissingMetadataDocumentAddress, WsGetMetadataEndpoints
+
+    Documentation: specs/pages/nf-webservices-wsreadmetadata.md
+    Reference:
         https://learn.microsoft.com/en-us/windows/win32/api/webservices/nf-webservices-wsreadmetadata
     """
     _fn: _rt.Function[int] = _rt.bind(__name__, "WsReadMetadata")
     return _fn(metadata, reader, url, error)
-
-
-@_rt.prototype(
-    "WsReadQualifiedName",
-    "c_int32",
-    "WS_XML_READER* WS_HEAP* WS_XML_STRING* WS_XML_STRING* WS_XML_STRING* WS_ERROR*",
-    checked=True,
-    error_index=5,
-)
-def WsReadQualifiedName(
-    reader: _rt.PointerArg[WS_XML_READER],
-    heap: _rt.PointerArg[WS_HEAP],
-    prefix: _rt.PointerArg[WS_XML_STRING],
-    localName: _rt.PointerArg[WS_XML_STRING],
-    ns: _rt.PointerArg[WS_XML_STRING],
-    error: _rt.PointerArg[WS_ERROR] | None,
-    /,
-) -> int:
-    """The function WsReadQualifiedName (no reference page in the specs).
-
-    Args:
-        reader (in, inferred from the C type)
-        heap (in, inferred from the C type)
-        prefix (direction unknown, inferred from the C type)
-        localName (direction unknown, inferred from the C type)
-        ns (direction unknown, inferred from the C type)
-        error (in, optional, inferred from the C type)
-
-    Returns:
-        int: the HRESULT, S_OK (0) or another success code.
-
-    Raises:
-        WsError: on any failing HRESULT; the subclass named after the code when it is known
-            (see wwsapi.hresults). Error strings of the error object are attached.
-
-    C declaration:
-        HRESULT WINAPI WsReadQualifiedName(
-            WS_XML_READER* reader,
-            WS_HEAP* heap,
-            WS_XML_STRING* prefix,
-            WS_XML_STRING* localName,
-            WS_XML_STRING* ns,
-            WS_ERROR* error
-        );
-
-    Documentation: not in the specs; Microsoft's reference page:
-        https://learn.microsoft.com/en-us/windows/win32/api/webservices/nf-webservices-wsreadqualifiedname
-    """
-    _fn: _rt.Function[int] = _rt.bind(__name__, "WsReadQualifiedName")
-    return _fn(reader, heap, prefix, localName, ns, error)
-
-
-@_rt.prototype(
-    "WsReadStartAttribute",
-    "c_int32",
-    "WS_XML_READER* c_uint32 WS_ERROR*",
-    checked=True,
-    error_index=2,
-)
-def WsReadStartAttribute(
-    reader: _rt.PointerArg[WS_XML_READER],
-    attributeIndex: int,
-    error: _rt.PointerArg[WS_ERROR] | None,
-    /,
-) -> int:
-    """The function WsReadStartAttribute (no reference page in the specs).
-
-    Args:
-        reader (in, inferred from the C type)
-        attributeIndex (in, inferred from the C type)
-        error (in, optional, inferred from the C type)
-
-    Returns:
-        int: the HRESULT, S_OK (0) or another success code.
-
-    Raises:
-        WsError: on any failing HRESULT; the subclass named after the code when it is known
-            (see wwsapi.hresults). Error strings of the error object are attached.
-
-    C declaration:
-        HRESULT WINAPI WsReadStartAttribute(
-            WS_XML_READER* reader,
-            ULONG attributeIndex,
-            WS_ERROR* error
-        );
-
-    Documentation: not in the specs; Microsoft's reference page:
-        https://learn.microsoft.com/en-us/windows/win32/api/webservices/nf-webservices-wsreadstartattribute
-    """
-    _fn: _rt.Function[int] = _rt.bind(__name__, "WsReadStartAttribute")
-    return _fn(reader, attributeIndex, error)
-
-
-@_rt.prototype(
-    "WsReadType",
-    "c_int32",
-    "WS_XML_READER* c_int32 c_int32 c_void_p c_int32 WS_HEAP* c_void_p c_uint32 WS_ERROR*",
-    checked=True,
-    error_index=8,
-)
-def WsReadType(
-    reader: _rt.PointerArg[WS_XML_READER],
-    typeMapping: int,
-    type_: int,
-    typeDescription: _rt.VoidArg,
-    readOption: int,
-    heap: _rt.PointerArg[WS_HEAP],
-    value: _rt.VoidArg,
-    valueSize: int,
-    error: _rt.PointerArg[WS_ERROR] | None,
-    /,
-) -> int:
-    """The function WsReadType (no reference page in the specs).
-
-    Args:
-        reader (in, inferred from the C type)
-        typeMapping (in, inferred from the C type)
-        type_ (in, inferred from the C type)
-        typeDescription (in, inferred from the C type)
-        readOption (in, inferred from the C type)
-        heap (in, inferred from the C type)
-        value (out, inferred from the C type)
-        valueSize (in, inferred from the C type)
-        error (in, optional, inferred from the C type)
-
-    Returns:
-        int: the HRESULT, S_OK (0) or another success code.
-
-    Raises:
-        WsError: on any failing HRESULT; the subclass named after the code when it is known
-            (see wwsapi.hresults). Error strings of the error object are attached.
-
-    C declaration:
-        HRESULT WINAPI WsReadType(
-            WS_XML_READER* reader,
-            WS_TYPE_MAPPING typeMapping,
-            WS_TYPE type,
-            const void* typeDescription,
-            WS_READ_OPTION readOption,
-            WS_HEAP* heap,
-            void* value,
-            ULONG valueSize,
-            WS_ERROR* error
-        );
-
-    Documentation: not in the specs; Microsoft's reference page:
-        https://learn.microsoft.com/en-us/windows/win32/api/webservices/nf-webservices-wsreadtype
-    """
-    _fn: _rt.Function[int] = _rt.bind(__name__, "WsReadType")
-    return _fn(
-        reader, typeMapping, type_, typeDescription, readOption, heap, value, valueSize, error
-    )
-
-
-@_rt.prototype(
-    "WsReadValue",
-    "c_int32",
-    "WS_XML_READER* c_int32 c_void_p c_uint32 WS_ERROR*",
-    checked=True,
-    error_index=4,
-)
-def WsReadValue(
-    reader: _rt.PointerArg[WS_XML_READER],
-    valueType: int,
-    value: _rt.VoidArg,
-    valueSize: int,
-    error: _rt.PointerArg[WS_ERROR] | None,
-    /,
-) -> int:
-    """The function WsReadValue (no reference page in the specs).
-
-    Args:
-        reader (in, inferred from the C type)
-        valueType (in, inferred from the C type)
-        value (out, inferred from the C type)
-        valueSize (in, inferred from the C type)
-        error (in, optional, inferred from the C type)
-
-    Returns:
-        int: the HRESULT, S_OK (0) or another success code.
-
-    Raises:
-        WsError: on any failing HRESULT; the subclass named after the code when it is known
-            (see wwsapi.hresults). Error strings of the error object are attached.
-
-    C declaration:
-        HRESULT WINAPI WsReadValue(
-            WS_XML_READER* reader,
-            WS_VALUE_TYPE valueType,
-            void* value,
-            ULONG valueSize,
-            WS_ERROR* error
-        );
-
-    Documentation: not in the specs; Microsoft's reference page:
-        https://learn.microsoft.com/en-us/windows/win32/api/webservices/nf-webservices-wsreadvalue
-    """
-    _fn: _rt.Function[int] = _rt.bind(__name__, "WsReadValue")
-    return _fn(reader, valueType, value, valueSize, error)
-
-
-@_rt.prototype(
-    "WsReadXmlBuffer",
-    "c_int32",
-    "WS_XML_READER* WS_HEAP* WS_XML_BUFFER** WS_ERROR*",
-    checked=True,
-    error_index=3,
-)
-def WsReadXmlBuffer(
-    reader: _rt.PointerArg[WS_XML_READER],
-    heap: _rt.PointerArg[WS_HEAP],
-    xmlBuffer: _rt.PointerArg[_ct._Pointer[WS_XML_BUFFER]],
-    error: _rt.PointerArg[WS_ERROR] | None,
-    /,
-) -> int:
-    """The function WsReadXmlBuffer (no reference page in the specs).
-
-    Args:
-        reader (in, inferred from the C type)
-        heap (in, inferred from the C type)
-        xmlBuffer (out, inferred from the C type)
-        error (in, optional, inferred from the C type)
-
-    Returns:
-        int: the HRESULT, S_OK (0) or another success code.
-
-    Raises:
-        WsError: on any failing HRESULT; the subclass named after the code when it is known
-            (see wwsapi.hresults). Error strings of the error object are attached.
-
-    C declaration:
-        HRESULT WINAPI WsReadXmlBuffer(
-            WS_XML_READER* reader,
-            WS_HEAP* heap,
-            WS_XML_BUFFER** xmlBuffer,
-            WS_ERROR* error
-        );
-
-    Documentation: not in the specs; Microsoft's reference page:
-        https://learn.microsoft.com/en-us/windows/win32/api/webservices/nf-webservices-wsreadxmlbuffer
-    """
-    _fn: _rt.Function[int] = _rt.bind(__name__, "WsReadXmlBuffer")
-    return _fn(reader, heap, xmlBuffer, error)
-
-
-@_rt.prototype(
-    "WsRegisterOperationForCancel",
-    "c_int32",
-    "WS_OPERATION_CONTEXT* WS_OPERATION_CANCEL_CALLBACK WS_OPERATION_FREE_STATE_CALLBACK c_void_p WS_ERROR*",
-    checked=True,
-    error_index=4,
-)
-def WsRegisterOperationForCancel(
-    context: _rt.PointerArg[WS_OPERATION_CONTEXT],
-    cancelCallback: WS_OPERATION_CANCEL_CALLBACK,
-    freestateCallback: WS_OPERATION_FREE_STATE_CALLBACK,
-    userState: _rt.VoidArg,
-    error: _rt.PointerArg[WS_ERROR] | None,
-    /,
-) -> int:
-    """The function WsRegisterOperationForCancel (no reference page in the specs).
-
-    Args:
-        context (in, inferred from the C type)
-        cancelCallback (in, inferred from the C type)
-        freestateCallback (in, inferred from the C type)
-        userState (in, inferred from the C type)
-        error (in, optional, inferred from the C type)
-
-    Returns:
-        int: the HRESULT, S_OK (0) or another success code.
-
-    Raises:
-        WsError: on any failing HRESULT; the subclass named after the code when it is known
-            (see wwsapi.hresults). Error strings of the error object are attached.
-
-    C declaration:
-        HRESULT WINAPI WsRegisterOperationForCancel(
-            WS_OPERATION_CONTEXT* context,
-            WS_OPERATION_CANCEL_CALLBACK cancelCallback,
-            WS_OPERATION_FREE_STATE_CALLBACK freestateCallback,
-            void* userState,
-            WS_ERROR* error
-        );
-
-    Documentation: not in the specs; Microsoft's reference page:
-        https://learn.microsoft.com/en-us/windows/win32/api/webservices/nf-webservices-wsregisteroperationforcancel
-    """
-    _fn: _rt.Function[int] = _rt.bind(__name__, "WsRegisterOperationForCancel")
-    return _fn(context, cancelCallback, freestateCallback, userState, error)
-
-
-@_rt.prototype(
-    "WsRemoveNode", "c_int32", "WS_XML_NODE_POSITION* WS_ERROR*", checked=True, error_index=1
-)
-def WsRemoveNode(
-    nodePosition: _rt.PointerArg[WS_XML_NODE_POSITION], error: _rt.PointerArg[WS_ERROR] | None, /
-) -> int:
-    """The function WsRemoveNode (no reference page in the specs).
-
-    Args:
-        nodePosition (in, inferred from the C type)
-        error (in, optional, inferred from the C type)
-
-    Returns:
-        int: the HRESULT, S_OK (0) or another success code.
-
-    Raises:
-        WsError: on any failing HRESULT; the subclass named after the code when it is known
-            (see wwsapi.hresults). Error strings of the error object are attached.
-
-    C declaration:
-        HRESULT WINAPI WsRemoveNode(
-            const WS_XML_NODE_POSITION* nodePosition,
-            WS_ERROR* error
-        );
-
-    Documentation: not in the specs; Microsoft's reference page:
-        https://learn.microsoft.com/en-us/windows/win32/api/webservices/nf-webservices-wsremovenode
-    """
-    _fn: _rt.Function[int] = _rt.bind(__name__, "WsRemoveNode")
-    return _fn(nodePosition, error)
-
-
-@_rt.prototype("WsResetMetadata", "c_int32", "WS_METADATA* WS_ERROR*", checked=True, error_index=1)
-def WsResetMetadata(
-    metadata: _rt.PointerArg[WS_METADATA], error: _rt.PointerArg[WS_ERROR] | None, /
-) -> int:
-    """The function WsResetMetadata (no reference page in the specs).
-
-    Args:
-        metadata (in, inferred from the C type)
-        error (in, optional, inferred from the C type)
-
-    Returns:
-        int: the HRESULT, S_OK (0) or another success code.
-
-    Raises:
-        WsError: on any failing HRESULT; the subclass named after the code when it is known
-            (see wwsapi.hresults). Error strings of the error object are attached.
-
-    C declaration:
-        HRESULT WINAPI WsResetMetadata(WS_METADATA* metadata, WS_ERROR* error);
-
-    Documentation: not in the specs; Microsoft's reference page:
-        https://learn.microsoft.com/en-us/windows/win32/api/webservices/nf-webservices-wsresetmetadata
-    """
-    _fn: _rt.Function[int] = _rt.bind(__name__, "WsResetMetadata")
-    return _fn(metadata, error)
-
-
-@_rt.prototype(
-    "WsResetServiceHost", "c_int32", "WS_SERVICE_HOST* WS_ERROR*", checked=True, error_index=1
-)
-def WsResetServiceHost(
-    serviceHost: _rt.PointerArg[WS_SERVICE_HOST], error: _rt.PointerArg[WS_ERROR] | None, /
-) -> int:
-    """The function WsResetServiceHost (no reference page in the specs).
-
-    Args:
-        serviceHost (in, inferred from the C type)
-        error (in, optional, inferred from the C type)
-
-    Returns:
-        int: the HRESULT, S_OK (0) or another success code.
-
-    Raises:
-        WsError: on any failing HRESULT; the subclass named after the code when it is known
-            (see wwsapi.hresults). Error strings of the error object are attached.
-
-    C declaration:
-        HRESULT WINAPI WsResetServiceHost(WS_SERVICE_HOST* serviceHost, WS_ERROR* error);
-
-    Documentation: not in the specs; Microsoft's reference page:
-        https://learn.microsoft.com/en-us/windows/win32/api/webservices/nf-webservices-wsresetservicehost
-    """
-    _fn: _rt.Function[int] = _rt.bind(__name__, "WsResetServiceHost")
-    return _fn(serviceHost, error)
-
-
-@_rt.prototype(
-    "WsResetServiceProxy", "c_int32", "WS_SERVICE_PROXY* WS_ERROR*", checked=True, error_index=1
-)
-def WsResetServiceProxy(
-    serviceProxy: _rt.PointerArg[WS_SERVICE_PROXY], error: _rt.PointerArg[WS_ERROR] | None, /
-) -> int:
-    """The function WsResetServiceProxy (no reference page in the specs).
-
-    Args:
-        serviceProxy (in, inferred from the C type)
-        error (in, optional, inferred from the C type)
-
-    Returns:
-        int: the HRESULT, S_OK (0) or another success code.
-
-    Raises:
-        WsError: on any failing HRESULT; the subclass named after the code when it is known
-            (see wwsapi.hresults). Error strings of the error object are attached.
-
-    C declaration:
-        HRESULT WINAPI WsResetServiceProxy(WS_SERVICE_PROXY* serviceProxy, WS_ERROR* error);
-
-    Documentation: not in the specs; Microsoft's reference page:
-        https://learn.microsoft.com/en-us/windows/win32/api/webservices/nf-webservices-wsresetserviceproxy
-    """
-    _fn: _rt.Function[int] = _rt.bind(__name__, "WsResetServiceProxy")
-    return _fn(serviceProxy, error)
-
-
-@_rt.prototype(
-    "WsRevokeSecurityContext",
-    "c_int32",
-    "WS_SECURITY_CONTEXT* WS_ERROR*",
-    checked=True,
-    error_index=1,
-)
-def WsRevokeSecurityContext(
-    securityContext: _rt.PointerArg[WS_SECURITY_CONTEXT], error: _rt.PointerArg[WS_ERROR] | None, /
-) -> int:
-    """The function WsRevokeSecurityContext (no reference page in the specs).
-
-    Args:
-        securityContext (in, inferred from the C type)
-        error (in, optional, inferred from the C type)
-
-    Returns:
-        int: the HRESULT, S_OK (0) or another success code.
-
-    Raises:
-        WsError: on any failing HRESULT; the subclass named after the code when it is known
-            (see wwsapi.hresults). Error strings of the error object are attached.
-
-    C declaration:
-        HRESULT WINAPI WsRevokeSecurityContext(
-            WS_SECURITY_CONTEXT* securityContext,
-            WS_ERROR* error
-        );
-
-    Documentation: not in the specs; Microsoft's reference page:
-        https://learn.microsoft.com/en-us/windows/win32/api/webservices/nf-webservices-wsrevokesecuritycontext
-    """
-    _fn: _rt.Function[int] = _rt.bind(__name__, "WsRevokeSecurityContext")
-    return _fn(securityContext, error)
-
-
-@_rt.prototype(
-    "WsSetFaultErrorDetail",
-    "c_int32",
-    "WS_ERROR* WS_FAULT_DETAIL_DESCRIPTION* c_int32 c_void_p c_uint32",
-    checked=True,
-    error_index=0,
-)
-def WsSetFaultErrorDetail(
-    error: _rt.PointerArg[WS_ERROR] | None,
-    faultDetailDescription: _rt.PointerArg[WS_FAULT_DETAIL_DESCRIPTION],
-    writeOption: int,
-    value: _rt.VoidArg,
-    valueSize: int,
-    /,
-) -> int:
-    """The function WsSetFaultErrorDetail (no reference page in the specs).
-
-    Args:
-        error (in, optional, inferred from the C type)
-        faultDetailDescription (direction unknown, inferred from the C type)
-        writeOption (in, inferred from the C type)
-        value (in, inferred from the C type)
-        valueSize (in, inferred from the C type)
-
-    Returns:
-        int: the HRESULT, S_OK (0) or another success code.
-
-    Raises:
-        WsError: on any failing HRESULT; the subclass named after the code when it is known
-            (see wwsapi.hresults). Error strings of the error object are attached.
-
-    C declaration:
-        HRESULT WINAPI WsSetFaultErrorDetail(
-            WS_ERROR* error,
-            WS_FAULT_DETAIL_DESCRIPTION* faultDetailDescription,
-            WS_WRITE_OPTION writeOption,
-            void* value,
-            ULONG valueSize
-        );
-
-    Documentation: not in the specs; Microsoft's reference page:
-        https://learn.microsoft.com/en-us/windows/win32/api/webservices/nf-webservices-wssetfaulterrordetail
-    """
-    _fn: _rt.Function[int] = _rt.bind(__name__, "WsSetFaultErrorDetail")
-    return _fn(error, faultDetailDescription, writeOption, value, valueSize)
-
-
-@_rt.prototype(
-    "WsSetFaultErrorProperty",
-    "c_int32",
-    "WS_ERROR* c_int32 c_void_p c_uint32",
-    checked=True,
-    error_index=0,
-)
-def WsSetFaultErrorProperty(
-    error: _rt.PointerArg[WS_ERROR] | None, id_: int, value: _rt.VoidArg, valueSize: int, /
-) -> int:
-    """The function WsSetFaultErrorProperty (no reference page in the specs).
-
-    Args:
-        error (in, optional, inferred from the C type)
-        id_ (in, inferred from the C type)
-        value (in, inferred from the C type)
-        valueSize (in, inferred from the C type)
-
-    Returns:
-        int: the HRESULT, S_OK (0) or another success code.
-
-    Raises:
-        WsError: on any failing HRESULT; the subclass named after the code when it is known
-            (see wwsapi.hresults). Error strings of the error object are attached.
-
-    C declaration:
-        HRESULT WINAPI WsSetFaultErrorProperty(
-            WS_ERROR* error,
-            WS_FAULT_ERROR_PROPERTY_ID id,
-            const void* value,
-            ULONG valueSize
-        );
-
-    Documentation: not in the specs; Microsoft's reference page:
-        https://learn.microsoft.com/en-us/windows/win32/api/webservices/nf-webservices-wssetfaulterrorproperty
-    """
-    _fn: _rt.Function[int] = _rt.bind(__name__, "WsSetFaultErrorProperty")
-    return _fn(error, id_, value, valueSize)
-
-
-@_rt.prototype(
-    "WsSetReaderPosition",
-    "c_int32",
-    "WS_XML_READER* WS_XML_NODE_POSITION* WS_ERROR*",
-    checked=True,
-    error_index=2,
-)
-def WsSetReaderPosition(
-    reader: _rt.PointerArg[WS_XML_READER],
-    nodePosition: _rt.PointerArg[WS_XML_NODE_POSITION],
-    error: _rt.PointerArg[WS_ERROR] | None,
-    /,
-) -> int:
-    """The function WsSetReaderPosition (no reference page in the specs).
-
-    Args:
-        reader (in, inferred from the C type)
-        nodePosition (in, inferred from the C type)
-        error (in, optional, inferred from the C type)
-
-    Returns:
-        int: the HRESULT, S_OK (0) or another success code.
-
-    Raises:
-        WsError: on any failing HRESULT; the subclass named after the code when it is known
-            (see wwsapi.hresults). Error strings of the error object are attached.
-
-    C declaration:
-        HRESULT WINAPI WsSetReaderPosition(
-            WS_XML_READER* reader,
-            const WS_XML_NODE_POSITION* nodePosition,
-            WS_ERROR* error
-        );
-
-    Documentation: not in the specs; Microsoft's reference page:
-        https://learn.microsoft.com/en-us/windows/win32/api/webservices/nf-webservices-wssetreaderposition
-    """
-    _fn: _rt.Function[int] = _rt.bind(__name__, "WsSetReaderPosition")
-    return _fn(reader, nodePosition, error)
-
-
-@_rt.prototype(
-    "WsSetWriterPosition",
-    "c_int32",
-    "WS_XML_WRITER* WS_XML_NODE_POSITION* WS_ERROR*",
-    checked=True,
-    error_index=2,
-)
-def WsSetWriterPosition(
-    writer: _rt.PointerArg[WS_XML_WRITER],
-    nodePosition: _rt.PointerArg[WS_XML_NODE_POSITION],
-    error: _rt.PointerArg[WS_ERROR] | None,
-    /,
-) -> int:
-    """The function WsSetWriterPosition (no reference page in the specs).
-
-    Args:
-        writer (in, inferred from the C type)
-        nodePosition (in, inferred from the C type)
-        error (in, optional, inferred from the C type)
-
-    Returns:
-        int: the HRESULT, S_OK (0) or another success code.
-
-    Raises:
-        WsError: on any failing HRESULT; the subclass named after the code when it is known
-            (see wwsapi.hresults). Error strings of the error object are attached.
-
-    C declaration:
-        HRESULT WINAPI WsSetWriterPosition(
-            WS_XML_WRITER* writer,
-            const WS_XML_NODE_POSITION* nodePosition,
-            WS_ERROR* error
-        );
-
-    Documentation: not in the specs; Microsoft's reference page:
-        https://learn.microsoft.com/en-us/windows/win32/api/webservices/nf-webservices-wssetwriterposition
-    """
-    _fn: _rt.Function[int] = _rt.bind(__name__, "WsSetWriterPosition")
-    return _fn(writer, nodePosition, error)
-
-
-@_rt.prototype("WsSkipNode", "c_int32", "WS_XML_READER* WS_ERROR*", checked=True, error_index=1)
-def WsSkipNode(
-    reader: _rt.PointerArg[WS_XML_READER], error: _rt.PointerArg[WS_ERROR] | None, /
-) -> int:
-    """The function WsSkipNode (no reference page in the specs).
-
-    Args:
-        reader (in, inferred from the C type)
-        error (in, optional, inferred from the C type)
-
-    Returns:
-        int: the HRESULT, S_OK (0) or another success code.
-
-    Raises:
-        WsError: on any failing HRESULT; the subclass named after the code when it is known
-            (see wwsapi.hresults). Error strings of the error object are attached.
-
-    C declaration:
-        HRESULT WINAPI WsSkipNode(WS_XML_READER* reader, WS_ERROR* error);
-
-    Documentation: not in the specs; Microsoft's reference page:
-        https://learn.microsoft.com/en-us/windows/win32/api/webservices/nf-webservices-wsskipnode
-    """
-    _fn: _rt.Function[int] = _rt.bind(__name__, "WsSkipNode")
-    return _fn(reader, error)
-
-
-@_rt.prototype(
-    "WsStartReaderCanonicalization",
-    "c_int32",
-    "WS_XML_READER* WS_WRITE_CALLBACK c_void_p WS_XML_CANONICALIZATION_PROPERTY* c_uint32 WS_ERROR*",
-    checked=True,
-    error_index=5,
-)
-def WsStartReaderCanonicalization(
-    reader: _rt.PointerArg[WS_XML_READER],
-    writeCallback: WS_WRITE_CALLBACK,
-    writeCallbackState: _rt.VoidArg,
-    properties: _rt.PointerArg[WS_XML_CANONICALIZATION_PROPERTY],
-    propertyCount: int,
-    error: _rt.PointerArg[WS_ERROR] | None,
-    /,
-) -> int:
-    """The function WsStartReaderCanonicalization (no reference page in the specs).
-
-    Args:
-        reader (in, inferred from the C type)
-        writeCallback (in, inferred from the C type)
-        writeCallbackState (in, inferred from the C type)
-        properties (in, inferred from the C type)
-        propertyCount (in, inferred from the C type)
-        error (in, optional, inferred from the C type)
-
-    Returns:
-        int: the HRESULT, S_OK (0) or another success code.
-
-    Raises:
-        WsError: on any failing HRESULT; the subclass named after the code when it is known
-            (see wwsapi.hresults). Error strings of the error object are attached.
-
-    C declaration:
-        HRESULT WINAPI WsStartReaderCanonicalization(
-            WS_XML_READER* reader,
-            WS_WRITE_CALLBACK writeCallback,
-            void* writeCallbackState,
-            WS_XML_CANONICALIZATION_PROPERTY* properties,
-            ULONG propertyCount,
-            WS_ERROR* error
-        );
-
-    Documentation: not in the specs; Microsoft's reference page:
-        https://learn.microsoft.com/en-us/windows/win32/api/webservices/nf-webservices-wsstartreadercanonicalization
-    """
-    _fn: _rt.Function[int] = _rt.bind(__name__, "WsStartReaderCanonicalization")
-    return _fn(reader, writeCallback, writeCallbackState, properties, propertyCount, error)
-
-
-@_rt.prototype(
-    "WsStartWriterCanonicalization",
-    "c_int32",
-    "WS_XML_WRITER* WS_WRITE_CALLBACK c_void_p WS_XML_CANONICALIZATION_PROPERTY* c_uint32 WS_ERROR*",
-    checked=True,
-    error_index=5,
-)
-def WsStartWriterCanonicalization(
-    writer: _rt.PointerArg[WS_XML_WRITER],
-    writeCallback: WS_WRITE_CALLBACK,
-    writeCallbackState: _rt.VoidArg,
-    properties: _rt.PointerArg[WS_XML_CANONICALIZATION_PROPERTY],
-    propertyCount: int,
-    error: _rt.PointerArg[WS_ERROR] | None,
-    /,
-) -> int:
-    """The function WsStartWriterCanonicalization (no reference page in the specs).
-
-    Args:
-        writer (in, inferred from the C type)
-        writeCallback (in, inferred from the C type)
-        writeCallbackState (in, inferred from the C type)
-        properties (in, inferred from the C type)
-        propertyCount (in, inferred from the C type)
-        error (in, optional, inferred from the C type)
-
-    Returns:
-        int: the HRESULT, S_OK (0) or another success code.
-
-    Raises:
-        WsError: on any failing HRESULT; the subclass named after the code when it is known
-            (see wwsapi.hresults). Error strings of the error object are attached.
-
-    C declaration:
-        HRESULT WINAPI WsStartWriterCanonicalization(
-            WS_XML_WRITER* writer,
-            WS_WRITE_CALLBACK writeCallback,
-            void* writeCallbackState,
-            WS_XML_CANONICALIZATION_PROPERTY* properties,
-            ULONG propertyCount,
-            WS_ERROR* error
-        );
-
-    Documentation: not in the specs; Microsoft's reference page:
-        https://learn.microsoft.com/en-us/windows/win32/api/webservices/nf-webservices-wsstartwritercanonicalization
-    """
-    _fn: _rt.Function[int] = _rt.bind(__name__, "WsStartWriterCanonicalization")
-    return _fn(writer, writeCallback, writeCallbackState, properties, propertyCount, error)
-
-
-@_rt.prototype(
-    "WsTrimXmlWhitespace",
-    "c_int32",
-    "c_uint16* c_uint32 c_uint16** c_uint32* WS_ERROR*",
-    checked=True,
-    error_index=4,
-)
-def WsTrimXmlWhitespace(
-    chars: _rt.PointerArg[_ct.c_uint16],
-    charCount: int,
-    trimmedChars: _rt.PointerArg[_ct._Pointer[_ct.c_uint16]],
-    trimmedCount: _rt.PointerArg[_ct.c_uint32],
-    error: _rt.PointerArg[WS_ERROR] | None,
-    /,
-) -> int:
-    """The function WsTrimXmlWhitespace (no reference page in the specs).
-
-    Args:
-        chars (out, inferred from the C type)
-        charCount (in, inferred from the C type)
-        trimmedChars (out, inferred from the C type)
-        trimmedCount (out, inferred from the C type)
-        error (in, optional, inferred from the C type)
-
-    Returns:
-        int: the HRESULT, S_OK (0) or another success code.
-
-    Raises:
-        WsError: on any failing HRESULT; the subclass named after the code when it is known
-            (see wwsapi.hresults). Error strings of the error object are attached.
-
-    C declaration:
-        HRESULT WINAPI WsTrimXmlWhitespace(
-            WCHAR* chars,
-            ULONG charCount,
-            USHORT** trimmedChars,
-            ULONG* trimmedCount,
-            WS_ERROR* error
-        );
-
-    Documentation: not in the specs; Microsoft's reference page:
-        https://learn.microsoft.com/en-us/windows/win32/api/webservices/nf-webservices-wstrimxmlwhitespace
-    """
-    _fn: _rt.Function[int] = _rt.bind(__name__, "WsTrimXmlWhitespace")
-    return _fn(chars, charCount, trimmedChars, trimmedCount, error)
-
-
-@_rt.prototype(
-    "WsVerifyXmlNCName", "c_int32", "c_uint16* c_uint32 WS_ERROR*", checked=True, error_index=2
-)
-def WsVerifyXmlNCName(
-    ncNameChars: _rt.PointerArg[_ct.c_uint16],
-    ncNameCharCount: int,
-    error: _rt.PointerArg[WS_ERROR] | None,
-    /,
-) -> int:
-    """The function WsVerifyXmlNCName (no reference page in the specs).
-
-    Args:
-        ncNameChars (out, inferred from the C type)
-        ncNameCharCount (in, inferred from the C type)
-        error (in, optional, inferred from the C type)
-
-    Returns:
-        int: the HRESULT, S_OK (0) or another success code.
-
-    Raises:
-        WsError: on any failing HRESULT; the subclass named after the code when it is known
-            (see wwsapi.hresults). Error strings of the error object are attached.
-
-    C declaration:
-        HRESULT WINAPI WsVerifyXmlNCName(
-            WCHAR* ncNameChars,
-            ULONG ncNameCharCount,
-            WS_ERROR* error
-        );
-
-    Documentation: not in the specs; Microsoft's reference page:
-        https://learn.microsoft.com/en-us/windows/win32/api/webservices/nf-webservices-wsverifyxmlncname
-    """
-    _fn: _rt.Function[int] = _rt.bind(__name__, "WsVerifyXmlNCName")
-    return _fn(ncNameChars, ncNameCharCount, error)
-
-
-@_rt.prototype(
-    "WsWriteArray",
-    "c_int32",
-    "WS_XML_WRITER* WS_XML_STRING* WS_XML_STRING* c_int32 c_void_p c_uint32 c_uint32 c_uint32 WS_ERROR*",
-    checked=True,
-    error_index=8,
-)
-def WsWriteArray(
-    writer: _rt.PointerArg[WS_XML_WRITER],
-    localName: _rt.PointerArg[WS_XML_STRING],
-    ns: _rt.PointerArg[WS_XML_STRING],
-    valueType: int,
-    array: _rt.VoidArg,
-    arraySize: int,
-    itemOffset: int,
-    itemCount: int,
-    error: _rt.PointerArg[WS_ERROR] | None,
-    /,
-) -> int:
-    """The function WsWriteArray (no reference page in the specs).
-
-    Args:
-        writer (in, inferred from the C type)
-        localName (in, inferred from the C type)
-        ns (in, inferred from the C type)
-        valueType (in, inferred from the C type)
-        array (in, inferred from the C type)
-        arraySize (in, inferred from the C type)
-        itemOffset (in, inferred from the C type)
-        itemCount (in, inferred from the C type)
-        error (in, optional, inferred from the C type)
-
-    Returns:
-        int: the HRESULT, S_OK (0) or another success code.
-
-    Raises:
-        WsError: on any failing HRESULT; the subclass named after the code when it is known
-            (see wwsapi.hresults). Error strings of the error object are attached.
-
-    C declaration:
-        HRESULT WINAPI WsWriteArray(
-            WS_XML_WRITER* writer,
-            const WS_XML_STRING* localName,
-            const WS_XML_STRING* ns,
-            WS_VALUE_TYPE valueType,
-            const void* array,
-            ULONG arraySize,
-            ULONG itemOffset,
-            ULONG itemCount,
-            WS_ERROR* error
-        );
-
-    Documentation: not in the specs; Microsoft's reference page:
-        https://learn.microsoft.com/en-us/windows/win32/api/webservices/nf-webservices-wswritearray
-    """
-    _fn: _rt.Function[int] = _rt.bind(__name__, "WsWriteArray")
-    return _fn(writer, localName, ns, valueType, array, arraySize, itemOffset, itemCount, error)
-
-
-@_rt.prototype(
-    "WsWriteAttribute",
-    "c_int32",
-    "WS_XML_WRITER* WS_ATTRIBUTE_DESCRIPTION* c_int32 c_void_p c_uint32 WS_ERROR*",
-    checked=True,
-    error_index=5,
-)
-def WsWriteAttribute(
-    writer: _rt.PointerArg[WS_XML_WRITER],
-    attributeDescription: _rt.PointerArg[WS_ATTRIBUTE_DESCRIPTION],
-    writeOption: int,
-    value: _rt.VoidArg,
-    valueSize: int,
-    error: _rt.PointerArg[WS_ERROR] | None,
-    /,
-) -> int:
-    """The function WsWriteAttribute (no reference page in the specs).
-
-    Args:
-        writer (in, inferred from the C type)
-        attributeDescription (in, inferred from the C type)
-        writeOption (in, inferred from the C type)
-        value (in, inferred from the C type)
-        valueSize (in, inferred from the C type)
-        error (in, optional, inferred from the C type)
-
-    Returns:
-        int: the HRESULT, S_OK (0) or another success code.
-
-    Raises:
-        WsError: on any failing HRESULT; the subclass named after the code when it is known
-            (see wwsapi.hresults). Error strings of the error object are attached.
-
-    C declaration:
-        HRESULT WINAPI WsWriteAttribute(
-            WS_XML_WRITER* writer,
-            const WS_ATTRIBUTE_DESCRIPTION* attributeDescription,
-            WS_WRITE_OPTION writeOption,
-            const void* value,
-            ULONG valueSize,
-            WS_ERROR* error
-        );
-
-    Documentation: not in the specs; Microsoft's reference page:
-        https://learn.microsoft.com/en-us/windows/win32/api/webservices/nf-webservices-wswriteattribute
-    """
-    _fn: _rt.Function[int] = _rt.bind(__name__, "WsWriteAttribute")
-    return _fn(writer, attributeDescription, writeOption, value, valueSize, error)
-
-
-@_rt.prototype(
-    "WsWriteBytes",
-    "c_int32",
-    "WS_XML_WRITER* c_void_p c_uint32 WS_ERROR*",
-    checked=True,
-    error_index=3,
-)
-def WsWriteBytes(
-    writer: _rt.PointerArg[WS_XML_WRITER],
-    bytes_: _rt.VoidArg,
-    byteCount: int,
-    error: _rt.PointerArg[WS_ERROR] | None,
-    /,
-) -> int:
-    """The function WsWriteBytes (no reference page in the specs).
-
-    Args:
-        writer (in, inferred from the C type)
-        bytes_ (in, inferred from the C type)
-        byteCount (in, inferred from the C type)
-        error (in, optional, inferred from the C type)
-
-    Returns:
-        int: the HRESULT, S_OK (0) or another success code.
-
-    Raises:
-        WsError: on any failing HRESULT; the subclass named after the code when it is known
-            (see wwsapi.hresults). Error strings of the error object are attached.
-
-    C declaration:
-        HRESULT WINAPI WsWriteBytes(
-            WS_XML_WRITER* writer,
-            const void* bytes,
-            ULONG byteCount,
-            WS_ERROR* error
-        );
-
-    Documentation: not in the specs; Microsoft's reference page:
-        https://learn.microsoft.com/en-us/windows/win32/api/webservices/nf-webservices-wswritebytes
-    """
-    _fn: _rt.Function[int] = _rt.bind(__name__, "WsWriteBytes")
-    return _fn(writer, bytes_, byteCount, error)
-
-
-@_rt.prototype(
-    "WsWriteElement",
-    "c_int32",
-    "WS_XML_WRITER* WS_ELEMENT_DESCRIPTION* c_int32 c_void_p c_uint32 WS_ERROR*",
-    checked=True,
-    error_index=5,
-)
-def WsWriteElement(
-    writer: _rt.PointerArg[WS_XML_WRITER],
-    elementDescription: _rt.PointerArg[WS_ELEMENT_DESCRIPTION],
-    writeOption: int,
-    value: _rt.VoidArg,
-    valueSize: int,
-    error: _rt.PointerArg[WS_ERROR] | None,
-    /,
-) -> int:
-    """The function WsWriteElement (no reference page in the specs).
-
-    Args:
-        writer (in, inferred from the C type)
-        elementDescription (in, inferred from the C type)
-        writeOption (in, inferred from the C type)
-        value (in, inferred from the C type)
-        valueSize (in, inferred from the C type)
-        error (in, optional, inferred from the C type)
-
-    Returns:
-        int: the HRESULT, S_OK (0) or another success code.
-
-    Raises:
-        WsError: on any failing HRESULT; the subclass named after the code when it is known
-            (see wwsapi.hresults). Error strings of the error object are attached.
-
-    C declaration:
-        HRESULT WINAPI WsWriteElement(
-            WS_XML_WRITER* writer,
-            const WS_ELEMENT_DESCRIPTION* elementDescription,
-            WS_WRITE_OPTION writeOption,
-            const void* value,
-            ULONG valueSize,
-            WS_ERROR* error
-        );
-
-    Documentation: not in the specs; Microsoft's reference page:
-        https://learn.microsoft.com/en-us/windows/win32/api/webservices/nf-webservices-wswriteelement
-    """
-    _fn: _rt.Function[int] = _rt.bind(__name__, "WsWriteElement")
-    return _fn(writer, elementDescription, writeOption, value, valueSize, error)
-
-
-@_rt.prototype(
-    "WsWriteEndCData", "c_int32", "WS_XML_WRITER* WS_ERROR*", checked=True, error_index=1
-)
-def WsWriteEndCData(
-    writer: _rt.PointerArg[WS_XML_WRITER], error: _rt.PointerArg[WS_ERROR] | None, /
-) -> int:
-    """The function WsWriteEndCData (no reference page in the specs).
-
-    Args:
-        writer (in, inferred from the C type)
-        error (in, optional, inferred from the C type)
-
-    Returns:
-        int: the HRESULT, S_OK (0) or another success code.
-
-    Raises:
-        WsError: on any failing HRESULT; the subclass named after the code when it is known
-            (see wwsapi.hresults). Error strings of the error object are attached.
-
-    C declaration:
-        HRESULT WINAPI WsWriteEndCData(WS_XML_WRITER* writer, WS_ERROR* error);
-
-    Documentation: not in the specs; Microsoft's reference page:
-        https://learn.microsoft.com/en-us/windows/win32/api/webservices/nf-webservices-wswriteendcdata
-    """
-    _fn: _rt.Function[int] = _rt.bind(__name__, "WsWriteEndCData")
-    return _fn(writer, error)
-
-
-@_rt.prototype(
-    "WsWriteEndStartElement", "c_int32", "WS_XML_WRITER* WS_ERROR*", checked=True, error_index=1
-)
-def WsWriteEndStartElement(
-    writer: _rt.PointerArg[WS_XML_WRITER], error: _rt.PointerArg[WS_ERROR] | None, /
-) -> int:
-    """The function WsWriteEndStartElement (no reference page in the specs).
-
-    Args:
-        writer (in, inferred from the C type)
-        error (in, optional, inferred from the C type)
-
-    Returns:
-        int: the HRESULT, S_OK (0) or another success code.
-
-    Raises:
-        WsError: on any failing HRESULT; the subclass named after the code when it is known
-            (see wwsapi.hresults). Error strings of the error object are attached.
-
-    C declaration:
-        HRESULT WINAPI WsWriteEndStartElement(WS_XML_WRITER* writer, WS_ERROR* error);
-
-    Documentation: not in the specs; Microsoft's reference page:
-        https://learn.microsoft.com/en-us/windows/win32/api/webservices/nf-webservices-wswriteendstartelement
-    """
-    _fn: _rt.Function[int] = _rt.bind(__name__, "WsWriteEndStartElement")
-    return _fn(writer, error)
-
-
-@_rt.prototype(
-    "WsWriteNode", "c_int32", "WS_XML_WRITER* WS_XML_NODE* WS_ERROR*", checked=True, error_index=2
-)
-def WsWriteNode(
-    writer: _rt.PointerArg[WS_XML_WRITER],
-    node: _rt.PointerArg[WS_XML_NODE],
-    error: _rt.PointerArg[WS_ERROR] | None,
-    /,
-) -> int:
-    """The function WsWriteNode (no reference page in the specs).
-
-    Args:
-        writer (in, inferred from the C type)
-        node (in, inferred from the C type)
-        error (in, optional, inferred from the C type)
-
-    Returns:
-        int: the HRESULT, S_OK (0) or another success code.
-
-    Raises:
-        WsError: on any failing HRESULT; the subclass named after the code when it is known
-            (see wwsapi.hresults). Error strings of the error object are attached.
-
-    C declaration:
-        HRESULT WINAPI WsWriteNode(
-            WS_XML_WRITER* writer,
-            const WS_XML_NODE* node,
-            WS_ERROR* error
-        );
-
-    Documentation: not in the specs; Microsoft's reference page:
-        https://learn.microsoft.com/en-us/windows/win32/api/webservices/nf-webservices-wswritenode
-    """
-    _fn: _rt.Function[int] = _rt.bind(__name__, "WsWriteNode")
-    return _fn(writer, node, error)
-
-
-@_rt.prototype(
-    "WsWriteQualifiedName",
-    "c_int32",
-    "WS_XML_WRITER* WS_XML_STRING* WS_XML_STRING* WS_XML_STRING* WS_ERROR*",
-    checked=True,
-    error_index=4,
-)
-def WsWriteQualifiedName(
-    writer: _rt.PointerArg[WS_XML_WRITER],
-    prefix: _rt.PointerArg[WS_XML_STRING],
-    localName: _rt.PointerArg[WS_XML_STRING],
-    ns: _rt.PointerArg[WS_XML_STRING],
-    error: _rt.PointerArg[WS_ERROR] | None,
-    /,
-) -> int:
-    """The function WsWriteQualifiedName (no reference page in the specs).
-
-    Args:
-        writer (in, inferred from the C type)
-        prefix (in, inferred from the C type)
-        localName (in, inferred from the C type)
-        ns (in, inferred from the C type)
-        error (in, optional, inferred from the C type)
-
-    Returns:
-        int: the HRESULT, S_OK (0) or another success code.
-
-    Raises:
-        WsError: on any failing HRESULT; the subclass named after the code when it is known
-            (see wwsapi.hresults). Error strings of the error object are attached.
-
-    C declaration:
-        HRESULT WINAPI WsWriteQualifiedName(
-            WS_XML_WRITER* writer,
-            const WS_XML_STRING* prefix,
-            const WS_XML_STRING* localName,
-            const WS_XML_STRING* ns,
-            WS_ERROR* error
-        );
-
-    Documentation: not in the specs; Microsoft's reference page:
-        https://learn.microsoft.com/en-us/windows/win32/api/webservices/nf-webservices-wswritequalifiedname
-    """
-    _fn: _rt.Function[int] = _rt.bind(__name__, "WsWriteQualifiedName")
-    return _fn(writer, prefix, localName, ns, error)
-
-
-@_rt.prototype(
-    "WsWriteStartCData", "c_int32", "WS_XML_WRITER* WS_ERROR*", checked=True, error_index=1
-)
-def WsWriteStartCData(
-    writer: _rt.PointerArg[WS_XML_WRITER], error: _rt.PointerArg[WS_ERROR] | None, /
-) -> int:
-    """The function WsWriteStartCData (no reference page in the specs).
-
-    Args:
-        writer (in, inferred from the C type)
-        error (in, optional, inferred from the C type)
-
-    Returns:
-        int: the HRESULT, S_OK (0) or another success code.
-
-    Raises:
-        WsError: on any failing HRESULT; the subclass named after the code when it is known
-            (see wwsapi.hresults). Error strings of the error object are attached.
-
-    C declaration:
-        HRESULT WINAPI WsWriteStartCData(WS_XML_WRITER* writer, WS_ERROR* error);
-
-    Documentation: not in the specs; Microsoft's reference page:
-        https://learn.microsoft.com/en-us/windows/win32/api/webservices/nf-webservices-wswritestartcdata
-    """
-    _fn: _rt.Function[int] = _rt.bind(__name__, "WsWriteStartCData")
-    return _fn(writer, error)
-
-
-@_rt.prototype(
-    "WsWriteText", "c_int32", "WS_XML_WRITER* WS_XML_TEXT* WS_ERROR*", checked=True, error_index=2
-)
-def WsWriteText(
-    writer: _rt.PointerArg[WS_XML_WRITER],
-    text: _rt.PointerArg[WS_XML_TEXT],
-    error: _rt.PointerArg[WS_ERROR] | None,
-    /,
-) -> int:
-    """The function WsWriteText (no reference page in the specs).
-
-    Args:
-        writer (in, inferred from the C type)
-        text (in, inferred from the C type)
-        error (in, optional, inferred from the C type)
-
-    Returns:
-        int: the HRESULT, S_OK (0) or another success code.
-
-    Raises:
-        WsError: on any failing HRESULT; the subclass named after the code when it is known
-            (see wwsapi.hresults). Error strings of the error object are attached.
-
-    C declaration:
-        HRESULT WINAPI WsWriteText(
-            WS_XML_WRITER* writer,
-            const WS_XML_TEXT* text,
-            WS_ERROR* error
-        );
-
-    Documentation: not in the specs; Microsoft's reference page:
-        https://learn.microsoft.com/en-us/windows/win32/api/webservices/nf-webservices-wswritetext
-    """
-    _fn: _rt.Function[int] = _rt.bind(__name__, "WsWriteText")
-    return _fn(writer, text, error)
-
-
-@_rt.prototype(
-    "WsWriteType",
-    "c_int32",
-    "WS_XML_WRITER* c_int32 c_int32 c_void_p c_int32 c_void_p c_uint32 WS_ERROR*",
-    checked=True,
-    error_index=7,
-)
-def WsWriteType(
-    writer: _rt.PointerArg[WS_XML_WRITER],
-    typeMapping: int,
-    type_: int,
-    typeDescription: _rt.VoidArg,
-    writeOption: int,
-    value: _rt.VoidArg,
-    valueSize: int,
-    error: _rt.PointerArg[WS_ERROR] | None,
-    /,
-) -> int:
-    """The function WsWriteType (no reference page in the specs).
-
-    Args:
-        writer (in, inferred from the C type)
-        typeMapping (in, inferred from the C type)
-        type_ (in, inferred from the C type)
-        typeDescription (in, inferred from the C type)
-        writeOption (in, inferred from the C type)
-        value (in, inferred from the C type)
-        valueSize (in, inferred from the C type)
-        error (in, optional, inferred from the C type)
-
-    Returns:
-        int: the HRESULT, S_OK (0) or another success code.
-
-    Raises:
-        WsError: on any failing HRESULT; the subclass named after the code when it is known
-            (see wwsapi.hresults). Error strings of the error object are attached.
-
-    C declaration:
-        HRESULT WINAPI WsWriteType(
-            WS_XML_WRITER* writer,
-            WS_TYPE_MAPPING typeMapping,
-            WS_TYPE type,
-            const void* typeDescription,
-            WS_WRITE_OPTION writeOption,
-            const void* value,
-            ULONG valueSize,
-            WS_ERROR* error
-        );
-
-    Documentation: not in the specs; Microsoft's reference page:
-        https://learn.microsoft.com/en-us/windows/win32/api/webservices/nf-webservices-wswritetype
-    """
-    _fn: _rt.Function[int] = _rt.bind(__name__, "WsWriteType")
-    return _fn(writer, typeMapping, type_, typeDescription, writeOption, value, valueSize, error)
-
-
-@_rt.prototype(
-    "WsWriteValue",
-    "c_int32",
-    "WS_XML_WRITER* c_int32 c_void_p c_uint32 WS_ERROR*",
-    checked=True,
-    error_index=4,
-)
-def WsWriteValue(
-    writer: _rt.PointerArg[WS_XML_WRITER],
-    valueType: int,
-    value: _rt.VoidArg,
-    valueSize: int,
-    error: _rt.PointerArg[WS_ERROR] | None,
-    /,
-) -> int:
-    """The function WsWriteValue (no reference page in the specs).
-
-    Args:
-        writer (in, inferred from the C type)
-        valueType (in, inferred from the C type)
-        value (in, inferred from the C type)
-        valueSize (in, inferred from the C type)
-        error (in, optional, inferred from the C type)
-
-    Returns:
-        int: the HRESULT, S_OK (0) or another success code.
-
-    Raises:
-        WsError: on any failing HRESULT; the subclass named after the code when it is known
-            (see wwsapi.hresults). Error strings of the error object are attached.
-
-    C declaration:
-        HRESULT WINAPI WsWriteValue(
-            WS_XML_WRITER* writer,
-            WS_VALUE_TYPE valueType,
-            const void* value,
-            ULONG valueSize,
-            WS_ERROR* error
-        );
-
-    Documentation: not in the specs; Microsoft's reference page:
-        https://learn.microsoft.com/en-us/windows/win32/api/webservices/nf-webservices-wswritevalue
-    """
-    _fn: _rt.Function[int] = _rt.bind(__name__, "WsWriteValue")
-    return _fn(writer, valueType, value, valueSize, error)
-
-
-@_rt.prototype(
-    "WsWriteXmlnsAttribute",
-    "c_int32",
-    "WS_XML_WRITER* WS_XML_STRING* WS_XML_STRING* c_int32 WS_ERROR*",
-    checked=True,
-    error_index=4,
-)
-def WsWriteXmlnsAttribute(
-    writer: _rt.PointerArg[WS_XML_WRITER],
-    prefix: _rt.PointerArg[WS_XML_STRING],
-    ns: _rt.PointerArg[WS_XML_STRING],
-    singleQuote: int,
-    error: _rt.PointerArg[WS_ERROR] | None,
-    /,
-) -> int:
-    """The function WsWriteXmlnsAttribute (no reference page in the specs).
-
-    Args:
-        writer (in, inferred from the C type)
-        prefix (in, inferred from the C type)
-        ns (in, inferred from the C type)
-        singleQuote (in, inferred from the C type)
-        error (in, optional, inferred from the C type)
-
-    Returns:
-        int: the HRESULT, S_OK (0) or another success code.
-
-    Raises:
-        WsError: on any failing HRESULT; the subclass named after the code when it is known
-            (see wwsapi.hresults). Error strings of the error object are attached.
-
-    C declaration:
-        HRESULT WINAPI WsWriteXmlnsAttribute(
-            WS_XML_WRITER* writer,
-            const WS_XML_STRING* prefix,
-            const WS_XML_STRING* ns,
-            BOOL singleQuote,
-            WS_ERROR* error
-        );
-
-    Documentation: not in the specs; Microsoft's reference page:
-        https://learn.microsoft.com/en-us/windows/win32/api/webservices/nf-webservices-wswritexmlnsattribute
-    """
-    _fn: _rt.Function[int] = _rt.bind(__name__, "WsWriteXmlnsAttribute")
-    return _fn(writer, prefix, ns, singleQuote, error)
-
-
-@_rt.prototype(
-    "WsXmlStringEquals",
-    "c_int32",
-    "WS_XML_STRING* WS_XML_STRING* WS_ERROR*",
-    checked=True,
-    error_index=2,
-)
-def WsXmlStringEquals(
-    string1: _rt.PointerArg[WS_XML_STRING],
-    string2: _rt.PointerArg[WS_XML_STRING],
-    error: _rt.PointerArg[WS_ERROR] | None,
-    /,
-) -> int:
-    """The function WsXmlStringEquals (no reference page in the specs).
-
-    Args:
-        string1 (in, inferred from the C type)
-        string2 (in, inferred from the C type)
-        error (in, optional, inferred from the C type)
-
-    Returns:
-        int: the HRESULT, S_OK (0) or another success code.
-
-    Raises:
-        WsError: on any failing HRESULT; the subclass named after the code when it is known
-            (see wwsapi.hresults). Error strings of the error object are attached.
-
-    C declaration:
-        HRESULT WINAPI WsXmlStringEquals(
-            const WS_XML_STRING* string1,
-            const WS_XML_STRING* string2,
-            WS_ERROR* error
-        );
-
-    Documentation: not in the specs; Microsoft's reference page:
-        https://learn.microsoft.com/en-us/windows/win32/api/webservices/nf-webservices-wsxmlstringequals
-    """
-    _fn: _rt.Function[int] = _rt.bind(__name__, "WsXmlStringEquals")
-    return _fn(string1, string2, error)
 
 
 _rt.leave(__name__)

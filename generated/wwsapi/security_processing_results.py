@@ -455,8 +455,7 @@ def WsFreeSecurityToken(token: _rt.PointerArg[WS_SECURITY_TOKEN], /) -> None:
         Minimum supported server: Windows Server 2008 R2 [desktop apps | UWP apps]
 
     See also:
-        WS_SECURITY_TOKEN, WsRequestSecurityToken,
-        https://msdn.microsoft.com/1d82c6c3-2bcf-4883-aed7-1a163bbb2228
+        WS_SECURITY_TOKEN, WsRequestSecurityToken, WsCreateXmlSecurityToken
 
     Documentation: specs/pages/nf-webservices-wsfreesecuritytoken.md
     Reference:

@@ -1048,8 +1048,7 @@ def WsReadNode(
         Minimum supported server: Windows Server 2008 R2 [desktop apps | UWP apps]
 
     See also:
-        WsGetReaderNode, https://msdn.microsoft.com/1f4138a2-acc5-4f1d-8e35-544859d2fa49,
-        WS_XML_NODE_TYPE
+        WsGetReaderNode, WsFillReader, WS_XML_NODE_TYPE
 
     Documentation: specs/pages/nf-webservices-wsreadnode.md
     Reference:
@@ -1183,8 +1182,7 @@ def WsReadToStartElement(
         Minimum supported server: Windows Server 2008 R2 [desktop apps | UWP apps]
 
     See also:
-        WsReadStartElement, WsReadNode,
-        https://msdn.microsoft.com/90eda6f1-dda2-4595-90f5-029768278f5b
+        WsReadStartElement, WsReadNode, WsSkipNode
 
     Documentation: specs/pages/nf-webservices-wsreadtostartelement.md
     Reference:
@@ -1264,8 +1262,7 @@ def WsSetInput(
         Minimum supported server: Windows Server 2008 R2 [desktop apps | UWP apps]
 
     See also:
-        WsCreateReader, WsSetInputToBuffer,
-        https://msdn.microsoft.com/1f4138a2-acc5-4f1d-8e35-544859d2fa49, WS_XML_READER_INPUT
+        WsCreateReader, WsSetInputToBuffer, WsFillReader, WS_XML_READER_INPUT
 
     Documentation: specs/pages/nf-webservices-wssetinput.md
     Reference:

@@ -556,7 +556,7 @@ def WsFreeWriter(writer: _rt.PointerArg[WS_XML_WRITER], /) -> None:
         Minimum supported server: Windows Server 2008 R2 [desktop apps | UWP apps]
 
     See also:
-        WsCreateWriter, https://msdn.microsoft.com/ba631942-d5a0-4d93-9899-c3f0ebd4aae5
+        WsCreateWriter, WsFlushWriter
 
     Documentation: specs/pages/nf-webservices-wsfreewriter.md
     Reference:
@@ -706,9 +706,7 @@ def WsSetOutput(
         Minimum supported server: Windows Server 2008 R2 [desktop apps | UWP apps]
 
     See also:
-        WsCreateWriter, WsSetOutputToBuffer,
-        https://msdn.microsoft.com/ba631942-d5a0-4d93-9899-c3f0ebd4aae5,
-        WS_XML_WRITER_OUTPUT
+        WsCreateWriter, WsSetOutputToBuffer, WsFlushWriter, WS_XML_WRITER_OUTPUT
 
     Documentation: specs/pages/nf-webservices-wssetoutput.md
     Reference:
@@ -1111,8 +1109,7 @@ def WsWriteStartAttribute(
         Minimum supported server: Windows Server 2008 R2 [desktop apps | UWP apps]
 
     See also:
-        WsWriteEndAttribute, WsWriteStartElement,
-        https://msdn.microsoft.com/17d73228-ea3b-4212-b9f7-7dcfdd6043a3
+        WsWriteEndAttribute, WsWriteStartElement, WsWriteXmlnsAttribute
 
     Documentation: specs/pages/nf-webservices-wswritestartattribute.md
     Reference:

@@ -10,6 +10,7 @@
 #   specs/abi/constants.yaml
 #   specs/abi/notes.yaml
 #   specs/pages/areas/channel.md
+#   specs/pages/nf-webservices-wsabandonmessage.md
 #   specs/pages/nf-webservices-wsabortchannel.md
 #   specs/pages/nf-webservices-wsclosechannel.md
 #   specs/pages/nf-webservices-wscreatechannel.md
@@ -21,11 +22,12 @@
 #   specs/pages/nf-webservices-wsreceivemessage.md
 #   specs/pages/nf-webservices-wsrequestreply.md
 #   specs/pages/nf-webservices-wsresetchannel.md
+#   specs/pages/nf-webservices-wssendfaultmessageforerror.md
 #   specs/pages/nf-webservices-wssendmessage.md
+#   specs/pages/nf-webservices-wssendreplymessage.md
 #   specs/pages/nf-webservices-wssetchannelproperty.md
 #   specs/pages/nf-webservices-wsshutdownsessionchannel.md
 #   specs/pages/nf-webservices-wswritemessageend.md
-#   specs/pages/nf-webservices-wswritemessagestart.md
 """Channel: the friendly layer (wwsapi.friendly) of wwsapi.channel.
 
 See wwsapi.friendly for the rules.
@@ -61,32 +63,34 @@ _P_WS_CHANNEL = _ct.POINTER(WS_CHANNEL)
 
 def WsAbandonMessage(
     channel: _rt.PointerArg[WS_CHANNEL], message: _rt.PointerArg[WS_MESSAGE]
-) -> int:
-    """The function WsAbandonMessage (no reference page in the specs).
+) -> None:
+    """Ends the message that is being read from or written to a channel without processing the
+    rest of it, so that the channel can move on to its next message. It takes the place of
+    WsReadMessageEnd or WsWriteMessageEnd.
 
     Args:
-        channel: (not described)
-        message: (not described)
-
-    Returns:
-        int: the HRESULT, S_OK (0) or another success code (the specs list none: it may be
-            the answer).
+        channel: The channel that the message is being read from or written to.
+        message: The message in progress on channel.
 
     Raises:
+        WS_E_INVALID_OPERATION: No message is being read or written on the channel, or the
+            channel is not in a state that allows this call.
+        E_INVALIDARG: At least one argument is not valid.
         WsError: on any failing HRESULT; the subclass named after the code where it is
             known, with the strings of the error object lent to the call.
 
     Wraps wwsapi.WsAbandonMessage. Supplied by the wrapper: error (an error object lent to
     the call).
+
+    Documentation: specs/pages/nf-webservices-wsabandonmessage.md
     """
     _e = _take()
     try:
-        _r: int = _c.WsAbandonMessage(channel, message, _e)
+        _c.WsAbandonMessage(channel, message, _e)
     except BaseException:
         _failed(_e)
         raise
     _give(_e)
-    return _r
 
 
 def WsAbortChannel(channel: _rt.PointerArg[WS_CHANNEL]) -> None:
@@ -531,35 +535,57 @@ def WsResetChannel(channel: _rt.PointerArg[WS_CHANNEL]) -> None:
 def WsSendFaultMessageForError(
     channel: _rt.PointerArg[WS_CHANNEL],
     replyMessage: _rt.PointerArg[WS_MESSAGE],
+    faultError: _rt.PointerArg[WS_ERROR],
     faultErrorCode: int,
     faultDisclosure: int,
     requestMessage: _rt.PointerArg[WS_MESSAGE],
     *,
-    faultError: _rt.PointerArg[WS_ERROR] | None = None,
     asyncContext: WS_ASYNC_CONTEXT | _rt.PointerArg[WS_ASYNC_CONTEXT] | None = None,
 ) -> int:
-    """The function WsSendFaultMessageForError (no reference page in the specs).
+    """Answers a received request with a fault message whose body is a fault built from an
+    error object, following the rules of WsCreateFaultFromError.
 
     Args:
-        channel: (not described)
-        replyMessage: (not described)
-        faultErrorCode: (not described)
-        faultDisclosure: (not described)
-        requestMessage: (not described)
-        faultError: (not described)
-        asyncContext: (not described) When given, the call may complete later (WS_S_ASYNC)
-            and gets no error object.
+        channel: The channel on which the request was received and the fault is sent.
+        replyMessage: The message object used for the fault reply.
+        faultError: The error object describing the failure.
+        faultErrorCode: The failure HRESULT of the call that failed; it provides reason text
+            when the error object has no strings.
+        faultDisclosure: How much of the error object goes into the fault, a
+            WS_FAULT_DISCLOSURE value.
+        requestMessage: The request being answered; its headers supply the correlation
+            information.
+        asyncContext: A WS_ASYNC_CONTEXT that makes the call complete asynchronously, or
+            NULL to run the call synchronously. When given, the call may complete later
+            (WS_S_ASYNC) and gets no error object.
 
     Returns:
         int: the HRESULT, S_OK (0) or another success code:
-            WS_S_ASYNC: the call completes later, through the async context.
+            WS_S_ASYNC: The operation has been started and will complete asynchronously; the
+                outcome is passed to the callback in asyncContext.
 
     Raises:
+        WS_E_OPERATION_ABORTED: The operation was cancelled because the object was aborted
+            or closed while it was in progress.
+        WS_E_INVALID_OPERATION: The object is not in a state that allows this call.
+        WS_E_ENDPOINT_DISCONNECTED: The connection to the remote endpoint broke or was
+            closed by the other side.
+        WS_E_INVALID_FORMAT: The data read or written was not in the expected format.
+        WS_E_OPERATION_TIMED_OUT: The operation did not finish within the time allowed for
+            it.
+        WS_E_QUOTA_EXCEEDED: A size or count quota was exceeded.
+        WS_E_SECURITY_VERIFICATION_FAILURE: Security verification of received data failed.
+        WS_E_SECURITY_SYSTEM_FAILURE: A security operation failed inside the Windows
+            security system.
+        E_OUTOFMEMORY: Not enough memory was available to complete the operation.
+        E_INVALIDARG: At least one argument is not valid.
         WsError: on any failing HRESULT; the subclass named after the code where it is
             known, with the strings of the error object lent to the call.
 
     Wraps wwsapi.WsSendFaultMessageForError. Supplied by the wrapper: error (an error object
     lent to the call).
+
+    Documentation: specs/pages/nf-webservices-wssendfaultmessageforerror.md
     """
     _e = None if asyncContext is not None else _take()
     try:
@@ -702,95 +728,6 @@ def WsWriteMessageEnd(
     _e = None if asyncContext is not None else _take()
     try:
         _r: int = _c.WsWriteMessageEnd(channel, message, asyncContext, _e)
-    except BaseException:
-        _failed(_e)
-        raise
-    if _e is not None:
-        _give(_e)
-    return _r
-
-
-def WsWriteMessageStart(
-    channel: _rt.PointerArg[WS_CHANNEL],
-    message: _rt.PointerArg[WS_MESSAGE],
-    *,
-    asyncContext: WS_ASYNC_CONTEXT | _rt.PointerArg[WS_ASYNC_CONTEXT] | None = None,
-) -> int:
-    """Sends the opening of a message (the envelope, all headers the message currently has and
-    the start of the body) on a channel and makes the body ready for writing.
-
-    Args:
-        channel: The channel to send the message on.
-        message: The message to send.
-        asyncContext: A WS_ASYNC_CONTEXT that makes the call complete asynchronously, or
-            NULL to run the call synchronously. When given, the call may complete later
-            (WS_S_ASYNC) and gets no error object.
-
-    Returns:
-        int: the HRESULT, S_OK (0) or another success code:
-            WS_S_ASYNC: The operation has been started and will complete asynchronously; the
-                outcome is passed to the callback in asyncContext.
-
-    Raises:
-        WS_E_OPERATION_ABORTED: The operation was cancelled because the object was aborted
-            or closed while it was in progress.
-        WS_E_INVALID_OPERATION: The object is not in a state that allows this call.
-        WS_E_ENDPOINT_NOT_FOUND: No remote endpoint answers at the given address.
-        WS_E_ENDPOINT_ACCESS_DENIED: The remote endpoint refused access.
-        WS_E_ENDPOINT_DISCONNECTED: The connection to the remote endpoint broke or was
-            closed by the other side.
-        WS_E_ENDPOINT_FAILURE: The remote endpoint was unable to process the request.
-        WS_E_ENDPOINT_NOT_AVAILABLE: The remote endpoint exists but is not serving requests
-            at this address right now.
-        WS_E_ENDPOINT_TOO_BUSY: The remote endpoint is too busy to handle the request.
-        WS_E_ENDPOINT_UNREACHABLE: The remote endpoint could not be reached.
-        WS_E_INVALID_ENDPOINT_URL: The URL of the endpoint address is not valid.
-        WS_E_INVALID_FORMAT: The data read or written was not in the expected format.
-        WS_E_OPERATION_TIMED_OUT: The operation did not finish within the time allowed for
-            it.
-        WS_E_PROXY_ACCESS_DENIED: The HTTP proxy server refused access.
-        WS_E_PROXY_FAILURE: The HTTP proxy server was unable to process the request.
-        WS_E_QUOTA_EXCEEDED: A size or count quota was exceeded.
-        WS_E_SECURITY_VERIFICATION_FAILURE: Security verification of received data failed.
-        WS_E_SECURITY_SYSTEM_FAILURE: A security operation failed inside the Windows
-            security system.
-        WS_E_SECURITY_TOKEN_EXPIRED: A security token had expired, so the server refused it.
-        WS_E_PROXY_REQUIRES_BASIC_AUTH: The HTTP proxy server requires the basic
-            authentication scheme.
-        WS_E_PROXY_REQUIRES_DIGEST_AUTH: The HTTP proxy server requires the digest
-            authentication scheme.
-        WS_E_PROXY_REQUIRES_NEGOTIATE_AUTH: The HTTP proxy server requires the negotiate
-            authentication scheme.
-        WS_E_PROXY_REQUIRES_NTLM_AUTH: The HTTP proxy server requires the NTLM
-            authentication scheme.
-        WS_E_SERVER_REQUIRES_BASIC_AUTH: The server requires the basic HTTP authentication
-            scheme.
-        WS_E_SERVER_REQUIRES_DIGEST_AUTH: The server requires the digest HTTP authentication
-            scheme.
-        WS_E_SERVER_REQUIRES_NEGOTIATE_AUTH: The server requires the negotiate HTTP
-            authentication scheme.
-        WS_E_SERVER_REQUIRES_NTLM_AUTH: The server requires the NTLM HTTP authentication
-            scheme.
-        CERT_E_EXPIRED: A certificate is not within its validity period.
-        CERT_E_CN_NO_MATCH: The host name in the URL differs from the name the certificate
-            was issued to.
-        CERT_E_UNTRUSTEDROOT: The certificate chain leads to an untrusted root certificate.
-        CERT_E_WRONG_USAGE: The certificate may not be used for this purpose.
-        CRYPT_E_REVOCATION_OFFLINE: The revocation status of a certificate could not be
-            checked because the revocation server could not be reached.
-        E_OUTOFMEMORY: Not enough memory was available to complete the operation.
-        E_INVALIDARG: At least one argument is not valid.
-        WsError: on any failing HRESULT; the subclass named after the code where it is
-            known, with the strings of the error object lent to the call.
-
-    Wraps wwsapi.WsWriteMessageStart. Supplied by the wrapper: error (an error object lent
-    to the call).
-
-    Documentation: specs/pages/nf-webservices-wswritemessagestart.md
-    """
-    _e = None if asyncContext is not None else _take()
-    try:
-        _r: int = _c.WsWriteMessageStart(channel, message, asyncContext, _e)
     except BaseException:
         _failed(_e)
         raise

@@ -19,6 +19,7 @@
 #   specs/pages/nf-webservices-wsgetlistenerproperty.md
 #   specs/pages/nf-webservices-wsopenlistener.md
 #   specs/pages/nf-webservices-wsresetlistener.md
+#   specs/pages/nf-webservices-wssetlistenerproperty.md
 """Listener: the friendly layer (wwsapi.friendly) of wwsapi.listener.
 
 See wwsapi.friendly for the rules.

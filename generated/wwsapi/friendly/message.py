@@ -11,18 +11,27 @@
 #   specs/abi/notes.yaml
 #   specs/pages/areas/message.md
 #   specs/pages/nf-webservices-wsaddcustomheader.md
+#   specs/pages/nf-webservices-wsaddmappedheader.md
 #   specs/pages/nf-webservices-wsaddressmessage.md
+#   specs/pages/nf-webservices-wscheckmustunderstandheaders.md
 #   specs/pages/nf-webservices-wscreatemessage.md
 #   specs/pages/nf-webservices-wscreatemessageforchannel.md
+#   specs/pages/nf-webservices-wsfillbody.md
+#   specs/pages/nf-webservices-wsflushbody.md
 #   specs/pages/nf-webservices-wsfreemessage.md
 #   specs/pages/nf-webservices-wsgetcustomheader.md
 #   specs/pages/nf-webservices-wsgetheader.md
+#   specs/pages/nf-webservices-wsgetheaderattributes.md
+#   specs/pages/nf-webservices-wsgetmappedheader.md
 #   specs/pages/nf-webservices-wsgetmessageproperty.md
 #   specs/pages/nf-webservices-wsinitializemessage.md
+#   specs/pages/nf-webservices-wsmarkheaderasunderstood.md
 #   specs/pages/nf-webservices-wsreadbody.md
 #   specs/pages/nf-webservices-wsreadenvelopeend.md
 #   specs/pages/nf-webservices-wsreadenvelopestart.md
+#   specs/pages/nf-webservices-wsremovecustomheader.md
 #   specs/pages/nf-webservices-wsremoveheader.md
+#   specs/pages/nf-webservices-wsremovemappedheader.md
 #   specs/pages/nf-webservices-wsresetmessage.md
 #   specs/pages/nf-webservices-wssetheader.md
 #   specs/pages/nf-webservices-wssetmessageproperty.md
@@ -43,7 +52,7 @@ from .. import message as _c_module
 from ..asynchronous_model import WS_ASYNC_CONTEXT
 from ..channel import WS_CHANNEL
 from ..message import WS_MESSAGE, WS_MESSAGE_DONE_CALLBACK, WS_MESSAGE_PROPERTY
-from ..misc_structs import WS_ENDPOINT_ADDRESS, WS_XML_STRING
+from ..misc_structs import WS_ENDPOINT_ADDRESS, WS_XML_NODE_POSITION, WS_XML_STRING
 from ..xml_reader import WS_XML_READER
 from ..xml_writer import WS_XML_WRITER
 from ._support import array as _array
@@ -99,31 +108,35 @@ def WsAddressMessage(
     _give(_e)
 
 
-def WsCheckMustUnderstandHeaders(message: _rt.PointerArg[WS_MESSAGE]) -> int:
-    """The function WsCheckMustUnderstandHeaders (no reference page in the specs).
+def WsCheckMustUnderstandHeaders(message: _rt.PointerArg[WS_MESSAGE]) -> None:
+    """Checks that every header of a received message that carries the SOAP mustUnderstand
+    attribute has been understood by the application. Call it once all headers of the
+    message have been read.
 
     Args:
-        message: (not described)
-
-    Returns:
-        int: the HRESULT, S_OK (0) or another success code (the specs list none: it may be
-            the answer).
+        message: The received message. It must be in the WS_MESSAGE_STATE_READING state.
 
     Raises:
+        WS_E_INVALID_OPERATION: The message is not in the WS_MESSAGE_STATE_READING state.
+        WS_E_INVALID_FORMAT: A mustUnderstand header was not understood, or the message is
+            not well formed.
+        E_INVALIDARG: At least one argument is not valid.
+        E_OUTOFMEMORY: Not enough memory was available to complete the operation.
         WsError: on any failing HRESULT; the subclass named after the code where it is
             known, with the strings of the error object lent to the call.
 
     Wraps wwsapi.WsCheckMustUnderstandHeaders. Supplied by the wrapper: error (an error
     object lent to the call).
+
+    Documentation: specs/pages/nf-webservices-wscheckmustunderstandheaders.md
     """
     _e = _take()
     try:
-        _r: int = _c.WsCheckMustUnderstandHeaders(message, _e)
+        _c.WsCheckMustUnderstandHeaders(message, _e)
     except BaseException:
         _failed(_e)
         raise
     _give(_e)
-    return _r
 
 
 def WsCreateMessage(
@@ -217,24 +230,35 @@ def WsFillBody(
     *,
     asyncContext: WS_ASYNC_CONTEXT | _rt.PointerArg[WS_ASYNC_CONTEXT] | None = None,
 ) -> int:
-    """The function WsFillBody (no reference page in the specs).
+    """Makes sure that at least minSize bytes of the message body are buffered, reading more
+    from the channel if needed, so that the next read from the body does not block on input.
+    It has the same effect as calling WsFillReader on the reader of the message.
 
     Args:
-        message: (not described)
-        minSize: (not described)
-        asyncContext: (not described) When given, the call may complete later (WS_S_ASYNC)
-            and gets no error object.
+        message: The message being read.
+        minSize: The number of bytes that should be buffered. If at least this many bytes
+            are already buffered, nothing is read. The figure is in encoded bytes, so choose
+            a bound large enough for the next XML construct in the encoding in use.
+        asyncContext: A WS_ASYNC_CONTEXT that makes the call complete asynchronously, or
+            NULL to run the call synchronously. When given, the call may complete later
+            (WS_S_ASYNC) and gets no error object.
 
     Returns:
         int: the HRESULT, S_OK (0) or another success code:
-            WS_S_ASYNC: the call completes later, through the async context.
+            WS_S_ASYNC: The operation has been started and will complete asynchronously; the
+                outcome is passed to the callback in asyncContext.
 
     Raises:
+        WS_E_INVALID_FORMAT: The data read or written was not in the expected format.
+        E_INVALIDARG: At least one argument is not valid.
+        E_OUTOFMEMORY: Not enough memory was available to complete the operation.
         WsError: on any failing HRESULT; the subclass named after the code where it is
             known, with the strings of the error object lent to the call.
 
     Wraps wwsapi.WsFillBody. Supplied by the wrapper: error (an error object lent to the
     call).
+
+    Documentation: specs/pages/nf-webservices-wsfillbody.md
     """
     _e = None if asyncContext is not None else _take()
     try:
@@ -253,24 +277,35 @@ def WsFlushBody(
     *,
     asyncContext: WS_ASYNC_CONTEXT | _rt.PointerArg[WS_ASYNC_CONTEXT] | None = None,
 ) -> int:
-    """The function WsFlushBody (no reference page in the specs).
+    """Sends the body data that writes to the message have accumulated in its buffer, once at
+    least minSize bytes are waiting. It has the same effect as calling WsFlushWriter on the
+    writer of the message.
 
     Args:
-        message: (not described)
-        minSize: (not described)
-        asyncContext: (not described) When given, the call may complete later (WS_S_ASYNC)
-            and gets no error object.
+        message: The message being written.
+        minSize: The number of buffered bytes needed before anything is written. Less data
+            is kept for later; 0 writes whatever is buffered. A larger value makes the
+            writes bigger and fewer.
+        asyncContext: A WS_ASYNC_CONTEXT that makes the call complete asynchronously, or
+            NULL to run the call synchronously. When given, the call may complete later
+            (WS_S_ASYNC) and gets no error object.
 
     Returns:
         int: the HRESULT, S_OK (0) or another success code:
-            WS_S_ASYNC: the call completes later, through the async context.
+            WS_S_ASYNC: The operation has been started and will complete asynchronously; the
+                outcome is passed to the callback in asyncContext.
 
     Raises:
+        WS_E_INVALID_FORMAT: The data read or written was not in the expected format.
+        E_INVALIDARG: At least one argument is not valid.
+        E_OUTOFMEMORY: Not enough memory was available to complete the operation.
         WsError: on any failing HRESULT; the subclass named after the code where it is
             known, with the strings of the error object lent to the call.
 
     Wraps wwsapi.WsFlushBody. Supplied by the wrapper: error (an error object lent to the
     call).
+
+    Documentation: specs/pages/nf-webservices-wsflushbody.md
     """
     _e = None if asyncContext is not None else _take()
     try:
@@ -300,21 +335,31 @@ def WsFreeMessage(message: _rt.PointerArg[WS_MESSAGE]) -> None:
 def WsGetHeaderAttributes(
     message: _rt.PointerArg[WS_MESSAGE], reader: _rt.PointerArg[WS_XML_READER]
 ) -> int:
-    """The function WsGetHeaderAttributes (no reference page in the specs).
+    """Reads the SOAP attributes of the header element on which an XML reader is positioned and
+    returns them as WS_HEADER_ATTRIBUTES flags. The envelope version of the message decides
+    which attributes are recognized.
 
     Args:
-        message: (not described)
-        reader: (not described)
+        message: The message whose envelope version applies. It may be in any state except
+            WS_MESSAGE_STATE_EMPTY.
+        reader: The XML reader, as returned by WsCreateReader, positioned on a header
+            element.
 
     Returns:
-        int: headerAttributes (ULONG*): (not described)
+        int: headerAttributes (ULONG*): Receives the attributes: 0 or a combination of
+            WS_MUST_UNDERSTAND_HEADER_ATTRIBUTE and WS_RELAY_HEADER_ATTRIBUTE.
 
     Raises:
+        E_OUTOFMEMORY: Not enough memory was available to complete the operation.
+        E_INVALIDARG: At least one argument is not valid.
+        WS_E_INVALID_FORMAT: The attributes of the element are not in the expected format.
         WsError: on any failing HRESULT; the subclass named after the code where it is
             known, with the strings of the error object lent to the call.
 
     Wraps wwsapi.WsGetHeaderAttributes. Supplied by the wrapper: headerAttributes
     (returned), error (an error object lent to the call).
+
+    Documentation: specs/pages/nf-webservices-wsgetheaderattributes.md
     """
     _headerAttributes = _ct.c_uint32()
     _e = _take()
@@ -361,6 +406,41 @@ def WsInitializeMessage(
     _e = _take()
     try:
         _c.WsInitializeMessage(message, initialization, sourceMessage, _e)
+    except BaseException:
+        _failed(_e)
+        raise
+    _give(_e)
+
+
+def WsMarkHeaderAsUnderstood(
+    message: _rt.PointerArg[WS_MESSAGE],
+    headerPosition: WS_XML_NODE_POSITION | _rt.PointerArg[WS_XML_NODE_POSITION],
+) -> None:
+    """Marks a header of a received message as understood, so that WsCheckMustUnderstandHeaders
+    does not report it. Only needed for headers the application read through the XML reader
+    rather than with WsGetHeader or WsGetCustomHeader.
+
+    Args:
+        message: The received message. It must be in the WS_MESSAGE_STATE_READING state.
+        headerPosition: A WS_XML_NODE_POSITION of the header element in the header section
+            of the message, as obtained from WsGetReaderPosition while the reader was on
+            that element.
+
+    Raises:
+        WS_E_INVALID_OPERATION: The message is not in the WS_MESSAGE_STATE_READING state.
+        E_INVALIDARG: At least one argument is not valid.
+        E_OUTOFMEMORY: Not enough memory was available to complete the operation.
+        WsError: on any failing HRESULT; the subclass named after the code where it is
+            known, with the strings of the error object lent to the call.
+
+    Wraps wwsapi.WsMarkHeaderAsUnderstood. Supplied by the wrapper: error (an error object
+    lent to the call).
+
+    Documentation: specs/pages/nf-webservices-wsmarkheaderasunderstood.md
+    """
+    _e = _take()
+    try:
+        _c.WsMarkHeaderAsUnderstood(message, headerPosition, _e)
     except BaseException:
         _failed(_e)
         raise
@@ -447,33 +527,36 @@ def WsRemoveCustomHeader(
     message: _rt.PointerArg[WS_MESSAGE],
     headerName: WS_XML_STRING | _rt.PointerArg[WS_XML_STRING],
     headerNs: WS_XML_STRING | _rt.PointerArg[WS_XML_STRING],
-) -> int:
-    """The function WsRemoveCustomHeader (no reference page in the specs).
+) -> None:
+    """Removes an application-defined header, identified by the local name and namespace of its
+    element, from a message. Only headers aimed at the ultimate receiver are considered.
 
     Args:
-        message: (not described)
-        headerName: (not described)
-        headerNs: (not described)
-
-    Returns:
-        int: the HRESULT, S_OK (0) or another success code (the specs list none: it may be
-            the answer).
+        message: The message to remove the header from. It may be in any state except
+            WS_MESSAGE_STATE_EMPTY.
+        headerName: A WS_XML_STRING with the local name of the header element.
+        headerNs: A WS_XML_STRING with the namespace of the header element.
 
     Raises:
+        WS_E_INVALID_FORMAT: The message holds more than one header with this name and
+            namespace.
+        E_OUTOFMEMORY: Not enough memory was available to complete the operation.
+        E_INVALIDARG: At least one argument is not valid.
         WsError: on any failing HRESULT; the subclass named after the code where it is
             known, with the strings of the error object lent to the call.
 
     Wraps wwsapi.WsRemoveCustomHeader. Supplied by the wrapper: error (an error object lent
     to the call).
+
+    Documentation: specs/pages/nf-webservices-wsremovecustomheader.md
     """
     _e = _take()
     try:
-        _r: int = _c.WsRemoveCustomHeader(message, headerName, headerNs, _e)
+        _c.WsRemoveCustomHeader(message, headerName, headerNs, _e)
     except BaseException:
         _failed(_e)
         raise
     _give(_e)
-    return _r
 
 
 def WsRemoveHeader(message: _rt.PointerArg[WS_MESSAGE], headerType: int) -> None:
@@ -506,32 +589,32 @@ def WsRemoveHeader(message: _rt.PointerArg[WS_MESSAGE], headerType: int) -> None
 
 def WsRemoveMappedHeader(
     message: _rt.PointerArg[WS_MESSAGE], headerName: WS_XML_STRING | _rt.PointerArg[WS_XML_STRING]
-) -> int:
-    """The function WsRemoveMappedHeader (no reference page in the specs).
+) -> None:
+    """Removes all mapped headers with the given name from a message. Nothing happens if the
+    message has no such header.
 
     Args:
-        message: (not described)
-        headerName: (not described)
-
-    Returns:
-        int: the HRESULT, S_OK (0) or another success code (the specs list none: it may be
-            the answer).
+        message: The message to remove the headers from. It may be in any state except
+            WS_MESSAGE_STATE_EMPTY.
+        headerName: A WS_XML_STRING with the name of the mapped header to remove.
 
     Raises:
+        E_INVALIDARG: At least one argument is not valid.
         WsError: on any failing HRESULT; the subclass named after the code where it is
             known, with the strings of the error object lent to the call.
 
     Wraps wwsapi.WsRemoveMappedHeader. Supplied by the wrapper: error (an error object lent
     to the call).
+
+    Documentation: specs/pages/nf-webservices-wsremovemappedheader.md
     """
     _e = _take()
     try:
-        _r: int = _c.WsRemoveMappedHeader(message, headerName, _e)
+        _c.WsRemoveMappedHeader(message, headerName, _e)
     except BaseException:
         _failed(_e)
         raise
     _give(_e)
-    return _r
 
 
 def WsResetMessage(message: _rt.PointerArg[WS_MESSAGE]) -> None:

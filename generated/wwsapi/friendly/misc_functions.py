@@ -9,6 +9,60 @@
 #   specs/abi/aliases.yaml
 #   specs/abi/constants.yaml
 #   specs/abi/notes.yaml
+#   specs/pages/nf-webservices-wsabandoncall.md
+#   specs/pages/nf-webservices-wsabortservicehost.md
+#   specs/pages/nf-webservices-wsabortserviceproxy.md
+#   specs/pages/nf-webservices-wscall.md
+#   specs/pages/nf-webservices-wscloseservicehost.md
+#   specs/pages/nf-webservices-wscloseserviceproxy.md
+#   specs/pages/nf-webservices-wscopyerror.md
+#   specs/pages/nf-webservices-wscopynode.md
+#   specs/pages/nf-webservices-wscreatefaultfromerror.md
+#   specs/pages/nf-webservices-wscreatemetadata.md
+#   specs/pages/nf-webservices-wscreateserviceendpointfromtemplate.md
+#   specs/pages/nf-webservices-wscreateservicehost.md
+#   specs/pages/nf-webservices-wscreateserviceproxy.md
+#   specs/pages/nf-webservices-wscreateserviceproxyfromtemplate.md
+#   specs/pages/nf-webservices-wscreatexmlsecuritytoken.md
+#   specs/pages/nf-webservices-wsendreadercanonicalization.md
+#   specs/pages/nf-webservices-wsendwritercanonicalization.md
+#   specs/pages/nf-webservices-wsfillreader.md
+#   specs/pages/nf-webservices-wsfindattribute.md
+#   specs/pages/nf-webservices-wsflushwriter.md
+#   specs/pages/nf-webservices-wsfreemetadata.md
+#   specs/pages/nf-webservices-wsfreeservicehost.md
+#   specs/pages/nf-webservices-wsfreeserviceproxy.md
+#   specs/pages/nf-webservices-wsgetdictionary.md
+#   specs/pages/nf-webservices-wsgetfaulterrordetail.md
+#   specs/pages/nf-webservices-wsgetfaulterrorproperty.md
+#   specs/pages/nf-webservices-wsgetmetadataendpoints.md
+#   specs/pages/nf-webservices-wsgetmetadataproperty.md
+#   specs/pages/nf-webservices-wsgetmissingmetadatadocumentaddress.md
+#   specs/pages/nf-webservices-wsgetnamespacefromprefix.md
+#   specs/pages/nf-webservices-wsgetoperationcontextproperty.md
+#   specs/pages/nf-webservices-wsgetpolicyalternativecount.md
+#   specs/pages/nf-webservices-wsgetpolicyproperty.md
+#   specs/pages/nf-webservices-wsgetprefixfromnamespace.md
+#   specs/pages/nf-webservices-wsgetreaderposition.md
+#   specs/pages/nf-webservices-wsgetsecuritycontextproperty.md
+#   specs/pages/nf-webservices-wsgetservicehostproperty.md
+#   specs/pages/nf-webservices-wsgetserviceproxyproperty.md
+#   specs/pages/nf-webservices-wsgetwriterposition.md
+#   specs/pages/nf-webservices-wsgetxmlattribute.md
+#   specs/pages/nf-webservices-wsmatchpolicyalternative.md
+#   specs/pages/nf-webservices-wsmovereader.md
+#   specs/pages/nf-webservices-wsmovewriter.md
+#   specs/pages/nf-webservices-wsopenservicehost.md
+#   specs/pages/nf-webservices-wsopenserviceproxy.md
+#   specs/pages/nf-webservices-wspullbytes.md
+#   specs/pages/nf-webservices-wspushbytes.md
+#   specs/pages/nf-webservices-wsreadarray.md
+#   specs/pages/nf-webservices-wsreadattribute.md
+#   specs/pages/nf-webservices-wsreadbytes.md
+#   specs/pages/nf-webservices-wsreadelement.md
+#   specs/pages/nf-webservices-wsreadendattribute.md
+#   specs/pages/nf-webservices-wsreadendpointaddressextension.md
+#   specs/pages/nf-webservices-wsreadmetadata.md
 """Other functions: the friendly layer (wwsapi.friendly) of wwsapi.misc_functions.
 
 See wwsapi.friendly for the rules.
@@ -21,38 +75,33 @@ import ctypes as _ct
 from .. import _runtime as _rt
 from .. import misc_functions as _c_module
 from ..asynchronous_model import WS_ASYNC_CONTEXT
-from ..channel import WS_CHANNEL_PROPERTY, WS_PUSH_BYTES_CALLBACK, WS_WRITE_CALLBACK
+from ..channel import WS_CHANNEL_PROPERTY, WS_PUSH_BYTES_CALLBACK
 from ..errors import WS_ERROR
 from ..heap import WS_HEAP
-from ..misc_callbacks import (
-    WS_OPERATION_CANCEL_CALLBACK,
-    WS_OPERATION_FREE_STATE_CALLBACK,
-    WS_PULL_BYTES_CALLBACK,
-)
-from ..misc_handles import (
-    WS_METADATA,
-    WS_OPERATION_CONTEXT,
-    WS_POLICY,
-    WS_SECURITY_CONTEXT,
-    WS_SERVICE_HOST,
-    WS_SERVICE_PROXY,
-)
+from ..message import WS_FAULT
+from ..misc_callbacks import WS_PULL_BYTES_CALLBACK
+from ..misc_handles import WS_METADATA, WS_POLICY, WS_SERVICE_HOST, WS_SERVICE_PROXY
 from ..misc_structs import (
     WS_ENDPOINT_ADDRESS,
+    WS_METADATA_ENDPOINTS,
     WS_METADATA_PROPERTY,
+    WS_POLICY_CONSTRAINTS,
     WS_PROXY_PROPERTY,
     WS_SECURITY_DESCRIPTION,
-    WS_XML_CANONICALIZATION_PROPERTY,
+    WS_SECURITY_KEY_HANDLE,
+    WS_SERVICE_ENDPOINT,
+    WS_SERVICE_PROPERTY,
+    WS_STRING,
     WS_XML_DICTIONARY,
     WS_XML_NODE_POSITION,
+    WS_XML_SECURITY_TOKEN_PROPERTY,
     WS_XML_STRING,
-    WS_XML_TEXT,
 )
+from ..security_processing_results import WS_SECURITY_TOKEN
 from ..xml_buffer import WS_XML_BUFFER
-from ..xml_reader import WS_XML_NODE, WS_XML_READER
+from ..xml_reader import WS_XML_READER
 from ..xml_writer import WS_XML_WRITER
 from ._support import array as _array
-from ._support import data as _data
 from ._support import failed as _failed
 from ._support import give as _give
 from ._support import take as _take
@@ -68,93 +117,96 @@ _c: Any = _c_module
 
 _P_WS_ENDPOINT_ADDRESS = _ct.POINTER(WS_ENDPOINT_ADDRESS)
 _P_WS_METADATA = _ct.POINTER(WS_METADATA)
+_P_WS_SECURITY_TOKEN = _ct.POINTER(WS_SECURITY_TOKEN)
+_P_WS_SERVICE_ENDPOINT = _ct.POINTER(WS_SERVICE_ENDPOINT)
+_P_WS_SERVICE_HOST = _ct.POINTER(WS_SERVICE_HOST)
 _P_WS_SERVICE_PROXY = _ct.POINTER(WS_SERVICE_PROXY)
-_P_WS_XML_BUFFER = _ct.POINTER(WS_XML_BUFFER)
 _P_WS_XML_DICTIONARY = _ct.POINTER(WS_XML_DICTIONARY)
 _P_WS_XML_STRING = _ct.POINTER(WS_XML_STRING)
 _P_c_uint16 = _ct.POINTER(_ct.c_uint16)
 
 
-def WsAbandonCall(serviceProxy: _rt.PointerArg[WS_SERVICE_PROXY], callId: int) -> int:
-    """The function WsAbandonCall (no reference page in the specs).
+def WsAbandonCall(serviceProxy: _rt.PointerArg[WS_SERVICE_PROXY], callId: int) -> None:
+    """Makes a call in progress on a service proxy return at once with
+    WS_E_OPERATION_ABANDONED, without waiting for its reply.
 
     Args:
-        serviceProxy: (not described)
-        callId: (not described)
-
-    Returns:
-        int: the HRESULT, S_OK (0) or another success code (the specs list none: it may be
-            the answer).
+        serviceProxy: The service proxy, as returned by WsCreateServiceProxy or
+            WsCreateServiceProxyFromTemplate.
+        callId: The ID of the call to abandon, as given to WsCall with the
+            WS_CALL_PROPERTY_CALL_ID call property. 0 abandons every pending call of the
+            proxy.
 
     Raises:
+        WS_E_INVALID_OPERATION: The proxy is not in a state that allows this call.
+        E_INVALIDARG: At least one argument is not valid.
         WsError: on any failing HRESULT; the subclass named after the code where it is
             known, with the strings of the error object lent to the call.
 
     Wraps wwsapi.WsAbandonCall. Supplied by the wrapper: error (an error object lent to the
     call).
+
+    Documentation: specs/pages/nf-webservices-wsabandoncall.md
     """
     _e = _take()
     try:
-        _r: int = _c.WsAbandonCall(serviceProxy, callId, _e)
+        _c.WsAbandonCall(serviceProxy, callId, _e)
     except BaseException:
         _failed(_e)
         raise
     _give(_e)
-    return _r
 
 
-def WsAbortServiceHost(serviceHost: _rt.PointerArg[WS_SERVICE_HOST]) -> int:
-    """The function WsAbortServiceHost (no reference page in the specs).
+def WsAbortServiceHost(serviceHost: _rt.PointerArg[WS_SERVICE_HOST]) -> None:
+    """Aborts a service host: its listeners stop accepting channels and the channels it is
+    using to serve requests are aborted, so pending I/O fails promptly.
 
     Args:
-        serviceHost: (not described)
-
-    Returns:
-        int: the HRESULT, S_OK (0) or another success code (the specs list none: it may be
-            the answer).
+        serviceHost: The service host to abort.
 
     Raises:
+        E_INVALIDARG: At least one argument is not valid.
         WsError: on any failing HRESULT; the subclass named after the code where it is
             known, with the strings of the error object lent to the call.
 
     Wraps wwsapi.WsAbortServiceHost. Supplied by the wrapper: error (an error object lent to
     the call).
+
+    Documentation: specs/pages/nf-webservices-wsabortservicehost.md
     """
     _e = _take()
     try:
-        _r: int = _c.WsAbortServiceHost(serviceHost, _e)
+        _c.WsAbortServiceHost(serviceHost, _e)
     except BaseException:
         _failed(_e)
         raise
     _give(_e)
-    return _r
 
 
-def WsAbortServiceProxy(serviceProxy: _rt.PointerArg[WS_SERVICE_PROXY]) -> int:
-    """The function WsAbortServiceProxy (no reference page in the specs).
+def WsAbortServiceProxy(serviceProxy: _rt.PointerArg[WS_SERVICE_PROXY]) -> None:
+    """Cancels what a service proxy is doing, without waiting for it to finish.
 
     Args:
-        serviceProxy: (not described)
-
-    Returns:
-        int: the HRESULT, S_OK (0) or another success code (the specs list none: it may be
-            the answer).
+        serviceProxy: The service proxy, as returned by WsCreateServiceProxy or
+            WsCreateServiceProxyFromTemplate.
 
     Raises:
+        E_INVALIDARG: At least one argument is not valid.
         WsError: on any failing HRESULT; the subclass named after the code where it is
             known, with the strings of the error object lent to the call.
 
     Wraps wwsapi.WsAbortServiceProxy. Supplied by the wrapper: error (an error object lent
     to the call).
+
+    Documentation: specs/pages/nf-webservices-wsabortserviceproxy.md
     """
     _e = _take()
     try:
-        _r: int = _c.WsAbortServiceProxy(serviceProxy, _e)
+        _c.WsAbortServiceProxy(serviceProxy, _e)
     except BaseException:
         _failed(_e)
         raise
     _give(_e)
-    return _r
 
 
 def WsCloseServiceHost(
@@ -162,23 +214,34 @@ def WsCloseServiceHost(
     *,
     asyncContext: WS_ASYNC_CONTEXT | _rt.PointerArg[WS_ASYNC_CONTEXT] | None = None,
 ) -> int:
-    """The function WsCloseServiceHost (no reference page in the specs).
+    """Closes a service host. Its listeners are closed, so no new channels are accepted, and
+    the call completes once the work already under way on accepted channels has finished.
 
     Args:
-        serviceHost: (not described)
-        asyncContext: (not described) When given, the call may complete later (WS_S_ASYNC)
-            and gets no error object.
+        serviceHost: The service host to close.
+        asyncContext: A WS_ASYNC_CONTEXT that makes the call complete asynchronously, or
+            NULL to run the call synchronously. When given, the call may complete later
+            (WS_S_ASYNC) and gets no error object.
 
     Returns:
         int: the HRESULT, S_OK (0) or another success code:
-            WS_S_ASYNC: the call completes later, through the async context.
+            WS_S_ASYNC: The operation has been started and will complete asynchronously; the
+                outcome is passed to the callback in asyncContext.
 
     Raises:
+        WS_E_INVALID_OPERATION: The object is not in a state that allows this call.
+        E_INVALIDARG: At least one argument is not valid.
+        WS_E_OPERATION_TIMED_OUT: The operation did not finish within the time allowed for
+            it.
+        WS_E_OPERATION_ABORTED: The operation was cancelled because the object was aborted
+            or closed while it was in progress.
         WsError: on any failing HRESULT; the subclass named after the code where it is
             known, with the strings of the error object lent to the call.
 
     Wraps wwsapi.WsCloseServiceHost. Supplied by the wrapper: error (an error object lent to
     the call).
+
+    Documentation: specs/pages/nf-webservices-wscloseservicehost.md
     """
     _e = None if asyncContext is not None else _take()
     try:
@@ -196,23 +259,42 @@ def WsCloseServiceProxy(
     *,
     asyncContext: WS_ASYNC_CONTEXT | _rt.PointerArg[WS_ASYNC_CONTEXT] | None = None,
 ) -> int:
-    """The function WsCloseServiceProxy (no reference page in the specs).
+    """Closes an open service proxy. Calls still in progress are allowed to finish first; no
+    new calls are accepted.
 
     Args:
-        serviceProxy: (not described)
-        asyncContext: (not described) When given, the call may complete later (WS_S_ASYNC)
-            and gets no error object.
+        serviceProxy: The service proxy, as returned by WsCreateServiceProxy or
+            WsCreateServiceProxyFromTemplate.
+        asyncContext: A WS_ASYNC_CONTEXT that makes the call complete asynchronously, or
+            NULL to run the call synchronously. When given, the call may complete later
+            (WS_S_ASYNC) and gets no error object.
 
     Returns:
         int: the HRESULT, S_OK (0) or another success code:
-            WS_S_ASYNC: the call completes later, through the async context.
+            WS_S_ASYNC: The operation has been started and will complete asynchronously; the
+                outcome is passed to the callback in asyncContext.
 
     Raises:
+        WS_E_INVALID_OPERATION: The proxy is not in a state that allows closing; this is the
+            only code that means the close failed.
+        WS_E_ENDPOINT_DISCONNECTED: The connection to the remote endpoint broke or was
+            closed by the other side.
+        WS_E_OPERATION_ABORTED: The operation was cancelled because the object was aborted
+            or closed while it was in progress.
+        WS_E_ENDPOINT_FAILURE: The remote endpoint was unable to process the request.
+        WS_E_INVALID_FORMAT: The data read or written was not in the expected format.
+        WS_E_OPERATION_TIMED_OUT: The operation did not finish within the time allowed for
+            it.
+        WS_E_QUOTA_EXCEEDED: A size or count quota was exceeded.
+        E_OUTOFMEMORY: Not enough memory was available to complete the operation.
+        E_INVALIDARG: At least one argument is not valid.
         WsError: on any failing HRESULT; the subclass named after the code where it is
             known, with the strings of the error object lent to the call.
 
     Wraps wwsapi.WsCloseServiceProxy. Supplied by the wrapper: error (an error object lent
     to the call).
+
+    Documentation: specs/pages/nf-webservices-wscloseserviceproxy.md
     """
     _e = None if asyncContext is not None else _take()
     try:
@@ -225,74 +307,126 @@ def WsCloseServiceProxy(
     return _r
 
 
-def WsCopyError(
-    *,
-    source: _rt.PointerArg[WS_ERROR] | None = None,
-    destination: _rt.PointerArg[WS_ERROR] | None = None,
-) -> int:
-    """The function WsCopyError (no reference page in the specs).
+def WsCopyError(source: _rt.PointerArg[WS_ERROR], destination: _rt.PointerArg[WS_ERROR]) -> None:
+    """Copies the error strings, properties and fault information of one error object into
+    another, replacing what the destination held.
 
     Args:
-        source: (not described)
-        destination: (not described)
-
-    Returns:
-        int: the HRESULT, S_OK (0) or another success code (the specs list none: it may be
-            the answer).
+        source: The error object to copy from.
+        destination: The error object that receives the copy.
 
     Raises:
+        E_INVALIDARG: One of the error objects is NULL, or another argument is not valid.
+        E_OUTOFMEMORY: Not enough memory was available to complete the operation.
         WsError: on any failing HRESULT; the subclass named after the code where it is
             known.
 
     Wraps wwsapi.WsCopyError.
+
+    Documentation: specs/pages/nf-webservices-wscopyerror.md
     """
-    _r: int = _c.WsCopyError(source, destination)
-    return _r
+    _c.WsCopyError(source, destination)
 
 
-def WsCopyNode(writer: _rt.PointerArg[WS_XML_WRITER], reader: _rt.PointerArg[WS_XML_READER]) -> int:
-    """The function WsCopyNode (no reference page in the specs).
+def WsCopyNode(
+    writer: _rt.PointerArg[WS_XML_WRITER], reader: _rt.PointerArg[WS_XML_READER]
+) -> None:
+    """Copies the node a reader is positioned on to a writer and moves the reader past it. When
+    that node is an element, the element is copied whole: its attributes, all of its
+    children and its end element.
 
     Args:
-        writer: (not described)
-        reader: (not described)
-
-    Returns:
-        int: the HRESULT, S_OK (0) or another success code (the specs list none: it may be
-            the answer).
+        writer: The WS_XML_WRITER that receives the copy, at its current position.
+        reader: The WS_XML_READER to copy from. On success it is left on the node that
+            follows the copied one.
 
     Raises:
+        E_INVALIDARG: An argument is not valid.
+        WS_E_INVALID_OPERATION: The call is not allowed in the object's current state.
+        WS_E_INVALID_FORMAT: The reader's input is not well-formed XML.
+        WS_E_QUOTA_EXCEEDED: A limit of the reader or of the writer was exceeded.
+        E_OUTOFMEMORY: Not enough memory was available to complete the call.
         WsError: on any failing HRESULT; the subclass named after the code where it is
             known, with the strings of the error object lent to the call.
 
     Wraps wwsapi.WsCopyNode. Supplied by the wrapper: error (an error object lent to the
     call).
+
+    Documentation: specs/pages/nf-webservices-wscopynode.md
     """
     _e = _take()
     try:
-        _r: int = _c.WsCopyNode(writer, reader, _e)
+        _c.WsCopyNode(writer, reader, _e)
     except BaseException:
         _failed(_e)
         raise
     _give(_e)
-    return _r
 
 
-def WsCreateMetadata(properties: Sequence[WS_METADATA_PROPERTY]) -> _ct._Pointer[WS_METADATA]:
-    """The function WsCreateMetadata (no reference page in the specs).
+def WsCreateFaultFromError(
+    error: _rt.PointerArg[WS_ERROR],
+    faultErrorCode: int,
+    faultDisclosure: int,
+    heap: _rt.PointerArg[WS_HEAP],
+) -> WS_FAULT:
+    """Builds a WS_FAULT from an error object, the form a service sends back to a client when a
+    request fails.
 
     Args:
-        properties: (not described) Its length is passed as propertyCount.
+        error: The error object describing the failure.
+        faultErrorCode: The failure HRESULT of the call that failed; it must not be a
+            success code. It is not put into the fault; it only provides reason text when
+            the error object has no strings.
+        faultDisclosure: How much of the error object goes into the fault, a
+            WS_FAULT_DISCLOSURE value.
+        heap: The heap that receives the memory of the fault.
 
     Returns:
-        _ct._Pointer[WS_METADATA]: metadata (WS_METADATA**): (not described)
+        WS_FAULT: fault (WS_FAULT*): Receives the fault. Its contents live on heap until the
+            heap is reset or freed.
 
     Raises:
+        E_INVALIDARG: At least one argument is not valid.
+        E_OUTOFMEMORY: Not enough memory was available to complete the operation.
+        WsError: on any failing HRESULT; the subclass named after the code where it is
+            known.
+
+    Wraps wwsapi.WsCreateFaultFromError. Supplied by the wrapper: fault (returned).
+
+    Documentation: specs/pages/nf-webservices-wscreatefaultfromerror.md
+    """
+    _fault = WS_FAULT()
+    _c.WsCreateFaultFromError(error, faultErrorCode, faultDisclosure, heap, _fault)
+    return _fault
+
+
+def WsCreateMetadata(
+    *, properties: Sequence[WS_METADATA_PROPERTY] | None = None
+) -> _ct._Pointer[WS_METADATA]:
+    """Creates a WS_METADATA object. Metadata documents (WSDL and WS-Policy) are added to it
+    with WsReadMetadata; once all referenced documents are present, the endpoints they
+    describe are read with WsGetMetadataEndpoints.
+
+    Args:
+        properties: Array of WS_METADATA_PROPERTY settings for the new object, or NULL if
+            propertyCount is 0. WS_METADATA_PROPERTY_ID lists the properties. Its length is
+            passed as propertyCount.
+
+    Returns:
+        _ct._Pointer[WS_METADATA]: metadata (WS_METADATA**): Receives the handle of the new
+            metadata object on success. Free it with WsFreeMetadata when it is no longer
+            needed.
+
+    Raises:
+        E_INVALIDARG: At least one argument is not valid.
+        E_OUTOFMEMORY: Not enough memory was available to complete the operation.
         WsError: on any failing HRESULT; the subclass named after the code where it is
             known, with the strings of the error object lent to the call.
 
     Wraps wwsapi.WsCreateMetadata. Supplied by the wrapper: propertyCount (the length of
     properties), metadata (returned), error (an error object lent to the call).
+
+    Documentation: specs/pages/nf-webservices-wscreatemetadata.md
     """
     _properties, _propertyCount = _array(WS_METADATA_PROPERTY, properties)
     _metadata = _P_WS_METADATA()
@@ -306,32 +440,98 @@ def WsCreateMetadata(properties: Sequence[WS_METADATA_PROPERTY]) -> _ct._Pointer
     return _metadata
 
 
+def WsCreateServiceHost(
+    endpoints: Sequence[_ct._Pointer[WS_SERVICE_ENDPOINT]],
+    *,
+    serviceProperties: Sequence[WS_SERVICE_PROPERTY] | None = None,
+) -> _ct._Pointer[WS_SERVICE_HOST]:
+    """Creates a WS_SERVICE_HOST for the given service endpoints. The host owns a listener for
+    each endpoint and dispatches the messages that arrive on them to the operations of the
+    endpoint's contract once it is opened.
+
+    Args:
+        endpoints: Array of pointers to the WS_SERVICE_ENDPOINT descriptions the host
+            serves: one address, binding, contract and set of settings each. Its length is
+            passed as endpointCount.
+        serviceProperties: Array of WS_SERVICE_PROPERTY settings for the whole host, or NULL
+            if servicePropertyCount is 0. WS_SERVICE_PROPERTY_ID tells which properties
+            exist. Its length is passed as servicePropertyCount.
+
+    Returns:
+        _ct._Pointer[WS_SERVICE_HOST]: serviceHost (WS_SERVICE_HOST**): Receives the handle
+            of the new service host on success. Free it with WsFreeServiceHost when it is no
+            longer needed.
+
+    Raises:
+        E_INVALIDARG: At least one argument is not valid.
+        WS_E_QUOTA_EXCEEDED: A size or count quota was exceeded.
+        E_OUTOFMEMORY: Not enough memory was available to complete the operation.
+        WsError: on any failing HRESULT; the subclass named after the code where it is
+            known, with the strings of the error object lent to the call.
+
+    Wraps wwsapi.WsCreateServiceHost. Supplied by the wrapper: endpointCount (the length of
+    endpoints), servicePropertyCount (the length of serviceProperties), serviceHost
+    (returned), error (an error object lent to the call).
+
+    Documentation: specs/pages/nf-webservices-wscreateservicehost.md
+    """
+    _endpoints, _endpointCount = _array(_P_WS_SERVICE_ENDPOINT, endpoints)
+    _serviceProperties, _servicePropertyCount = _array(WS_SERVICE_PROPERTY, serviceProperties)
+    _serviceHost = _P_WS_SERVICE_HOST()
+    _e = _take()
+    try:
+        _c.WsCreateServiceHost(
+            _endpoints, _endpointCount, _serviceProperties, _servicePropertyCount, _serviceHost, _e
+        )
+    except BaseException:
+        _failed(_e)
+        raise
+    _give(_e)
+    return _serviceHost
+
+
 def WsCreateServiceProxy(
     channelType: int,
     channelBinding: int,
-    securityDescription: WS_SECURITY_DESCRIPTION | _rt.PointerArg[WS_SECURITY_DESCRIPTION],
-    properties: Sequence[WS_PROXY_PROPERTY],
-    channelProperties: Sequence[WS_CHANNEL_PROPERTY],
+    *,
+    securityDescription: (
+        WS_SECURITY_DESCRIPTION | _rt.PointerArg[WS_SECURITY_DESCRIPTION] | None
+    ) = None,
+    properties: Sequence[WS_PROXY_PROPERTY] | None = None,
+    channelProperties: Sequence[WS_CHANNEL_PROPERTY] | None = None,
 ) -> _ct._Pointer[WS_SERVICE_PROXY]:
-    """The function WsCreateServiceProxy (no reference page in the specs).
+    """Creates a service proxy for a given channel type and binding. The proxy owns the
+    channels it uses and turns operation calls into messages; open it with
+    WsOpenServiceProxy before making calls.
 
     Args:
-        channelType: (not described)
-        channelBinding: (not described)
-        securityDescription: (not described)
-        properties: (not described) Its length is passed as propertyCount.
-        channelProperties: (not described) Its length is passed as channelPropertyCount.
+        channelType: The message exchange pattern of the proxy channels, a WS_CHANNEL_TYPE
+            value.
+        channelBinding: The protocol stack of the proxy channels, a WS_CHANNEL_BINDING
+            value.
+        securityDescription: A WS_SECURITY_DESCRIPTION for the channels, or NULL for no
+            security.
+        properties: Array of WS_PROXY_PROPERTY settings for the proxy, or NULL if
+            propertyCount is 0. Its length is passed as propertyCount.
+        channelProperties: Array of WS_CHANNEL_PROPERTY settings used for the channels of
+            the proxy, or NULL if channelPropertyCount is 0. Its length is passed as
+            channelPropertyCount.
 
     Returns:
-        _ct._Pointer[WS_SERVICE_PROXY]: serviceProxy (WS_SERVICE_PROXY**): (not described)
+        _ct._Pointer[WS_SERVICE_PROXY]: serviceProxy (WS_SERVICE_PROXY**): Receives the new
+            service proxy. Free it with WsFreeServiceProxy.
 
     Raises:
+        E_INVALIDARG: At least one argument is not valid.
+        E_OUTOFMEMORY: Not enough memory was available to complete the operation.
         WsError: on any failing HRESULT; the subclass named after the code where it is
             known, with the strings of the error object lent to the call.
 
     Wraps wwsapi.WsCreateServiceProxy. Supplied by the wrapper: propertyCount (the length of
     properties), channelPropertyCount (the length of channelProperties), serviceProxy
     (returned), error (an error object lent to the call).
+
+    Documentation: specs/pages/nf-webservices-wscreateserviceproxy.md
     """
     _properties, _propertyCount = _array(WS_PROXY_PROPERTY, properties)
     _channelProperties, _channelPropertyCount = _array(WS_CHANNEL_PROPERTY, channelProperties)
@@ -356,58 +556,107 @@ def WsCreateServiceProxy(
     return _serviceProxy
 
 
-def WsEndReaderCanonicalization(reader: _rt.PointerArg[WS_XML_READER]) -> int:
-    """The function WsEndReaderCanonicalization (no reference page in the specs).
+def WsCreateXmlSecurityToken(
+    tokenXml: _rt.PointerArg[WS_XML_BUFFER],
+    *,
+    tokenKey: WS_SECURITY_KEY_HANDLE | _rt.PointerArg[WS_SECURITY_KEY_HANDLE] | None = None,
+    properties: Sequence[WS_XML_SECURITY_TOKEN_PROPERTY] | None = None,
+) -> _ct._Pointer[WS_SECURITY_TOKEN]:
+    """Creates a WS_SECURITY_TOKEN from a token the application already holds in XML form, for
+    example one issued by a security token service. The token can then be presented to a
+    service through a WS_XML_TOKEN_MESSAGE_SECURITY_BINDING.
 
     Args:
-        reader: (not described)
+        tokenXml: A WS_XML_BUFFER that holds the token; it must contain exactly one
+            top-level element.
+        tokenKey: The proof-of-possession key of the token, as a WS_SECURITY_KEY_HANDLE,
+            which is used to sign messages that carry the token. NULL makes the token a
+            bearer token, one that has no key and is simply included in the message.
+        properties: Array of WS_XML_SECURITY_TOKEN_PROPERTY settings for the token, or NULL
+            if propertyCount is 0. Its length is passed as propertyCount.
 
     Returns:
-        int: the HRESULT, S_OK (0) or another success code (the specs list none: it may be
-            the answer).
+        _ct._Pointer[WS_SECURITY_TOKEN]: token (WS_SECURITY_TOKEN**): Receives the handle of
+            the new security token on success. Free it with WsFreeSecurityToken when it is
+            no longer needed.
 
     Raises:
+        E_INVALIDARG: At least one argument is not valid.
+        E_OUTOFMEMORY: Not enough memory was available to complete the operation.
+        WsError: on any failing HRESULT; the subclass named after the code where it is
+            known, with the strings of the error object lent to the call.
+
+    Wraps wwsapi.WsCreateXmlSecurityToken. Supplied by the wrapper: propertyCount (the
+    length of properties), token (returned), error (an error object lent to the call).
+
+    Documentation: specs/pages/nf-webservices-wscreatexmlsecuritytoken.md
+    """
+    _properties, _propertyCount = _array(WS_XML_SECURITY_TOKEN_PROPERTY, properties)
+    _token = _P_WS_SECURITY_TOKEN()
+    _e = _take()
+    try:
+        _c.WsCreateXmlSecurityToken(tokenXml, tokenKey, _properties, _propertyCount, _token, _e)
+    except BaseException:
+        _failed(_e)
+        raise
+    _give(_e)
+    return _token
+
+
+def WsEndReaderCanonicalization(reader: _rt.PointerArg[WS_XML_READER]) -> None:
+    """Ends the canonicalization begun on a reader by WsStartReaderCanonicalization. Canonical
+    bytes the reader still holds are passed to the write callback before the call returns.
+
+    Args:
+        reader: The WS_XML_READER on which canonicalization is in progress.
+
+    Raises:
+        E_INVALIDARG: An argument is not valid.
+        WS_E_INVALID_OPERATION: No canonicalization is in progress on the reader, or the
+            call is not allowed in the reader's current state.
         WsError: on any failing HRESULT; the subclass named after the code where it is
             known, with the strings of the error object lent to the call.
 
     Wraps wwsapi.WsEndReaderCanonicalization. Supplied by the wrapper: error (an error
     object lent to the call).
+
+    Documentation: specs/pages/nf-webservices-wsendreadercanonicalization.md
     """
     _e = _take()
     try:
-        _r: int = _c.WsEndReaderCanonicalization(reader, _e)
+        _c.WsEndReaderCanonicalization(reader, _e)
     except BaseException:
         _failed(_e)
         raise
     _give(_e)
-    return _r
 
 
-def WsEndWriterCanonicalization(writer: _rt.PointerArg[WS_XML_WRITER]) -> int:
-    """The function WsEndWriterCanonicalization (no reference page in the specs).
+def WsEndWriterCanonicalization(writer: _rt.PointerArg[WS_XML_WRITER]) -> None:
+    """Stops the canonicalization started with WsStartWriterCanonicalization and hands the
+    remaining canonical bytes to its callback.
 
     Args:
-        writer: (not described)
-
-    Returns:
-        int: the HRESULT, S_OK (0) or another success code (the specs list none: it may be
-            the answer).
+        writer: The WS_XML_WRITER to operate on.
 
     Raises:
+        E_INVALIDARG: An argument is not valid.
+        WS_E_INVALID_OPERATION: The writer is not canonicalizing.
+        E_OUTOFMEMORY: Not enough memory was available to complete the call.
         WsError: on any failing HRESULT; the subclass named after the code where it is
             known, with the strings of the error object lent to the call.
 
     Wraps wwsapi.WsEndWriterCanonicalization. Supplied by the wrapper: error (an error
     object lent to the call).
+
+    Documentation: specs/pages/nf-webservices-wsendwritercanonicalization.md
     """
     _e = _take()
     try:
-        _r: int = _c.WsEndWriterCanonicalization(writer, _e)
+        _c.WsEndWriterCanonicalization(writer, _e)
     except BaseException:
         _failed(_e)
         raise
     _give(_e)
-    return _r
 
 
 def WsFillReader(
@@ -416,17 +665,22 @@ def WsFillReader(
     *,
     asyncContext: WS_ASYNC_CONTEXT | _rt.PointerArg[WS_ASYNC_CONTEXT] | None = None,
 ) -> int:
-    """The function WsFillReader (no reference page in the specs).
+    """Makes a reader whose input is a WS_XML_READER_STREAM_INPUT buffer at least minSize bytes
+    of input, calling the stream's read callback as often as it takes. Reader functions
+    called afterwards work on the buffered bytes without going back to the stream.
 
     Args:
-        reader: (not described)
-        minSize: (not described)
-        asyncContext: (not described) When given, the call may complete later (WS_S_ASYNC)
-            and gets no error object.
+        reader: The WS_XML_READER whose input is to be buffered.
+        minSize: The number of bytes the reader should hold in its buffer. If it already
+            holds that many, the call returns at once.
+        asyncContext: A WS_ASYNC_CONTEXT that lets the call complete asynchronously, or NULL
+            to wait for the data before returning. When given, the call may complete later
+            (WS_S_ASYNC) and gets no error object.
 
     Returns:
         int: the HRESULT, S_OK (0) or another success code:
-            WS_S_ASYNC: the call completes later, through the async context.
+            WS_S_ASYNC: The call will complete asynchronously; the outcome is passed to the
+                callback in asyncContext.
 
     Raises:
         WsError: on any failing HRESULT; the subclass named after the code where it is
@@ -434,6 +688,8 @@ def WsFillReader(
 
     Wraps wwsapi.WsFillReader. Supplied by the wrapper: error (an error object lent to the
     call).
+
+    Documentation: specs/pages/nf-webservices-wsfillreader.md
     """
     _e = None if asyncContext is not None else _take()
     try:
@@ -451,33 +707,48 @@ def WsFindAttribute(
     localName: WS_XML_STRING | _rt.PointerArg[WS_XML_STRING],
     ns: WS_XML_STRING | _rt.PointerArg[WS_XML_STRING],
     required: int,
-) -> int:
-    """The function WsFindAttribute (no reference page in the specs).
+) -> int | None:
+    """Looks up an attribute of the element the reader is positioned on by local name and
+    namespace, and returns its index in the element's attribute list. The index can be
+    handed to WsReadStartAttribute to read the attribute's value.
 
     Args:
-        reader: (not described)
-        localName: (not described)
-        ns: (not described)
-        required: (not described)
+        reader: The WS_XML_READER positioned on the start element to search.
+        localName: The WS_XML_STRING local name of the attribute wanted.
+        ns: The WS_XML_STRING namespace URI of the attribute wanted. An attribute without a
+            prefix has the empty namespace.
+        required: TRUE if a missing attribute is an error (WS_E_INVALID_FORMAT); FALSE if
+            the function should report it by returning S_FALSE instead.
 
     Returns:
-        int: attributeIndex (ULONG*): (not described)
+        int | None: attributeIndex (ULONG*): Receives the zero-based index of the matching
+            attribute. It is set only when the function returns S_OK.
+        None: when the call answers another success code:
+            S_FALSE: No such attribute exists and required is FALSE; attributeIndex is not
+                set.
 
     Raises:
+        WS_E_INVALID_FORMAT: No such attribute exists and required is TRUE, or the input is
+            malformed.
+        WS_E_INVALID_OPERATION: The reader is not positioned on a start element.
         WsError: on any failing HRESULT; the subclass named after the code where it is
             known, with the strings of the error object lent to the call.
 
     Wraps wwsapi.WsFindAttribute. Supplied by the wrapper: attributeIndex (returned), error
     (an error object lent to the call).
+
+    Documentation: specs/pages/nf-webservices-wsfindattribute.md
     """
     _attributeIndex = _ct.c_uint32()
     _e = _take()
     try:
-        _c.WsFindAttribute(reader, localName, ns, required, _attributeIndex, _e)
+        _r: int = _c.WsFindAttribute(reader, localName, ns, required, _attributeIndex, _e)
     except BaseException:
         _failed(_e)
         raise
     _give(_e)
+    if _r != 0:  # S_FALSE
+        return None
     return _attributeIndex.value
 
 
@@ -487,24 +758,33 @@ def WsFlushWriter(
     *,
     asyncContext: WS_ASYNC_CONTEXT | _rt.PointerArg[WS_ASYNC_CONTEXT] | None = None,
 ) -> int:
-    """The function WsFlushWriter (no reference page in the specs).
+    """Passes the bytes a writer has buffered to the write callback of its stream output.
 
     Args:
-        writer: (not described)
-        minSize: (not described)
-        asyncContext: (not described) When given, the call may complete later (WS_S_ASYNC)
+        writer: The WS_XML_WRITER to operate on.
+        minSize: The smallest amount, in bytes, worth handing over. Nothing is written if
+            fewer bytes are buffered; 0 writes out whatever is buffered.
+        asyncContext: A WS_ASYNC_CONTEXT that lets the call complete asynchronously, or NULL
+            to run it synchronously. When given, the call may complete later (WS_S_ASYNC)
             and gets no error object.
 
     Returns:
         int: the HRESULT, S_OK (0) or another success code:
-            WS_S_ASYNC: the call completes later, through the async context.
+            WS_S_ASYNC: The flush has been started and will complete asynchronously; the
+                outcome is passed to the callback in asyncContext.
 
     Raises:
+        E_INVALIDARG: An argument is not valid.
+        WS_E_INVALID_OPERATION: The writer has no output, or the call is not allowed in its
+            current state.
+        E_OUTOFMEMORY: Not enough memory was available to complete the call.
         WsError: on any failing HRESULT; the subclass named after the code where it is
             known, with the strings of the error object lent to the call.
 
     Wraps wwsapi.WsFlushWriter. Supplied by the wrapper: error (an error object lent to the
     call).
+
+    Documentation: specs/pages/nf-webservices-wsflushwriter.md
     """
     _e = None if asyncContext is not None else _take()
     try:
@@ -518,53 +798,70 @@ def WsFlushWriter(
 
 
 def WsFreeMetadata(metadata: _rt.PointerArg[WS_METADATA]) -> None:
-    """The function WsFreeMetadata (no reference page in the specs).
+    """Releases a metadata object and all memory it holds.
 
     Args:
-        metadata: (not described)
+        metadata: The metadata object to free, as returned by WsCreateMetadata. It must not
+            be NULL.
 
     Wraps wwsapi.WsFreeMetadata.
+
+    Documentation: specs/pages/nf-webservices-wsfreemetadata.md
     """
     _c.WsFreeMetadata(metadata)
 
 
 def WsFreeServiceHost(serviceHost: _rt.PointerArg[WS_SERVICE_HOST]) -> None:
-    """The function WsFreeServiceHost (no reference page in the specs).
+    """Releases a service host and every resource it holds, including its listeners and
+    channels.
 
     Args:
-        serviceHost: (not described)
+        serviceHost: The service host to free, as returned by WsCreateServiceHost. It must
+            not be NULL.
 
     Wraps wwsapi.WsFreeServiceHost.
+
+    Documentation: specs/pages/nf-webservices-wsfreeservicehost.md
     """
     _c.WsFreeServiceHost(serviceHost)
 
 
 def WsFreeServiceProxy(serviceProxy: _rt.PointerArg[WS_SERVICE_PROXY]) -> None:
-    """The function WsFreeServiceProxy (no reference page in the specs).
+    """Releases a service proxy object and everything it owns, including its channels.
 
     Args:
-        serviceProxy: (not described)
+        serviceProxy: The service proxy, as returned by WsCreateServiceProxy or
+            WsCreateServiceProxyFromTemplate.
 
     Wraps wwsapi.WsFreeServiceProxy.
+
+    Documentation: specs/pages/nf-webservices-wsfreeserviceproxy.md
     """
     _c.WsFreeServiceProxy(serviceProxy)
 
 
 def WsGetDictionary(encoding: int) -> _ct._Pointer[WS_XML_DICTIONARY]:
-    """The function WsGetDictionary (no reference page in the specs).
+    """Returns the built-in WS_XML_DICTIONARY that a WS_ENCODING uses for its well-known
+    strings, such as the SOAP and WS-Addressing names of the binary encoding. Strings from
+    this dictionary are written by reference instead of in full.
 
     Args:
-        encoding: (not described)
+        encoding: The WS_ENCODING whose dictionary is wanted.
 
     Returns:
-        _ct._Pointer[WS_XML_DICTIONARY]: dictionary (WS_XML_DICTIONARY**): (not described)
+        _ct._Pointer[WS_XML_DICTIONARY]: dictionary (WS_XML_DICTIONARY**): Receives a
+            pointer to the encoding's WS_XML_DICTIONARY, or NULL if the encoding has none
+            (the text and MTOM encodings).
 
     Raises:
+        E_INVALIDARG: An argument is not valid.
         WsError: on any failing HRESULT; the subclass named after the code where it is
             known, with the strings of the error object lent to the call.
 
     Wraps wwsapi.WsGetDictionary. Supplied by the wrapper: dictionary (returned), error (an
     error object lent to the call).
+
+    Documentation: specs/pages/nf-webservices-wsgetdictionary.md
     """
     _dictionary = _P_WS_XML_DICTIONARY()
     _e = _take()
@@ -577,23 +874,69 @@ def WsGetDictionary(encoding: int) -> _ct._Pointer[WS_XML_DICTIONARY]:
     return _dictionary
 
 
+def WsGetMetadataEndpoints(metadata: _rt.PointerArg[WS_METADATA]) -> WS_METADATA_ENDPOINTS:
+    """Returns the endpoints defined in the documents of a metadata object, each with its
+    address, binding and policy. The first call resolves the references between the
+    documents and validates them, which moves the object from WS_METADATA_STATE_CREATED to
+    WS_METADATA_STATE_RESOLVED; no documents can be added after that.
+
+    Args:
+        metadata: The metadata object to query, in the WS_METADATA_STATE_CREATED or
+            WS_METADATA_STATE_RESOLVED state.
+
+    Returns:
+        WS_METADATA_ENDPOINTS: endpoints (WS_METADATA_ENDPOINTS*): A WS_METADATA_ENDPOINTS
+            structure that receives the array of WS_METADATA_ENDPOINT descriptions and its
+            length.
+
+    Raises:
+        E_INVALIDARG: At least one argument is not valid.
+        E_OUTOFMEMORY: Not enough memory was available to complete the operation.
+        WsError: on any failing HRESULT; the subclass named after the code where it is
+            known, with the strings of the error object lent to the call.
+
+    Wraps wwsapi.WsGetMetadataEndpoints. Supplied by the wrapper: endpoints (returned),
+    error (an error object lent to the call).
+
+    Documentation: specs/pages/nf-webservices-wsgetmetadataendpoints.md
+    """
+    _endpoints = WS_METADATA_ENDPOINTS()
+    _e = _take()
+    try:
+        _c.WsGetMetadataEndpoints(metadata, _endpoints, _e)
+    except BaseException:
+        _failed(_e)
+        raise
+    _give(_e)
+    return _endpoints
+
+
 def WsGetMissingMetadataDocumentAddress(
     metadata: _rt.PointerArg[WS_METADATA],
 ) -> _ct._Pointer[WS_ENDPOINT_ADDRESS]:
-    """The function WsGetMissingMetadataDocumentAddress (no reference page in the specs).
+    """Returns the address of one document that is referenced by the documents already added to
+    a metadata object but has not been added itself. An application fetches that document,
+    adds it with WsReadMetadata and asks again until no address is left.
 
     Args:
-        metadata: (not described)
+        metadata: The metadata object to examine.
 
     Returns:
-        _ct._Pointer[WS_ENDPOINT_ADDRESS]: address (WS_ENDPOINT_ADDRESS**): (not described)
+        _ct._Pointer[WS_ENDPOINT_ADDRESS]: address (WS_ENDPOINT_ADDRESS**): Receives a
+            pointer to the fully qualified WS_ENDPOINT_ADDRESS of a missing document, or
+            NULL when no document is missing. The address belongs to the metadata object: it
+            must not be modified and stays valid until the object is reset or freed.
 
     Raises:
+        E_INVALIDARG: At least one argument is not valid.
+        E_OUTOFMEMORY: Not enough memory was available to complete the operation.
         WsError: on any failing HRESULT; the subclass named after the code where it is
             known, with the strings of the error object lent to the call.
 
     Wraps wwsapi.WsGetMissingMetadataDocumentAddress. Supplied by the wrapper: address
     (returned), error (an error object lent to the call).
+
+    Documentation: specs/pages/nf-webservices-wsgetmissingmetadatadocumentaddress.md
     """
     _address = _P_WS_ENDPOINT_ADDRESS()
     _e = _take()
@@ -610,50 +953,69 @@ def WsGetNamespaceFromPrefix(
     reader: _rt.PointerArg[WS_XML_READER],
     prefix: WS_XML_STRING | _rt.PointerArg[WS_XML_STRING],
     required: int,
-) -> _ct._Pointer[WS_XML_STRING]:
-    """The function WsGetNamespaceFromPrefix (no reference page in the specs).
+) -> _ct._Pointer[WS_XML_STRING] | None:
+    """Returns the namespace URI that a prefix is bound to in the scope of the reader's current
+    position.
 
     Args:
-        reader: (not described)
-        prefix: (not described)
-        required: (not described)
+        reader: The WS_XML_READER whose namespace scope is searched.
+        prefix: The WS_XML_STRING prefix to resolve. An empty string asks for the default
+            namespace.
+        required: TRUE if an unbound prefix is an error (WS_E_INVALID_FORMAT); FALSE if the
+            function should report it by returning S_FALSE and setting ns to NULL.
 
     Returns:
-        _ct._Pointer[WS_XML_STRING]: ns (const WS_XML_STRING**): (not described)
+        _ct._Pointer[WS_XML_STRING] | None: ns (const WS_XML_STRING**): Receives a pointer
+            to the WS_XML_STRING namespace the prefix is bound to. The string belongs to the
+            reader and is valid only until the reader moves.
+        None: when the call answers another success code:
+            S_FALSE: The prefix is not bound and required is FALSE; ns is set to NULL.
 
     Raises:
+        WS_E_INVALID_FORMAT: The prefix is not bound and required is TRUE.
         WsError: on any failing HRESULT; the subclass named after the code where it is
             known, with the strings of the error object lent to the call.
 
     Wraps wwsapi.WsGetNamespaceFromPrefix. Supplied by the wrapper: ns (returned), error (an
     error object lent to the call).
+
+    Documentation: specs/pages/nf-webservices-wsgetnamespacefromprefix.md
     """
     _ns = _P_WS_XML_STRING()
     _e = _take()
     try:
-        _c.WsGetNamespaceFromPrefix(reader, prefix, required, _ns, _e)
+        _r: int = _c.WsGetNamespaceFromPrefix(reader, prefix, required, _ns, _e)
     except BaseException:
         _failed(_e)
         raise
     _give(_e)
+    if _r != 0:  # S_FALSE
+        return None
     return _ns
 
 
 def WsGetPolicyAlternativeCount(policy: _rt.PointerArg[WS_POLICY]) -> int:
-    """The function WsGetPolicyAlternativeCount (no reference page in the specs).
+    """Returns how many alternatives a WS_POLICY offers. Each alternative is one set of
+    requirements a client can satisfy; they are examined by index with
+    WsMatchPolicyAlternative.
 
     Args:
-        policy: (not described)
+        policy: The policy to examine, for example the one of a WS_METADATA_ENDPOINT
+            returned by WsGetMetadataEndpoints.
 
     Returns:
-        int: count (ULONG*): (not described)
+        int: count (ULONG*): Receives the number of alternatives, which may be 0.
 
     Raises:
+        E_INVALIDARG: At least one argument is not valid.
+        E_OUTOFMEMORY: Not enough memory was available to complete the operation.
         WsError: on any failing HRESULT; the subclass named after the code where it is
             known, with the strings of the error object lent to the call.
 
     Wraps wwsapi.WsGetPolicyAlternativeCount. Supplied by the wrapper: count (returned),
     error (an error object lent to the call).
+
+    Documentation: specs/pages/nf-webservices-wsgetpolicyalternativecount.md
     """
     _count = _ct.c_uint32()
     _e = _take()
@@ -671,22 +1033,30 @@ def WsGetPrefixFromNamespace(
     ns: WS_XML_STRING | _rt.PointerArg[WS_XML_STRING],
     required: int,
 ) -> _ct._Pointer[WS_XML_STRING]:
-    """The function WsGetPrefixFromNamespace (no reference page in the specs).
+    """Looks up the prefix that is bound to a namespace at the writer's current position.
 
     Args:
-        writer: (not described)
-        ns: (not described)
-        required: (not described)
+        writer: The WS_XML_WRITER to operate on.
+        ns: The WS_XML_STRING namespace URI to look up.
+        required: TRUE if a namespace that has no prefix in scope is an error; FALSE to get
+            a NULL prefix in that case instead.
 
     Returns:
-        _ct._Pointer[WS_XML_STRING]: prefix (const WS_XML_STRING**): (not described)
+        _ct._Pointer[WS_XML_STRING]: prefix (const WS_XML_STRING**): Receives a pointer to
+            the WS_XML_STRING prefix. An empty string means that ns is the default
+            namespace. The string belongs to the writer: copy it if it is needed after the
+            next call that writes or moves the writer.
 
     Raises:
+        E_INVALIDARG: An argument is not valid.
+        WS_E_INVALID_FORMAT: required is TRUE and no prefix is bound to ns in scope.
         WsError: on any failing HRESULT; the subclass named after the code where it is
             known, with the strings of the error object lent to the call.
 
     Wraps wwsapi.WsGetPrefixFromNamespace. Supplied by the wrapper: prefix (returned), error
     (an error object lent to the call).
+
+    Documentation: specs/pages/nf-webservices-wsgetprefixfromnamespace.md
     """
     _prefix = _P_WS_XML_STRING()
     _e = _take()
@@ -699,58 +1069,197 @@ def WsGetPrefixFromNamespace(
     return _prefix
 
 
+def WsGetReaderPosition(reader: _rt.PointerArg[WS_XML_READER]) -> WS_XML_NODE_POSITION:
+    """Records the node the reader is positioned on as a WS_XML_NODE_POSITION, so that
+    WsSetReaderPosition can bring the reader back to it. Positions exist only for readers
+    whose input is a WS_XML_BUFFER.
+
+    Args:
+        reader: The WS_XML_READER whose position is wanted.
+
+    Returns:
+        WS_XML_NODE_POSITION: nodePosition (WS_XML_NODE_POSITION*): Receives the current
+            position as a WS_XML_NODE_POSITION.
+
+    Raises:
+        E_INVALIDARG: An argument is not valid.
+        WsError: on any failing HRESULT; the subclass named after the code where it is
+            known, with the strings of the error object lent to the call.
+
+    Wraps wwsapi.WsGetReaderPosition. Supplied by the wrapper: nodePosition (returned),
+    error (an error object lent to the call).
+
+    Documentation: specs/pages/nf-webservices-wsgetreaderposition.md
+    """
+    _nodePosition = WS_XML_NODE_POSITION()
+    _e = _take()
+    try:
+        _c.WsGetReaderPosition(reader, _nodePosition, _e)
+    except BaseException:
+        _failed(_e)
+        raise
+    _give(_e)
+    return _nodePosition
+
+
+def WsGetWriterPosition(writer: _rt.PointerArg[WS_XML_WRITER]) -> WS_XML_NODE_POSITION:
+    """Records where a writer is in the XML buffer it writes to, so that writing can return to
+    that point later.
+
+    Args:
+        writer: The WS_XML_WRITER to operate on.
+
+    Returns:
+        WS_XML_NODE_POSITION: nodePosition (WS_XML_NODE_POSITION*): Receives the
+            WS_XML_NODE_POSITION of the writer's current node.
+
+    Raises:
+        E_INVALIDARG: An argument is not valid.
+        WS_E_INVALID_OPERATION: The writer is not writing to an XML buffer.
+        WsError: on any failing HRESULT; the subclass named after the code where it is
+            known, with the strings of the error object lent to the call.
+
+    Wraps wwsapi.WsGetWriterPosition. Supplied by the wrapper: nodePosition (returned),
+    error (an error object lent to the call).
+
+    Documentation: specs/pages/nf-webservices-wsgetwriterposition.md
+    """
+    _nodePosition = WS_XML_NODE_POSITION()
+    _e = _take()
+    try:
+        _c.WsGetWriterPosition(writer, _nodePosition, _e)
+    except BaseException:
+        _failed(_e)
+        raise
+    _give(_e)
+    return _nodePosition
+
+
 def WsGetXmlAttribute(
     reader: _rt.PointerArg[WS_XML_READER],
     localName: WS_XML_STRING | _rt.PointerArg[WS_XML_STRING],
     heap: _rt.PointerArg[WS_HEAP],
-) -> tuple[_ct._Pointer[_ct.c_uint16], int]:
-    """The function WsGetXmlAttribute (no reference page in the specs).
+) -> tuple[_ct._Pointer[_ct.c_uint16], int] | None:
+    """Finds the innermost attribute in the xml namespace with the given local name (for
+    example lang for xml:lang) that applies to the reader's current position, and returns a
+    copy of its value allocated from a heap.
 
     Args:
-        reader: (not described)
-        localName: (not described)
-        heap: (not described)
+        reader: The WS_XML_READER whose scope is searched.
+        localName: The WS_XML_STRING local name of the attribute, without the xml: prefix.
+        heap: The WS_HEAP from which the copy of the value is allocated.
 
     Returns:
-        tuple[_ct._Pointer[_ct.c_uint16], int]: in this order:
-        valueChars (WCHAR**): (not described)
-        valueCharCount (ULONG*): (not described)
+        tuple[_ct._Pointer[_ct.c_uint16], int] | None: in this order:
+        valueChars (WCHAR**): Receives a pointer to the value as UTF-16 characters, not
+            zero-terminated. The memory belongs to heap.
+        valueCharCount (ULONG*): Receives the number of characters at valueChars.
+        None: when the call answers another success code:
+            S_FALSE: No such attribute is in scope; the value returned is empty.
 
     Raises:
+        E_INVALIDARG: An argument is not valid.
         WsError: on any failing HRESULT; the subclass named after the code where it is
             known, with the strings of the error object lent to the call.
 
     Wraps wwsapi.WsGetXmlAttribute. Supplied by the wrapper: valueChars (returned),
     valueCharCount (returned), error (an error object lent to the call).
+
+    Documentation: specs/pages/nf-webservices-wsgetxmlattribute.md
     """
     _valueChars = _P_c_uint16()
     _valueCharCount = _ct.c_uint32()
     _e = _take()
     try:
-        _c.WsGetXmlAttribute(reader, localName, heap, _valueChars, _valueCharCount, _e)
+        _r: int = _c.WsGetXmlAttribute(reader, localName, heap, _valueChars, _valueCharCount, _e)
     except BaseException:
         _failed(_e)
         raise
     _give(_e)
+    if _r != 0:  # S_FALSE
+        return None
     return _valueChars, _valueCharCount.value
 
 
-def WsMoveReader(reader: _rt.PointerArg[WS_XML_READER], moveTo: int) -> bool:
-    """The function WsMoveReader (no reference page in the specs).
+def WsMatchPolicyAlternative(
+    policy: _rt.PointerArg[WS_POLICY],
+    alternativeIndex: int,
+    policyConstraints: WS_POLICY_CONSTRAINTS | _rt.PointerArg[WS_POLICY_CONSTRAINTS],
+    matchRequired: int,
+    heap: _rt.PointerArg[WS_HEAP],
+) -> int:
+    """Tests one alternative of a policy against the constraints the application can work with.
+    When the alternative fits, the out fields of the constraint structures are filled with
+    the values the policy asks for, ready to build a channel or proxy.
 
     Args:
-        reader: (not described)
-        moveTo: (not described)
+        policy: The WS_POLICY that holds the alternative, for example the policy of a
+            WS_METADATA_ENDPOINT returned by WsGetMetadataEndpoints.
+        alternativeIndex: The zero-based index of the alternative to test, below the count
+            returned by WsGetPolicyAlternativeCount.
+        policyConstraints: The WS_POLICY_CONSTRAINTS to match. For a property without a
+            constraint its default is assumed. The out fields of the constraint structures
+            it points to receive the policy's values when the call returns S_OK.
+        matchRequired: TRUE if an alternative that does not fit is an error
+            (WS_E_INVALID_FORMAT); FALSE if the call reports it with S_FALSE.
+        heap: The WS_HEAP from which values that do not fit in the constraint structures,
+            such as data that out fields point to, are allocated.
 
     Returns:
-        bool: found (BOOL*): (not described)
+        int: the HRESULT, S_OK (0) or another success code:
+            S_FALSE: The alternative does not satisfy the constraints and matchRequired was
+                FALSE.
 
     Raises:
+        WS_E_INVALID_FORMAT: The alternative does not satisfy the constraints and
+            matchRequired was TRUE, or the policy or other metadata is malformed.
+        E_INVALIDARG: At least one argument is not valid.
+        WsError: on any failing HRESULT; the subclass named after the code where it is
+            known, with the strings of the error object lent to the call.
+
+    Wraps wwsapi.WsMatchPolicyAlternative. Supplied by the wrapper: error (an error object
+    lent to the call).
+
+    Documentation: specs/pages/nf-webservices-wsmatchpolicyalternative.md
+    """
+    _e = _take()
+    try:
+        _r: int = _c.WsMatchPolicyAlternative(
+            policy, alternativeIndex, policyConstraints, matchRequired, heap, _e
+        )
+    except BaseException:
+        _failed(_e)
+        raise
+    _give(_e)
+    return _r
+
+
+def WsMoveReader(reader: _rt.PointerArg[WS_XML_READER], moveTo: int) -> bool:
+    """Moves the reader to another node of its WS_XML_BUFFER, chosen relative to the current
+    node by moveTo: for example the first child, the next sibling or the parent element.
+    Only readers whose input is an XML buffer can move this way.
+
+    Args:
+        reader: The WS_XML_READER to move.
+        moveTo: A WS_MOVE_TO value that says where to move.
+
+    Returns:
+        bool: found (BOOL*): Receives TRUE if the reader moved, or FALSE if there is no such
+            node; the reader then stays where it was. If NULL, a missing node makes the call
+            fail with WS_E_INVALID_FORMAT.
+
+    Raises:
+        E_INVALIDARG: An argument is not valid.
+        WS_E_INVALID_FORMAT: There is no node in the requested place and found is NULL.
+        WS_E_INVALID_OPERATION: The reader does not read from an XML buffer, or
+            canonicalization is in progress on it.
         WsError: on any failing HRESULT; the subclass named after the code where it is
             known, with the strings of the error object lent to the call.
 
     Wraps wwsapi.WsMoveReader. Supplied by the wrapper: found (returned), error (an error
     object lent to the call).
+
+    Documentation: specs/pages/nf-webservices-wsmovereader.md
     """
     _found = _ct.c_int32()
     _e = _take()
@@ -764,21 +1273,29 @@ def WsMoveReader(reader: _rt.PointerArg[WS_XML_READER], moveTo: int) -> bool:
 
 
 def WsMoveWriter(writer: _rt.PointerArg[WS_XML_WRITER], moveTo: int) -> bool:
-    """The function WsMoveWriter (no reference page in the specs).
+    """Moves a writer to another element of the XML buffer it writes to, such as the parent,
+    the first child or the next sibling of the current one.
 
     Args:
-        writer: (not described)
-        moveTo: (not described)
+        writer: The WS_XML_WRITER to operate on.
+        moveTo: A WS_MOVE_TO value that says where to move.
 
     Returns:
-        bool: found (BOOL*): (not described)
+        bool: found (BOOL*): Receives TRUE if the target exists and the writer moved there,
+            FALSE if it does not exist, in which case the writer stays where it was. If
+            NULL, a missing target is reported as an error instead.
 
     Raises:
+        E_INVALIDARG: An argument is not valid.
+        WS_E_INVALID_FORMAT: The target does not exist and found is NULL.
+        WS_E_INVALID_OPERATION: The writer is not writing to an XML buffer.
         WsError: on any failing HRESULT; the subclass named after the code where it is
             known, with the strings of the error object lent to the call.
 
     Wraps wwsapi.WsMoveWriter. Supplied by the wrapper: found (returned), error (an error
     object lent to the call).
+
+    Documentation: specs/pages/nf-webservices-wsmovewriter.md
     """
     _found = _ct.c_int32()
     _e = _take()
@@ -796,23 +1313,41 @@ def WsOpenServiceHost(
     *,
     asyncContext: WS_ASYNC_CONTEXT | _rt.PointerArg[WS_ASYNC_CONTEXT] | None = None,
 ) -> int:
-    """The function WsOpenServiceHost (no reference page in the specs).
+    """Opens a service host: the listener of every endpoint starts listening, and the host
+    begins accepting channels and dispatching the messages received on them. Until this call
+    succeeds no client can reach the host's endpoints.
 
     Args:
-        serviceHost: (not described)
-        asyncContext: (not described) When given, the call may complete later (WS_S_ASYNC)
-            and gets no error object.
+        serviceHost: The service host to open, as returned by WsCreateServiceHost. It must
+            be in the WS_SERVICE_HOST_STATE_CREATED state.
+        asyncContext: A WS_ASYNC_CONTEXT that makes the call complete asynchronously, or
+            NULL to run the call synchronously. When given, the call may complete later
+            (WS_S_ASYNC) and gets no error object.
 
     Returns:
         int: the HRESULT, S_OK (0) or another success code:
-            WS_S_ASYNC: the call completes later, through the async context.
+            WS_S_ASYNC: The operation has been started and will complete asynchronously; the
+                outcome is passed to the callback in asyncContext.
 
     Raises:
+        WS_E_OPERATION_ABORTED: The operation was cancelled because the object was aborted
+            or closed while it was in progress.
+        WS_E_INVALID_OPERATION: The object is not in a state that allows this call.
+        WS_E_ADDRESS_IN_USE: The address of an endpoint is already being listened on.
+        WS_E_ADDRESS_NOT_AVAILABLE: The address of an endpoint is not valid on this
+            computer.
+        WS_E_QUOTA_EXCEEDED: A size or count quota was exceeded.
+        WS_E_OPERATION_TIMED_OUT: The operation did not finish within the time allowed for
+            it.
+        E_OUTOFMEMORY: Not enough memory was available to complete the operation.
+        E_INVALIDARG: At least one argument is not valid.
         WsError: on any failing HRESULT; the subclass named after the code where it is
             known, with the strings of the error object lent to the call.
 
     Wraps wwsapi.WsOpenServiceHost. Supplied by the wrapper: error (an error object lent to
     the call).
+
+    Documentation: specs/pages/nf-webservices-wsopenservicehost.md
     """
     _e = None if asyncContext is not None else _take()
     try:
@@ -831,24 +1366,71 @@ def WsOpenServiceProxy(
     *,
     asyncContext: WS_ASYNC_CONTEXT | _rt.PointerArg[WS_ASYNC_CONTEXT] | None = None,
 ) -> int:
-    """The function WsOpenServiceProxy (no reference page in the specs).
+    """Opens a service proxy to a service endpoint. Once open, the proxy accepts calls made
+    with WsCall (normally through generated proxy functions).
 
     Args:
-        serviceProxy: (not described)
-        address: (not described)
-        asyncContext: (not described) When given, the call may complete later (WS_S_ASYNC)
-            and gets no error object.
+        serviceProxy: The service proxy, as returned by WsCreateServiceProxy or
+            WsCreateServiceProxyFromTemplate. It must be in the
+            WS_SERVICE_PROXY_STATE_CREATED state.
+        address: The WS_ENDPOINT_ADDRESS of the service.
+        asyncContext: A WS_ASYNC_CONTEXT that makes the call complete asynchronously, or
+            NULL to run the call synchronously. When given, the call may complete later
+            (WS_S_ASYNC) and gets no error object.
 
     Returns:
         int: the HRESULT, S_OK (0) or another success code:
-            WS_S_ASYNC: the call completes later, through the async context.
+            WS_S_ASYNC: The operation has been started and will complete asynchronously; the
+                outcome is passed to the callback in asyncContext.
 
     Raises:
+        WS_E_OPERATION_ABORTED: The operation was cancelled because the object was aborted
+            or closed while it was in progress.
+        WS_E_INVALID_OPERATION: The object is not in a state that allows this call.
+        WS_E_ENDPOINT_NOT_FOUND: No remote endpoint answers at the given address.
+        WS_E_ENDPOINT_ACCESS_DENIED: The remote endpoint refused access.
+        WS_E_ENDPOINT_DISCONNECTED: The connection to the remote endpoint broke or was
+            closed by the other side.
+        WS_E_ENDPOINT_FAILURE: The remote endpoint was unable to process the request.
+        WS_E_ENDPOINT_NOT_AVAILABLE: The remote endpoint exists but is not serving requests
+            at this address right now.
+        WS_E_ENDPOINT_TOO_BUSY: The remote endpoint is too busy to handle the request.
+        WS_E_ENDPOINT_UNREACHABLE: The remote endpoint could not be reached.
+        WS_E_INVALID_ENDPOINT_URL: The URL of the endpoint address is not valid.
+        WS_E_INVALID_FORMAT: The data read or written was not in the expected format.
+        WS_E_OPERATION_TIMED_OUT: The operation did not finish within the time allowed for
+            it.
+        WS_E_PROXY_ACCESS_DENIED: The HTTP proxy server refused access.
+        WS_E_PROXY_FAILURE: The HTTP proxy server was unable to process the request.
+        WS_E_QUOTA_EXCEEDED: A size or count quota was exceeded.
+        WS_E_SECURITY_VERIFICATION_FAILURE: Security verification of received data failed.
+        WS_E_SECURITY_SYSTEM_FAILURE: A security operation failed inside the Windows
+            security system.
+        WS_E_PROXY_REQUIRES_BASIC_AUTH: The HTTP proxy server requires the basic
+            authentication scheme.
+        WS_E_PROXY_REQUIRES_DIGEST_AUTH: The HTTP proxy server requires the digest
+            authentication scheme.
+        WS_E_PROXY_REQUIRES_NEGOTIATE_AUTH: The HTTP proxy server requires the negotiate
+            authentication scheme.
+        WS_E_PROXY_REQUIRES_NTLM_AUTH: The HTTP proxy server requires the NTLM
+            authentication scheme.
+        WS_E_SERVER_REQUIRES_BASIC_AUTH: The server requires the basic HTTP authentication
+            scheme.
+        WS_E_SERVER_REQUIRES_DIGEST_AUTH: The server requires the digest HTTP authentication
+            scheme.
+        WS_E_SERVER_REQUIRES_NEGOTIATE_AUTH: The server requires the negotiate HTTP
+            authentication scheme.
+        WS_E_SERVER_REQUIRES_NTLM_AUTH: The server requires the NTLM HTTP authentication
+            scheme.
+        E_OUTOFMEMORY: Not enough memory was available to complete the operation.
+        E_INVALIDARG: At least one argument is not valid.
         WsError: on any failing HRESULT; the subclass named after the code where it is
             known, with the strings of the error object lent to the call.
 
     Wraps wwsapi.WsOpenServiceProxy. Supplied by the wrapper: error (an error object lent to
     the call).
+
+    Documentation: specs/pages/nf-webservices-wsopenserviceproxy.md
     """
     _e = None if asyncContext is not None else _take()
     try:
@@ -864,755 +1446,141 @@ def WsOpenServiceProxy(
 def WsPullBytes(
     writer: _rt.PointerArg[WS_XML_WRITER],
     callback: WS_PULL_BYTES_CALLBACK,
-    callbackState: _rt.VoidArg,
-) -> int:
-    """The function WsPullBytes (no reference page in the specs).
+    *,
+    callbackState: _rt.VoidArg | None = None,
+) -> None:
+    """Asks the writer to obtain binary content for the current element from a
+    WS_PULL_BYTES_CALLBACK. The callback is given a buffer of the writer's to fill, so
+    encodings that can use it avoid copying the data once more.
 
     Args:
-        writer: (not described)
-        callback: (not described)
-        callbackState: (not described)
-
-    Returns:
-        int: the HRESULT, S_OK (0) or another success code (the specs list none: it may be
-            the answer).
+        writer: The WS_XML_WRITER that writes the bytes.
+        callback: The WS_PULL_BYTES_CALLBACK called when the writer wants the data.
+        callbackState: An application value passed to the callback unchanged, or NULL.
 
     Raises:
+        E_INVALIDARG: At least one argument is not valid.
+        WS_E_INVALID_OPERATION: The object is not in a state that allows this call.
+        WS_E_QUOTA_EXCEEDED: A size or count quota was exceeded.
         WsError: on any failing HRESULT; the subclass named after the code where it is
             known, with the strings of the error object lent to the call.
 
     Wraps wwsapi.WsPullBytes. Supplied by the wrapper: error (an error object lent to the
     call).
+
+    Documentation: specs/pages/nf-webservices-wspullbytes.md
     """
     _e = _take()
     try:
-        _r: int = _c.WsPullBytes(writer, callback, callbackState, _e)
+        _c.WsPullBytes(writer, callback, callbackState, _e)
     except BaseException:
         _failed(_e)
         raise
     _give(_e)
-    return _r
 
 
 def WsPushBytes(
     writer: _rt.PointerArg[WS_XML_WRITER],
     callback: WS_PUSH_BYTES_CALLBACK,
-    callbackState: _rt.VoidArg,
-) -> int:
-    """The function WsPushBytes (no reference page in the specs).
+    *,
+    callbackState: _rt.VoidArg | None = None,
+) -> None:
+    """Sets up a WS_PUSH_BYTES_CALLBACK that writes binary content for the current element. The
+    writer calls it when it is ready for the data; with the MTOM encoding the bytes can then
+    go straight into a MIME part of their own, without another copy.
 
     Args:
-        writer: (not described)
-        callback: (not described)
-        callbackState: (not described)
-
-    Returns:
-        int: the HRESULT, S_OK (0) or another success code (the specs list none: it may be
-            the answer).
+        writer: The WS_XML_WRITER that writes the bytes.
+        callback: The WS_PUSH_BYTES_CALLBACK that writes the data when called.
+        callbackState: An application value passed to the callback unchanged, or NULL.
 
     Raises:
+        E_INVALIDARG: At least one argument is not valid.
+        WS_E_INVALID_OPERATION: The object is not in a state that allows this call.
         WsError: on any failing HRESULT; the subclass named after the code where it is
             known, with the strings of the error object lent to the call.
 
     Wraps wwsapi.WsPushBytes. Supplied by the wrapper: error (an error object lent to the
     call).
+
+    Documentation: specs/pages/nf-webservices-wspushbytes.md
     """
     _e = _take()
     try:
-        _r: int = _c.WsPushBytes(writer, callback, callbackState, _e)
+        _c.WsPushBytes(writer, callback, callbackState, _e)
     except BaseException:
         _failed(_e)
         raise
     _give(_e)
-    return _r
 
 
-def WsReadEndAttribute(reader: _rt.PointerArg[WS_XML_READER]) -> int:
-    """The function WsReadEndAttribute (no reference page in the specs).
+def WsReadEndAttribute(reader: _rt.PointerArg[WS_XML_READER]) -> None:
+    """Ends the reading of an attribute's value that WsReadStartAttribute began, and puts the
+    reader back on the start element that carries the attribute.
 
     Args:
-        reader: (not described)
-
-    Returns:
-        int: the HRESULT, S_OK (0) or another success code (the specs list none: it may be
-            the answer).
+        reader: The WS_XML_READER that is reading an attribute's value.
 
     Raises:
+        WS_E_INVALID_FORMAT: The reader is not inside an attribute's value.
         WsError: on any failing HRESULT; the subclass named after the code where it is
             known, with the strings of the error object lent to the call.
 
     Wraps wwsapi.WsReadEndAttribute. Supplied by the wrapper: error (an error object lent to
     the call).
+
+    Documentation: specs/pages/nf-webservices-wsreadendattribute.md
     """
     _e = _take()
     try:
-        _r: int = _c.WsReadEndAttribute(reader, _e)
+        _c.WsReadEndAttribute(reader, _e)
     except BaseException:
         _failed(_e)
         raise
     _give(_e)
-    return _r
 
 
-def WsReadStartAttribute(reader: _rt.PointerArg[WS_XML_READER], attributeIndex: int) -> int:
-    """The function WsReadStartAttribute (no reference page in the specs).
-
-    Args:
-        reader: (not described)
-        attributeIndex: (not described)
-
-    Returns:
-        int: the HRESULT, S_OK (0) or another success code (the specs list none: it may be
-            the answer).
-
-    Raises:
-        WsError: on any failing HRESULT; the subclass named after the code where it is
-            known, with the strings of the error object lent to the call.
-
-    Wraps wwsapi.WsReadStartAttribute. Supplied by the wrapper: error (an error object lent
-    to the call).
-    """
-    _e = _take()
-    try:
-        _r: int = _c.WsReadStartAttribute(reader, attributeIndex, _e)
-    except BaseException:
-        _failed(_e)
-        raise
-    _give(_e)
-    return _r
-
-
-def WsReadXmlBuffer(
-    reader: _rt.PointerArg[WS_XML_READER], heap: _rt.PointerArg[WS_HEAP]
-) -> _ct._Pointer[WS_XML_BUFFER]:
-    """The function WsReadXmlBuffer (no reference page in the specs).
-
-    Args:
-        reader: (not described)
-        heap: (not described)
-
-    Returns:
-        _ct._Pointer[WS_XML_BUFFER]: xmlBuffer (WS_XML_BUFFER**): (not described)
-
-    Raises:
-        WsError: on any failing HRESULT; the subclass named after the code where it is
-            known, with the strings of the error object lent to the call.
-
-    Wraps wwsapi.WsReadXmlBuffer. Supplied by the wrapper: xmlBuffer (returned), error (an
-    error object lent to the call).
-    """
-    _xmlBuffer = _P_WS_XML_BUFFER()
-    _e = _take()
-    try:
-        _c.WsReadXmlBuffer(reader, heap, _xmlBuffer, _e)
-    except BaseException:
-        _failed(_e)
-        raise
-    _give(_e)
-    return _xmlBuffer
-
-
-def WsRegisterOperationForCancel(
-    context: _rt.PointerArg[WS_OPERATION_CONTEXT],
-    cancelCallback: WS_OPERATION_CANCEL_CALLBACK,
-    freestateCallback: WS_OPERATION_FREE_STATE_CALLBACK,
-    userState: _rt.VoidArg,
-) -> int:
-    """The function WsRegisterOperationForCancel (no reference page in the specs).
-
-    Args:
-        context: (not described)
-        cancelCallback: (not described)
-        freestateCallback: (not described)
-        userState: (not described)
-
-    Returns:
-        int: the HRESULT, S_OK (0) or another success code (the specs list none: it may be
-            the answer).
-
-    Raises:
-        WsError: on any failing HRESULT; the subclass named after the code where it is
-            known, with the strings of the error object lent to the call.
-
-    Wraps wwsapi.WsRegisterOperationForCancel. Supplied by the wrapper: error (an error
-    object lent to the call).
-    """
-    _e = _take()
-    try:
-        _r: int = _c.WsRegisterOperationForCancel(
-            context, cancelCallback, freestateCallback, userState, _e
-        )
-    except BaseException:
-        _failed(_e)
-        raise
-    _give(_e)
-    return _r
-
-
-def WsRemoveNode(nodePosition: WS_XML_NODE_POSITION | _rt.PointerArg[WS_XML_NODE_POSITION]) -> int:
-    """The function WsRemoveNode (no reference page in the specs).
-
-    Args:
-        nodePosition: (not described)
-
-    Returns:
-        int: the HRESULT, S_OK (0) or another success code (the specs list none: it may be
-            the answer).
-
-    Raises:
-        WsError: on any failing HRESULT; the subclass named after the code where it is
-            known, with the strings of the error object lent to the call.
-
-    Wraps wwsapi.WsRemoveNode. Supplied by the wrapper: error (an error object lent to the
-    call).
-    """
-    _e = _take()
-    try:
-        _r: int = _c.WsRemoveNode(nodePosition, _e)
-    except BaseException:
-        _failed(_e)
-        raise
-    _give(_e)
-    return _r
-
-
-def WsResetMetadata(metadata: _rt.PointerArg[WS_METADATA]) -> int:
-    """The function WsResetMetadata (no reference page in the specs).
-
-    Args:
-        metadata: (not described)
-
-    Returns:
-        int: the HRESULT, S_OK (0) or another success code (the specs list none: it may be
-            the answer).
-
-    Raises:
-        WsError: on any failing HRESULT; the subclass named after the code where it is
-            known, with the strings of the error object lent to the call.
-
-    Wraps wwsapi.WsResetMetadata. Supplied by the wrapper: error (an error object lent to
-    the call).
-    """
-    _e = _take()
-    try:
-        _r: int = _c.WsResetMetadata(metadata, _e)
-    except BaseException:
-        _failed(_e)
-        raise
-    _give(_e)
-    return _r
-
-
-def WsResetServiceHost(serviceHost: _rt.PointerArg[WS_SERVICE_HOST]) -> int:
-    """The function WsResetServiceHost (no reference page in the specs).
-
-    Args:
-        serviceHost: (not described)
-
-    Returns:
-        int: the HRESULT, S_OK (0) or another success code (the specs list none: it may be
-            the answer).
-
-    Raises:
-        WsError: on any failing HRESULT; the subclass named after the code where it is
-            known, with the strings of the error object lent to the call.
-
-    Wraps wwsapi.WsResetServiceHost. Supplied by the wrapper: error (an error object lent to
-    the call).
-    """
-    _e = _take()
-    try:
-        _r: int = _c.WsResetServiceHost(serviceHost, _e)
-    except BaseException:
-        _failed(_e)
-        raise
-    _give(_e)
-    return _r
-
-
-def WsResetServiceProxy(serviceProxy: _rt.PointerArg[WS_SERVICE_PROXY]) -> int:
-    """The function WsResetServiceProxy (no reference page in the specs).
-
-    Args:
-        serviceProxy: (not described)
-
-    Returns:
-        int: the HRESULT, S_OK (0) or another success code (the specs list none: it may be
-            the answer).
-
-    Raises:
-        WsError: on any failing HRESULT; the subclass named after the code where it is
-            known, with the strings of the error object lent to the call.
-
-    Wraps wwsapi.WsResetServiceProxy. Supplied by the wrapper: error (an error object lent
-    to the call).
-    """
-    _e = _take()
-    try:
-        _r: int = _c.WsResetServiceProxy(serviceProxy, _e)
-    except BaseException:
-        _failed(_e)
-        raise
-    _give(_e)
-    return _r
-
-
-def WsRevokeSecurityContext(securityContext: _rt.PointerArg[WS_SECURITY_CONTEXT]) -> int:
-    """The function WsRevokeSecurityContext (no reference page in the specs).
-
-    Args:
-        securityContext: (not described)
-
-    Returns:
-        int: the HRESULT, S_OK (0) or another success code (the specs list none: it may be
-            the answer).
-
-    Raises:
-        WsError: on any failing HRESULT; the subclass named after the code where it is
-            known, with the strings of the error object lent to the call.
-
-    Wraps wwsapi.WsRevokeSecurityContext. Supplied by the wrapper: error (an error object
-    lent to the call).
-    """
-    _e = _take()
-    try:
-        _r: int = _c.WsRevokeSecurityContext(securityContext, _e)
-    except BaseException:
-        _failed(_e)
-        raise
-    _give(_e)
-    return _r
-
-
-def WsSetReaderPosition(
+def WsReadMetadata(
+    metadata: _rt.PointerArg[WS_METADATA],
     reader: _rt.PointerArg[WS_XML_READER],
-    nodePosition: WS_XML_NODE_POSITION | _rt.PointerArg[WS_XML_NODE_POSITION],
+    url: WS_STRING | _rt.PointerArg[WS_STRING],
 ) -> int:
-    """The function WsSetReaderPosition (no reference page in the specs).
+    """Reads the element the XML reader is positioned on and, if it holds metadata the object
+    can use (a WSDL 1.1 or WS-Policy 1.2 document), adds it to the documents of the
+    WS_METADATA object. An element that holds no usable metadata is left unread.
 
     Args:
-        reader: (not described)
-        nodePosition: (not described)
+        metadata: The metadata object to add the document to. It must be in the
+            WS_METADATA_STATE_CREATED state.
+        reader: The WS_XML_READER to read from, positioned on the element that holds the
+            document.
+        url: The fully qualified URL the document was retrieved from, as a WS_STRING. It may
+            carry a fragment; it is used to resolve links between documents, so every
+            document added must have a different URL once the fragment is removed. The http,
+            https and net.tcp schemes are supported.
 
     Returns:
-        int: the HRESULT, S_OK (0) or another success code (the specs list none: it may be
-            the answer).
+        int: the HRESULT, S_OK (0) or another success code:
+            S_FALSE: The element held no metadata the object needs and was not read.
 
     Raises:
+        WS_E_INVALID_FORMAT: The input was not in the expected format or did not hold the
+            expected value.
+        WS_E_INVALID_OPERATION: The object is not in a state that allows this call.
+        WS_E_QUOTA_EXCEEDED: A size or count quota was exceeded.
+        E_OUTOFMEMORY: Not enough memory was available to complete the operation.
+        E_INVALIDARG: At least one argument is not valid.
         WsError: on any failing HRESULT; the subclass named after the code where it is
             known, with the strings of the error object lent to the call.
 
-    Wraps wwsapi.WsSetReaderPosition. Supplied by the wrapper: error (an error object lent
-    to the call).
-    """
-    _e = _take()
-    try:
-        _r: int = _c.WsSetReaderPosition(reader, nodePosition, _e)
-    except BaseException:
-        _failed(_e)
-        raise
-    _give(_e)
-    return _r
-
-
-def WsSetWriterPosition(
-    writer: _rt.PointerArg[WS_XML_WRITER],
-    nodePosition: WS_XML_NODE_POSITION | _rt.PointerArg[WS_XML_NODE_POSITION],
-) -> int:
-    """The function WsSetWriterPosition (no reference page in the specs).
-
-    Args:
-        writer: (not described)
-        nodePosition: (not described)
-
-    Returns:
-        int: the HRESULT, S_OK (0) or another success code (the specs list none: it may be
-            the answer).
-
-    Raises:
-        WsError: on any failing HRESULT; the subclass named after the code where it is
-            known, with the strings of the error object lent to the call.
-
-    Wraps wwsapi.WsSetWriterPosition. Supplied by the wrapper: error (an error object lent
-    to the call).
-    """
-    _e = _take()
-    try:
-        _r: int = _c.WsSetWriterPosition(writer, nodePosition, _e)
-    except BaseException:
-        _failed(_e)
-        raise
-    _give(_e)
-    return _r
-
-
-def WsSkipNode(reader: _rt.PointerArg[WS_XML_READER]) -> int:
-    """The function WsSkipNode (no reference page in the specs).
-
-    Args:
-        reader: (not described)
-
-    Returns:
-        int: the HRESULT, S_OK (0) or another success code (the specs list none: it may be
-            the answer).
-
-    Raises:
-        WsError: on any failing HRESULT; the subclass named after the code where it is
-            known, with the strings of the error object lent to the call.
-
-    Wraps wwsapi.WsSkipNode. Supplied by the wrapper: error (an error object lent to the
+    Wraps wwsapi.WsReadMetadata. Supplied by the wrapper: error (an error object lent to the
     call).
+
+    Documentation: specs/pages/nf-webservices-wsreadmetadata.md
     """
     _e = _take()
     try:
-        _r: int = _c.WsSkipNode(reader, _e)
-    except BaseException:
-        _failed(_e)
-        raise
-    _give(_e)
-    return _r
-
-
-def WsStartReaderCanonicalization(
-    reader: _rt.PointerArg[WS_XML_READER],
-    writeCallback: WS_WRITE_CALLBACK,
-    writeCallbackState: _rt.VoidArg,
-    properties: Sequence[WS_XML_CANONICALIZATION_PROPERTY],
-) -> int:
-    """The function WsStartReaderCanonicalization (no reference page in the specs).
-
-    Args:
-        reader: (not described)
-        writeCallback: (not described)
-        writeCallbackState: (not described)
-        properties: (not described) Its length is passed as propertyCount.
-
-    Returns:
-        int: the HRESULT, S_OK (0) or another success code (the specs list none: it may be
-            the answer).
-
-    Raises:
-        WsError: on any failing HRESULT; the subclass named after the code where it is
-            known, with the strings of the error object lent to the call.
-
-    Wraps wwsapi.WsStartReaderCanonicalization. Supplied by the wrapper: propertyCount (the
-    length of properties), error (an error object lent to the call).
-    """
-    _properties, _propertyCount = _array(WS_XML_CANONICALIZATION_PROPERTY, properties)
-    _e = _take()
-    try:
-        _r: int = _c.WsStartReaderCanonicalization(
-            reader, writeCallback, writeCallbackState, _properties, _propertyCount, _e
-        )
-    except BaseException:
-        _failed(_e)
-        raise
-    _give(_e)
-    return _r
-
-
-def WsStartWriterCanonicalization(
-    writer: _rt.PointerArg[WS_XML_WRITER],
-    writeCallback: WS_WRITE_CALLBACK,
-    writeCallbackState: _rt.VoidArg,
-    properties: Sequence[WS_XML_CANONICALIZATION_PROPERTY],
-) -> int:
-    """The function WsStartWriterCanonicalization (no reference page in the specs).
-
-    Args:
-        writer: (not described)
-        writeCallback: (not described)
-        writeCallbackState: (not described)
-        properties: (not described) Its length is passed as propertyCount.
-
-    Returns:
-        int: the HRESULT, S_OK (0) or another success code (the specs list none: it may be
-            the answer).
-
-    Raises:
-        WsError: on any failing HRESULT; the subclass named after the code where it is
-            known, with the strings of the error object lent to the call.
-
-    Wraps wwsapi.WsStartWriterCanonicalization. Supplied by the wrapper: propertyCount (the
-    length of properties), error (an error object lent to the call).
-    """
-    _properties, _propertyCount = _array(WS_XML_CANONICALIZATION_PROPERTY, properties)
-    _e = _take()
-    try:
-        _r: int = _c.WsStartWriterCanonicalization(
-            writer, writeCallback, writeCallbackState, _properties, _propertyCount, _e
-        )
-    except BaseException:
-        _failed(_e)
-        raise
-    _give(_e)
-    return _r
-
-
-def WsWriteBytes(writer: _rt.PointerArg[WS_XML_WRITER], bytes_: bytes) -> int:
-    """The function WsWriteBytes (no reference page in the specs).
-
-    Args:
-        writer: (not described)
-        bytes_: (not described) Its length is passed as byteCount.
-
-    Returns:
-        int: the HRESULT, S_OK (0) or another success code (the specs list none: it may be
-            the answer).
-
-    Raises:
-        WsError: on any failing HRESULT; the subclass named after the code where it is
-            known, with the strings of the error object lent to the call.
-
-    Wraps wwsapi.WsWriteBytes. Supplied by the wrapper: byteCount (the length of bytes_),
-    error (an error object lent to the call).
-    """
-    _bytes_, _byteCount = _data(bytes_)
-    _e = _take()
-    try:
-        _r: int = _c.WsWriteBytes(writer, _bytes_, _byteCount, _e)
-    except BaseException:
-        _failed(_e)
-        raise
-    _give(_e)
-    return _r
-
-
-def WsWriteEndCData(writer: _rt.PointerArg[WS_XML_WRITER]) -> int:
-    """The function WsWriteEndCData (no reference page in the specs).
-
-    Args:
-        writer: (not described)
-
-    Returns:
-        int: the HRESULT, S_OK (0) or another success code (the specs list none: it may be
-            the answer).
-
-    Raises:
-        WsError: on any failing HRESULT; the subclass named after the code where it is
-            known, with the strings of the error object lent to the call.
-
-    Wraps wwsapi.WsWriteEndCData. Supplied by the wrapper: error (an error object lent to
-    the call).
-    """
-    _e = _take()
-    try:
-        _r: int = _c.WsWriteEndCData(writer, _e)
-    except BaseException:
-        _failed(_e)
-        raise
-    _give(_e)
-    return _r
-
-
-def WsWriteEndStartElement(writer: _rt.PointerArg[WS_XML_WRITER]) -> int:
-    """The function WsWriteEndStartElement (no reference page in the specs).
-
-    Args:
-        writer: (not described)
-
-    Returns:
-        int: the HRESULT, S_OK (0) or another success code (the specs list none: it may be
-            the answer).
-
-    Raises:
-        WsError: on any failing HRESULT; the subclass named after the code where it is
-            known, with the strings of the error object lent to the call.
-
-    Wraps wwsapi.WsWriteEndStartElement. Supplied by the wrapper: error (an error object
-    lent to the call).
-    """
-    _e = _take()
-    try:
-        _r: int = _c.WsWriteEndStartElement(writer, _e)
-    except BaseException:
-        _failed(_e)
-        raise
-    _give(_e)
-    return _r
-
-
-def WsWriteNode(
-    writer: _rt.PointerArg[WS_XML_WRITER], node: WS_XML_NODE | _rt.PointerArg[WS_XML_NODE]
-) -> int:
-    """The function WsWriteNode (no reference page in the specs).
-
-    Args:
-        writer: (not described)
-        node: (not described)
-
-    Returns:
-        int: the HRESULT, S_OK (0) or another success code (the specs list none: it may be
-            the answer).
-
-    Raises:
-        WsError: on any failing HRESULT; the subclass named after the code where it is
-            known, with the strings of the error object lent to the call.
-
-    Wraps wwsapi.WsWriteNode. Supplied by the wrapper: error (an error object lent to the
-    call).
-    """
-    _e = _take()
-    try:
-        _r: int = _c.WsWriteNode(writer, node, _e)
-    except BaseException:
-        _failed(_e)
-        raise
-    _give(_e)
-    return _r
-
-
-def WsWriteQualifiedName(
-    writer: _rt.PointerArg[WS_XML_WRITER],
-    prefix: WS_XML_STRING | _rt.PointerArg[WS_XML_STRING],
-    localName: WS_XML_STRING | _rt.PointerArg[WS_XML_STRING],
-    ns: WS_XML_STRING | _rt.PointerArg[WS_XML_STRING],
-) -> int:
-    """The function WsWriteQualifiedName (no reference page in the specs).
-
-    Args:
-        writer: (not described)
-        prefix: (not described)
-        localName: (not described)
-        ns: (not described)
-
-    Returns:
-        int: the HRESULT, S_OK (0) or another success code (the specs list none: it may be
-            the answer).
-
-    Raises:
-        WsError: on any failing HRESULT; the subclass named after the code where it is
-            known, with the strings of the error object lent to the call.
-
-    Wraps wwsapi.WsWriteQualifiedName. Supplied by the wrapper: error (an error object lent
-    to the call).
-    """
-    _e = _take()
-    try:
-        _r: int = _c.WsWriteQualifiedName(writer, prefix, localName, ns, _e)
-    except BaseException:
-        _failed(_e)
-        raise
-    _give(_e)
-    return _r
-
-
-def WsWriteStartCData(writer: _rt.PointerArg[WS_XML_WRITER]) -> int:
-    """The function WsWriteStartCData (no reference page in the specs).
-
-    Args:
-        writer: (not described)
-
-    Returns:
-        int: the HRESULT, S_OK (0) or another success code (the specs list none: it may be
-            the answer).
-
-    Raises:
-        WsError: on any failing HRESULT; the subclass named after the code where it is
-            known, with the strings of the error object lent to the call.
-
-    Wraps wwsapi.WsWriteStartCData. Supplied by the wrapper: error (an error object lent to
-    the call).
-    """
-    _e = _take()
-    try:
-        _r: int = _c.WsWriteStartCData(writer, _e)
-    except BaseException:
-        _failed(_e)
-        raise
-    _give(_e)
-    return _r
-
-
-def WsWriteText(
-    writer: _rt.PointerArg[WS_XML_WRITER], text: WS_XML_TEXT | _rt.PointerArg[WS_XML_TEXT]
-) -> int:
-    """The function WsWriteText (no reference page in the specs).
-
-    Args:
-        writer: (not described)
-        text: (not described)
-
-    Returns:
-        int: the HRESULT, S_OK (0) or another success code (the specs list none: it may be
-            the answer).
-
-    Raises:
-        WsError: on any failing HRESULT; the subclass named after the code where it is
-            known, with the strings of the error object lent to the call.
-
-    Wraps wwsapi.WsWriteText. Supplied by the wrapper: error (an error object lent to the
-    call).
-    """
-    _e = _take()
-    try:
-        _r: int = _c.WsWriteText(writer, text, _e)
-    except BaseException:
-        _failed(_e)
-        raise
-    _give(_e)
-    return _r
-
-
-def WsWriteXmlnsAttribute(
-    writer: _rt.PointerArg[WS_XML_WRITER],
-    prefix: WS_XML_STRING | _rt.PointerArg[WS_XML_STRING],
-    ns: WS_XML_STRING | _rt.PointerArg[WS_XML_STRING],
-    singleQuote: int,
-) -> int:
-    """The function WsWriteXmlnsAttribute (no reference page in the specs).
-
-    Args:
-        writer: (not described)
-        prefix: (not described)
-        ns: (not described)
-        singleQuote: (not described)
-
-    Returns:
-        int: the HRESULT, S_OK (0) or another success code (the specs list none: it may be
-            the answer).
-
-    Raises:
-        WsError: on any failing HRESULT; the subclass named after the code where it is
-            known, with the strings of the error object lent to the call.
-
-    Wraps wwsapi.WsWriteXmlnsAttribute. Supplied by the wrapper: error (an error object lent
-    to the call).
-    """
-    _e = _take()
-    try:
-        _r: int = _c.WsWriteXmlnsAttribute(writer, prefix, ns, singleQuote, _e)
-    except BaseException:
-        _failed(_e)
-        raise
-    _give(_e)
-    return _r
-
-
-def WsXmlStringEquals(
-    string1: WS_XML_STRING | _rt.PointerArg[WS_XML_STRING],
-    string2: WS_XML_STRING | _rt.PointerArg[WS_XML_STRING],
-) -> int:
-    """The function WsXmlStringEquals (no reference page in the specs).
-
-    Args:
-        string1: (not described)
-        string2: (not described)
-
-    Returns:
-        int: the HRESULT, S_OK (0) or another success code (the specs list none: it may be
-            the answer).
-
-    Raises:
-        WsError: on any failing HRESULT; the subclass named after the code where it is
-            known, with the strings of the error object lent to the call.
-
-    Wraps wwsapi.WsXmlStringEquals. Supplied by the wrapper: error (an error object lent to
-    the call).
-    """
-    _e = _take()
-    try:
-        _r: int = _c.WsXmlStringEquals(string1, string2, _e)
+        _r: int = _c.WsReadMetadata(metadata, reader, url, _e)
     except BaseException:
         _failed(_e)
         raise

@@ -196,7 +196,7 @@ def test_a_mapped_header_is_added_read_replaced_and_removed(heap: Any) -> None:
             "second ✓"
         )
 
-        assert friendly.WsRemoveMappedHeader(message, xml_string(ORDER_HEADER)) == 0
+        assert friendly.WsRemoveMappedHeader(message, xml_string(ORDER_HEADER)) is None
         # An optional header that is missing reads as NULL (WS_READ_OPTION).
         assert get_mapped(message, ORDER_HEADER, heap, wwsapi.WS_READ_OPTIONAL_POINTER) is None
         assert get_mapped(message, "X-Other", heap, wwsapi.WS_READ_OPTIONAL_POINTER) == "other"

@@ -192,7 +192,7 @@ def proxy_for(channel_properties: list[wwsapi.WS_CHANNEL_PROPERTY] | None = None
         PROXY.WS_PROXY_PROPERTY_CALL_TIMEOUT, ctypes.addressof(timeout), ctypes.sizeof(timeout)
     )
     proxy = friendly.WsCreateServiceProxy(
-        REQUEST, HTTP, None, [call_timeout], channel_properties or []
+        REQUEST, HTTP, properties=[call_timeout], channelProperties=channel_properties
     )
     try:
         yield proxy

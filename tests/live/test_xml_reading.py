@@ -187,16 +187,17 @@ def test_find_attribute_reports_a_missing_attribute(reader: Any, source: Input) 
     assert missing == wwsapi.hresults.S_FALSE  # not required: S_FALSE, no error
 
 
-@records_wine
 @pytest.mark.wwsapi(*READING, "WsFindAttribute")
 def test_friendly_find_attribute_of_a_missing_optional_attribute(
     reader: Any, source: Input
 ) -> None:
-    """Records Wine's behaviour: the friendly wrapper returns only the index, and
-    Wine sets it to ULONG_MAX with S_FALSE (the docs give no index then)."""
+    """S_FALSE (not found, not required) leaves the index unset: the friendly
+    wrapper returns None, and the prototype returns S_FALSE itself."""
     source.text(reader, DOCUMENT)
     assert friendly.WsReadToStartElement(reader)
-    assert friendly.WsFindAttribute(reader, xml_string("none"), xml_string(""), 0) == 0xFFFFFFFF
+    assert friendly.WsFindAttribute(reader, xml_string("none"), xml_string(""), 0) is None
+    # "id" comes after the xmlns:p declaration, attribute 0
+    assert friendly.WsFindAttribute(reader, xml_string("id"), xml_string(""), 0) == 1
 
 
 @records_wine

@@ -309,11 +309,11 @@ def test_flush_writer_hands_the_stream_callback_what_was_written_since_the_last_
 @pytest.mark.wwsapi(*BASE, "WsWriteXmlnsAttribute", "WsWriteEndStartElement", "WsWriteBytes")
 def test_xmlns_attribute_end_of_start_tag_and_base64_bytes(out: Out) -> None:
     out.start("a", NS)
-    friendly.WsWriteXmlnsAttribute(out.writer, xml_string("p"), xml_string("urn:p"), 0)
-    assert friendly.WsWriteEndStartElement(out.writer) == 0
+    friendly.WsWriteXmlnsAttribute(out.writer, xml_string("urn:p"), 0, prefix=xml_string("p"))
+    assert friendly.WsWriteEndStartElement(out.writer) is None
     # The start tag is complete: no more attributes, and it cannot end twice.
     with pytest.raises(wwsapi.WS_E_INVALID_OPERATION):
-        friendly.WsWriteXmlnsAttribute(out.writer, xml_string("q"), xml_string("urn:q"), 0)
+        friendly.WsWriteXmlnsAttribute(out.writer, xml_string("urn:q"), 0, prefix=xml_string("q"))
     with pytest.raises(wwsapi.WS_E_INVALID_OPERATION):
         friendly.WsWriteEndStartElement(out.writer)
     friendly.WsWriteBytes(out.writer, b"\x01\x02\xff")
@@ -347,9 +347,9 @@ def test_end_cdata_without_a_cdata_section_is_an_invalid_operation(out: Out) -> 
 @pytest.mark.wwsapi(*BASE, "WsWriteXmlnsAttribute", "WsWriteQualifiedName")
 def test_qualified_name_is_written_with_its_prefix(out: Out) -> None:
     out.start("q")
-    friendly.WsWriteXmlnsAttribute(out.writer, xml_string("p"), xml_string("urn:p"), 0)
+    friendly.WsWriteXmlnsAttribute(out.writer, xml_string("urn:p"), 0, prefix=xml_string("p"))
     friendly.WsWriteQualifiedName(
-        out.writer, xml_string("p"), xml_string("local"), xml_string("urn:p")
+        out.writer, xml_string("local"), prefix=xml_string("p"), ns=xml_string("urn:p")
     )
     out.end()
     assert out.text() == b'<q xmlns:p="urn:p">p:local</q>'
@@ -375,7 +375,7 @@ def test_prefix_from_namespace_of_the_enclosing_element(out: Out) -> None:
 @pytest.mark.wwsapi(*BASE, "WsWriteXmlnsAttribute", "WsGetPrefixFromNamespace")
 def test_prefix_from_namespace_declared_with_an_xmlns_attribute(out: Out) -> None:
     out.start("a", NS)
-    friendly.WsWriteXmlnsAttribute(out.writer, xml_string("p"), xml_string("urn:p"), 0)
+    friendly.WsWriteXmlnsAttribute(out.writer, xml_string("urn:p"), 0, prefix=xml_string("p"))
     out.start("b", NS)
     assert xml_bytes(friendly.WsGetPrefixFromNamespace(out.writer, xml_string("urn:p"), 1)) == b"p"
     default = friendly.WsGetPrefixFromNamespace(out.writer, xml_string(NS), 1)

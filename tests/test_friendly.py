@@ -345,6 +345,31 @@ def test_a_success_code_the_specs_do_not_list_is_returned(fake: FakeDll) -> None
     assert inspect.signature(friendly.WsResetError).return_annotation == "None"
 
 
+def test_out_values_are_none_when_the_call_answers_another_listed_success_code(
+    fake: FakeDll,
+) -> None:
+    attributes = ["id", "rush"]
+
+    @fake.implement("WsFindAttribute")
+    def find(reader: Any, name: Any, ns: Any, required: int, index: Any, error: Any) -> int:
+        wanted = ctypes.string_at(name[0].bytes_, name[0].length).decode()
+        if wanted not in attributes:
+            return 1  # S_FALSE, the index left as it was
+        ctypes.cast(index, ctypes.POINTER(ctypes.c_uint32))[0] = attributes.index(wanted)
+        return 0
+
+    reader = ctypes.POINTER(wwsapi.WS_XML_READER)()
+    data = {name: ctypes.create_string_buffer(name.encode()) for name in ("rush", "none", "")}
+
+    def xml_string(text: str) -> wwsapi.WS_XML_STRING:
+        chars = ctypes.cast(data[text], ctypes.POINTER(ctypes.c_uint8))
+        return wwsapi.WS_XML_STRING(length=len(text), bytes_=chars)
+
+    assert friendly.WsFindAttribute(reader, xml_string("rush"), xml_string(""), 0) == 1
+    assert friendly.WsFindAttribute(reader, xml_string("none"), xml_string(""), 0) is None
+    assert "int | None" in str(inspect.signature(friendly.WsFindAttribute).return_annotation)
+
+
 def test_what_the_specs_leave_undecided_is_listed_not_wrapped() -> None:
     assert not hasattr(friendly, "WsGetHeapProperty")
     assert "value (void*)" in friendly.NEEDS_HAND_WRITTEN["WsGetHeapProperty"]

@@ -10,13 +10,14 @@
 #   specs/abi/constants.yaml
 #   specs/abi/notes.yaml
 #   specs/pages/nf-webservices-wsadderrorstring.md
+#   specs/pages/nf-webservices-wscopyerror.md
 #   specs/pages/nf-webservices-wscreateerror.md
 #   specs/pages/nf-webservices-wsfreeerror.md
 #   specs/pages/nf-webservices-wsgeterrorproperty.md
 #   specs/pages/nf-webservices-wsgeterrorstring.md
 #   specs/pages/nf-webservices-wsreseterror.md
 #   specs/pages/nf-webservices-wsseterrorproperty.md
-"""Spec facts of the area Errors (7 functions), checked against the package wwsapi without
+"""Spec facts of the area Errors (8 functions), checked against the package wwsapi without
 webservices.dll.
 
 Each table row is what the specs say about one function; the tests below check the
@@ -63,6 +64,28 @@ SPECS: tuple[Spec, ...] = (
         ),
         successes=(),
         friendly=(("error", False), ("string", False)),
+    ),
+    Spec(
+        name="WsCopyError",
+        py_name="WsCopyError",
+        module="errors",
+        returns="HRESULT",
+        params=(("source", "WS_ERROR*"), ("destination", "WS_ERROR*")),
+        stdcall=True,
+        failures=(
+            (
+                "E_INVALIDARG",
+                0x80070057,
+                "One of the error objects is NULL, or another argument is not valid.",
+            ),
+            (
+                "E_OUTOFMEMORY",
+                0x8007000E,
+                "Not enough memory was available to complete the operation.",
+            ),
+        ),
+        successes=(),
+        friendly=(("source", False), ("destination", False)),
     ),
     Spec(
         name="WsCreateError",

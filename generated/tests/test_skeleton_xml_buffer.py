@@ -10,10 +10,12 @@
 #   specs/abi/constants.yaml
 #   specs/abi/notes.yaml
 #   specs/pages/nf-webservices-wscreatexmlbuffer.md
+#   specs/pages/nf-webservices-wsreadxmlbuffer.md
 #   specs/pages/nf-webservices-wsreadxmlbufferfrombytes.md
+#   specs/pages/nf-webservices-wsremovenode.md
 #   specs/pages/nf-webservices-wswritexmlbuffer.md
 #   specs/pages/nf-webservices-wswritexmlbuffertobytes.md
-"""Spec facts of the area XML Buffer (4 functions), checked against the package wwsapi
+"""Spec facts of the area XML Buffer (6 functions), checked against the package wwsapi
 without webservices.dll.
 
 Each table row is what the specs say about one function; the tests below check the
@@ -40,6 +42,7 @@ TYPES: dict[str, tuple[str, str]] = {
     "WS_HEAP": ("handle", "WS_HEAP"),
     "WS_XML_BUFFER": ("handle", "WS_XML_BUFFER"),
     "WS_XML_BUFFER_PROPERTY": ("aggregate", "WS_XML_BUFFER_PROPERTY"),
+    "WS_XML_NODE_POSITION": ("aggregate", "WS_XML_NODE_POSITION"),
     "WS_XML_READER": ("handle", "WS_XML_READER"),
     "WS_XML_READER_ENCODING": ("aggregate", "WS_XML_READER_ENCODING"),
     "WS_XML_READER_PROPERTY": ("aggregate", "WS_XML_READER_PROPERTY"),
@@ -68,6 +71,30 @@ SPECS: tuple[Spec, ...] = (
         ),
         successes=(),
         friendly=(("heap", False), ("properties", True)),
+    ),
+    Spec(
+        name="WsReadXmlBuffer",
+        py_name="WsReadXmlBuffer",
+        module="xml_buffer",
+        returns="HRESULT",
+        params=(
+            ("reader", "WS_XML_READER*"),
+            ("heap", "WS_HEAP*"),
+            ("xmlBuffer", "WS_XML_BUFFER**"),
+            ("error", "WS_ERROR*"),
+        ),
+        stdcall=True,
+        failures=(
+            ("E_INVALIDARG", 0x80070057, "An argument is not valid."),
+            (
+                "WS_E_INVALID_OPERATION",
+                0x803D0003,
+                "The reader is positioned neither at the beginning of the document nor on a start element.",
+            ),
+            ("WS_E_QUOTA_EXCEEDED", 0x803D0008, "A size or count limit was exceeded."),
+        ),
+        successes=(),
+        friendly=(("reader", False), ("heap", False)),
     ),
     Spec(
         name="WsReadXmlBufferFromBytes",
@@ -103,6 +130,24 @@ SPECS: tuple[Spec, ...] = (
             ("encoding", True),
             ("properties", True),
         ),
+    ),
+    Spec(
+        name="WsRemoveNode",
+        py_name="WsRemoveNode",
+        module="xml_buffer",
+        returns="HRESULT",
+        params=(("nodePosition", "const WS_XML_NODE_POSITION*"), ("error", "WS_ERROR*")),
+        stdcall=True,
+        failures=(
+            ("E_INVALIDARG", 0x80070057, "An argument is not valid."),
+            (
+                "WS_E_INVALID_OPERATION",
+                0x803D0003,
+                "The node cannot be removed, for example because it is an end element, or the start or end of the buffer.",
+            ),
+        ),
+        successes=(),
+        friendly=(("nodePosition", False),),
     ),
     Spec(
         name="WsWriteXmlBuffer",

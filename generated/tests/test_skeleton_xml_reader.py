@@ -10,18 +10,37 @@
 #   specs/abi/constants.yaml
 #   specs/abi/notes.yaml
 #   specs/pages/nf-webservices-wscreatereader.md
+#   specs/pages/nf-webservices-wsendreadercanonicalization.md
+#   specs/pages/nf-webservices-wsfillreader.md
+#   specs/pages/nf-webservices-wsfindattribute.md
 #   specs/pages/nf-webservices-wsfreereader.md
+#   specs/pages/nf-webservices-wsgetnamespacefromprefix.md
 #   specs/pages/nf-webservices-wsgetreadernode.md
+#   specs/pages/nf-webservices-wsgetreaderposition.md
 #   specs/pages/nf-webservices-wsgetreaderproperty.md
+#   specs/pages/nf-webservices-wsgetxmlattribute.md
+#   specs/pages/nf-webservices-wsmovereader.md
+#   specs/pages/nf-webservices-wsreadarray.md
+#   specs/pages/nf-webservices-wsreadattribute.md
+#   specs/pages/nf-webservices-wsreadbytes.md
 #   specs/pages/nf-webservices-wsreadchars.md
 #   specs/pages/nf-webservices-wsreadcharsutf8.md
+#   specs/pages/nf-webservices-wsreadelement.md
+#   specs/pages/nf-webservices-wsreadendattribute.md
 #   specs/pages/nf-webservices-wsreadendelement.md
 #   specs/pages/nf-webservices-wsreadnode.md
+#   specs/pages/nf-webservices-wsreadqualifiedname.md
+#   specs/pages/nf-webservices-wsreadstartattribute.md
 #   specs/pages/nf-webservices-wsreadstartelement.md
 #   specs/pages/nf-webservices-wsreadtostartelement.md
+#   specs/pages/nf-webservices-wsreadtype.md
+#   specs/pages/nf-webservices-wsreadvalue.md
 #   specs/pages/nf-webservices-wssetinput.md
 #   specs/pages/nf-webservices-wssetinputtobuffer.md
-"""Spec facts of the area XML Reader (12 functions), checked against the package wwsapi
+#   specs/pages/nf-webservices-wssetreaderposition.md
+#   specs/pages/nf-webservices-wsskipnode.md
+#   specs/pages/nf-webservices-wsstartreadercanonicalization.md
+"""Spec facts of the area XML Reader (31 functions), checked against the package wwsapi
 without webservices.dll.
 
 Each table row is what the specs say about one function; the tests below check the
@@ -38,15 +57,29 @@ from _skeleton import (
     check_failure,
     check_friendly,
     check_restype,
+    check_success,
     failure_cases,
     spec_id,
+    success_cases,
 )
 
 # The ABI types the parameters name: C name -> (kind, Python name).
 TYPES: dict[str, tuple[str, str]] = {
+    "WS_ASYNC_CONTEXT": ("aggregate", "WS_ASYNC_CONTEXT"),
+    "WS_ATTRIBUTE_DESCRIPTION": ("aggregate", "WS_ATTRIBUTE_DESCRIPTION"),
+    "WS_ELEMENT_DESCRIPTION": ("aggregate", "WS_ELEMENT_DESCRIPTION"),
     "WS_ERROR": ("handle", "WS_ERROR"),
+    "WS_HEAP": ("handle", "WS_HEAP"),
+    "WS_MOVE_TO": ("enum", "WS_MOVE_TO"),
+    "WS_READ_OPTION": ("enum", "WS_READ_OPTION"),
+    "WS_TYPE": ("enum", "WS_TYPE"),
+    "WS_TYPE_MAPPING": ("enum", "WS_TYPE_MAPPING"),
+    "WS_VALUE_TYPE": ("enum", "WS_VALUE_TYPE"),
+    "WS_WRITE_CALLBACK": ("callback", "WS_WRITE_CALLBACK"),
     "WS_XML_BUFFER": ("handle", "WS_XML_BUFFER"),
+    "WS_XML_CANONICALIZATION_PROPERTY": ("aggregate", "WS_XML_CANONICALIZATION_PROPERTY"),
     "WS_XML_NODE": ("aggregate", "WS_XML_NODE"),
+    "WS_XML_NODE_POSITION": ("aggregate", "WS_XML_NODE_POSITION"),
     "WS_XML_READER": ("handle", "WS_XML_READER"),
     "WS_XML_READER_ENCODING": ("aggregate", "WS_XML_READER_ENCODING"),
     "WS_XML_READER_INPUT": ("aggregate", "WS_XML_READER_INPUT"),
@@ -76,6 +109,69 @@ SPECS: tuple[Spec, ...] = (
         friendly=(("properties", True),),
     ),
     Spec(
+        name="WsEndReaderCanonicalization",
+        py_name="WsEndReaderCanonicalization",
+        module="xml_reader",
+        returns="HRESULT",
+        params=(("reader", "WS_XML_READER*"), ("error", "WS_ERROR*")),
+        stdcall=True,
+        failures=(
+            ("E_INVALIDARG", 0x80070057, "An argument is not valid."),
+            (
+                "WS_E_INVALID_OPERATION",
+                0x803D0003,
+                "No canonicalization is in progress on the reader, or the call is not allowed in the reader's current state.",
+            ),
+        ),
+        successes=(),
+        friendly=(("reader", False),),
+    ),
+    Spec(
+        name="WsFillReader",
+        py_name="WsFillReader",
+        module="xml_reader",
+        returns="HRESULT",
+        params=(
+            ("reader", "WS_XML_READER*"),
+            ("minSize", "ULONG"),
+            ("asyncContext", "const WS_ASYNC_CONTEXT*"),
+            ("error", "WS_ERROR*"),
+        ),
+        stdcall=True,
+        failures=(),
+        successes=(("S_OK", 0x00000000), ("WS_S_ASYNC", 0x003D0000)),
+        friendly=(("reader", False), ("minSize", False), ("asyncContext", True)),
+    ),
+    Spec(
+        name="WsFindAttribute",
+        py_name="WsFindAttribute",
+        module="xml_reader",
+        returns="HRESULT",
+        params=(
+            ("reader", "WS_XML_READER*"),
+            ("localName", "const WS_XML_STRING*"),
+            ("ns", "const WS_XML_STRING*"),
+            ("required", "BOOL"),
+            ("attributeIndex", "ULONG*"),
+            ("error", "WS_ERROR*"),
+        ),
+        stdcall=True,
+        failures=(
+            (
+                "WS_E_INVALID_FORMAT",
+                0x803D0000,
+                "No such attribute exists and required is TRUE, or the input is malformed.",
+            ),
+            (
+                "WS_E_INVALID_OPERATION",
+                0x803D0003,
+                "The reader is not positioned on a start element.",
+            ),
+        ),
+        successes=(("S_OK", 0x00000000), ("S_FALSE", 0x00000001)),
+        friendly=(("reader", False), ("localName", False), ("ns", False), ("required", False)),
+    ),
+    Spec(
         name="WsFreeReader",
         py_name="WsFreeReader",
         module="xml_reader",
@@ -85,6 +181,25 @@ SPECS: tuple[Spec, ...] = (
         failures=(),
         successes=(),
         friendly=(("reader", False),),
+    ),
+    Spec(
+        name="WsGetNamespaceFromPrefix",
+        py_name="WsGetNamespaceFromPrefix",
+        module="xml_reader",
+        returns="HRESULT",
+        params=(
+            ("reader", "WS_XML_READER*"),
+            ("prefix", "const WS_XML_STRING*"),
+            ("required", "BOOL"),
+            ("ns", "const WS_XML_STRING**"),
+            ("error", "WS_ERROR*"),
+        ),
+        stdcall=True,
+        failures=(
+            ("WS_E_INVALID_FORMAT", 0x803D0000, "The prefix is not bound and required is TRUE."),
+        ),
+        successes=(("S_OK", 0x00000000), ("S_FALSE", 0x00000001)),
+        friendly=(("reader", False), ("prefix", False), ("required", False)),
     ),
     Spec(
         name="WsGetReaderNode",
@@ -100,6 +215,21 @@ SPECS: tuple[Spec, ...] = (
         failures=(("E_INVALIDARG", 0x80070057, "An argument is not valid."),),
         successes=(),
         friendly=(("xmlReader", False),),
+    ),
+    Spec(
+        name="WsGetReaderPosition",
+        py_name="WsGetReaderPosition",
+        module="xml_reader",
+        returns="HRESULT",
+        params=(
+            ("reader", "WS_XML_READER*"),
+            ("nodePosition", "WS_XML_NODE_POSITION*"),
+            ("error", "WS_ERROR*"),
+        ),
+        stdcall=True,
+        failures=(("E_INVALIDARG", 0x80070057, "An argument is not valid."),),
+        successes=(),
+        friendly=(("reader", False),),
     ),
     Spec(
         name="WsGetReaderProperty",
@@ -120,6 +250,133 @@ SPECS: tuple[Spec, ...] = (
                 0x80070057,
                 "The property is not supported by this reader, or valueSize does not match the property's size.",
             ),
+        ),
+        successes=(),
+        friendly=None,
+    ),
+    Spec(
+        name="WsGetXmlAttribute",
+        py_name="WsGetXmlAttribute",
+        module="xml_reader",
+        returns="HRESULT",
+        params=(
+            ("reader", "WS_XML_READER*"),
+            ("localName", "const WS_XML_STRING*"),
+            ("heap", "WS_HEAP*"),
+            ("valueChars", "WCHAR**"),
+            ("valueCharCount", "ULONG*"),
+            ("error", "WS_ERROR*"),
+        ),
+        stdcall=True,
+        failures=(("E_INVALIDARG", 0x80070057, "An argument is not valid."),),
+        successes=(("S_OK", 0x00000000), ("S_FALSE", 0x00000001)),
+        friendly=(("reader", False), ("localName", False), ("heap", False)),
+    ),
+    Spec(
+        name="WsMoveReader",
+        py_name="WsMoveReader",
+        module="xml_reader",
+        returns="HRESULT",
+        params=(
+            ("reader", "WS_XML_READER*"),
+            ("moveTo", "WS_MOVE_TO"),
+            ("found", "BOOL*"),
+            ("error", "WS_ERROR*"),
+        ),
+        stdcall=True,
+        failures=(
+            ("E_INVALIDARG", 0x80070057, "An argument is not valid."),
+            (
+                "WS_E_INVALID_FORMAT",
+                0x803D0000,
+                "There is no node in the requested place and found is NULL.",
+            ),
+            (
+                "WS_E_INVALID_OPERATION",
+                0x803D0003,
+                "The reader does not read from an XML buffer, or canonicalization is in progress on it.",
+            ),
+        ),
+        successes=(),
+        friendly=(("reader", False), ("moveTo", False)),
+    ),
+    Spec(
+        name="WsReadArray",
+        py_name="WsReadArray",
+        module="xml_reader",
+        returns="HRESULT",
+        params=(
+            ("reader", "WS_XML_READER*"),
+            ("localName", "WS_XML_STRING*"),
+            ("ns", "WS_XML_STRING*"),
+            ("valueType", "WS_VALUE_TYPE"),
+            ("array", "void*"),
+            ("arraySize", "ULONG"),
+            ("itemOffset", "ULONG"),
+            ("itemCount", "ULONG"),
+            ("actualItemCount", "ULONG*"),
+            ("error", "WS_ERROR*"),
+        ),
+        stdcall=True,
+        failures=(
+            (
+                "WS_E_INVALID_FORMAT",
+                0x803D0000,
+                "The input is malformed, or its content cannot be read as the requested value.",
+            ),
+            ("WS_E_QUOTA_EXCEEDED", 0x803D0008, "A size or count limit was exceeded."),
+        ),
+        successes=(),
+        friendly=None,
+    ),
+    Spec(
+        name="WsReadAttribute",
+        py_name="WsReadAttribute",
+        module="xml_reader",
+        returns="HRESULT",
+        params=(
+            ("reader", "WS_XML_READER*"),
+            ("attributeDescription", "const WS_ATTRIBUTE_DESCRIPTION*"),
+            ("readOption", "WS_READ_OPTION"),
+            ("heap", "WS_HEAP*"),
+            ("value", "void*"),
+            ("valueSize", "ULONG"),
+            ("error", "WS_ERROR*"),
+        ),
+        stdcall=True,
+        failures=(
+            (
+                "WS_E_INVALID_FORMAT",
+                0x803D0000,
+                "The input is malformed, or its content cannot be read as the requested value.",
+            ),
+            ("E_OUTOFMEMORY", 0x8007000E, "Not enough memory was available."),
+            ("WS_E_QUOTA_EXCEEDED", 0x803D0008, "The heap's size limit was exceeded."),
+            ("E_INVALIDARG", 0x80070057, "An argument is not valid."),
+        ),
+        successes=(),
+        friendly=None,
+    ),
+    Spec(
+        name="WsReadBytes",
+        py_name="WsReadBytes",
+        module="xml_reader",
+        returns="HRESULT",
+        params=(
+            ("reader", "WS_XML_READER*"),
+            ("bytes", "void*"),
+            ("maxByteCount", "ULONG"),
+            ("actualByteCount", "ULONG*"),
+            ("error", "WS_ERROR*"),
+        ),
+        stdcall=True,
+        failures=(
+            (
+                "WS_E_INVALID_FORMAT",
+                0x803D0000,
+                "The text is not valid base64, or the input is malformed.",
+            ),
+            ("WS_E_QUOTA_EXCEEDED", 0x803D0008, "A size or count limit was exceeded."),
         ),
         successes=(),
         friendly=None,
@@ -173,6 +430,47 @@ SPECS: tuple[Spec, ...] = (
         friendly=None,
     ),
     Spec(
+        name="WsReadElement",
+        py_name="WsReadElement",
+        module="xml_reader",
+        returns="HRESULT",
+        params=(
+            ("reader", "WS_XML_READER*"),
+            ("elementDescription", "const WS_ELEMENT_DESCRIPTION*"),
+            ("readOption", "WS_READ_OPTION"),
+            ("heap", "WS_HEAP*"),
+            ("value", "void*"),
+            ("valueSize", "ULONG"),
+            ("error", "WS_ERROR*"),
+        ),
+        stdcall=True,
+        failures=(
+            (
+                "WS_E_INVALID_FORMAT",
+                0x803D0000,
+                "The input is malformed, or its content cannot be read as the requested value.",
+            ),
+            ("E_OUTOFMEMORY", 0x8007000E, "Not enough memory was available."),
+            ("WS_E_QUOTA_EXCEEDED", 0x803D0008, "The heap's size limit was exceeded."),
+            ("E_INVALIDARG", 0x80070057, "An argument is not valid."),
+        ),
+        successes=(),
+        friendly=None,
+    ),
+    Spec(
+        name="WsReadEndAttribute",
+        py_name="WsReadEndAttribute",
+        module="xml_reader",
+        returns="HRESULT",
+        params=(("reader", "WS_XML_READER*"), ("error", "WS_ERROR*")),
+        stdcall=True,
+        failures=(
+            ("WS_E_INVALID_FORMAT", 0x803D0000, "The reader is not inside an attribute's value."),
+        ),
+        successes=(),
+        friendly=(("reader", False),),
+    ),
+    Spec(
         name="WsReadEndElement",
         py_name="WsReadEndElement",
         module="xml_reader",
@@ -211,6 +509,47 @@ SPECS: tuple[Spec, ...] = (
         ),
         successes=(),
         friendly=(("reader", False),),
+    ),
+    Spec(
+        name="WsReadQualifiedName",
+        py_name="WsReadQualifiedName",
+        module="xml_reader",
+        returns="HRESULT",
+        params=(
+            ("reader", "WS_XML_READER*"),
+            ("heap", "WS_HEAP*"),
+            ("prefix", "WS_XML_STRING*"),
+            ("localName", "WS_XML_STRING*"),
+            ("ns", "WS_XML_STRING*"),
+            ("error", "WS_ERROR*"),
+        ),
+        stdcall=True,
+        failures=(
+            (
+                "WS_E_INVALID_FORMAT",
+                0x803D0000,
+                "The text is not a qualified name, the local name is missing, or ns was requested and the prefix is not bound to a namespace.",
+            ),
+        ),
+        successes=(),
+        friendly=(("reader", False), ("heap", False)),
+    ),
+    Spec(
+        name="WsReadStartAttribute",
+        py_name="WsReadStartAttribute",
+        module="xml_reader",
+        returns="HRESULT",
+        params=(("reader", "WS_XML_READER*"), ("attributeIndex", "ULONG"), ("error", "WS_ERROR*")),
+        stdcall=True,
+        failures=(
+            (
+                "WS_E_INVALID_FORMAT",
+                0x803D0000,
+                "The reader is not positioned on a start element, or there is no attribute with that index.",
+            ),
+        ),
+        successes=(),
+        friendly=(("reader", False), ("attributeIndex", False)),
     ),
     Spec(
         name="WsReadStartElement",
@@ -255,6 +594,60 @@ SPECS: tuple[Spec, ...] = (
         friendly=(("reader", False), ("localName", True), ("ns", True)),
     ),
     Spec(
+        name="WsReadType",
+        py_name="WsReadType",
+        module="xml_reader",
+        returns="HRESULT",
+        params=(
+            ("reader", "WS_XML_READER*"),
+            ("typeMapping", "WS_TYPE_MAPPING"),
+            ("type", "WS_TYPE"),
+            ("typeDescription", "const void*"),
+            ("readOption", "WS_READ_OPTION"),
+            ("heap", "WS_HEAP*"),
+            ("value", "void*"),
+            ("valueSize", "ULONG"),
+            ("error", "WS_ERROR*"),
+        ),
+        stdcall=True,
+        failures=(
+            (
+                "WS_E_INVALID_FORMAT",
+                0x803D0000,
+                "The input is malformed, or its content cannot be read as the requested value.",
+            ),
+            ("E_OUTOFMEMORY", 0x8007000E, "Not enough memory was available."),
+            ("WS_E_QUOTA_EXCEEDED", 0x803D0008, "The heap's size limit was exceeded."),
+            ("E_INVALIDARG", 0x80070057, "An argument is not valid."),
+        ),
+        successes=(),
+        friendly=None,
+    ),
+    Spec(
+        name="WsReadValue",
+        py_name="WsReadValue",
+        module="xml_reader",
+        returns="HRESULT",
+        params=(
+            ("reader", "WS_XML_READER*"),
+            ("valueType", "WS_VALUE_TYPE"),
+            ("value", "void*"),
+            ("valueSize", "ULONG"),
+            ("error", "WS_ERROR*"),
+        ),
+        stdcall=True,
+        failures=(
+            (
+                "WS_E_INVALID_FORMAT",
+                0x803D0000,
+                "The text cannot be parsed as the requested type, or the input is malformed.",
+            ),
+            ("WS_E_QUOTA_EXCEEDED", 0x803D0008, "A size or count limit was exceeded."),
+        ),
+        successes=(),
+        friendly=None,
+    ),
+    Spec(
         name="WsSetInput",
         py_name="WsSetInput",
         module="xml_reader",
@@ -289,6 +682,73 @@ SPECS: tuple[Spec, ...] = (
         successes=(),
         friendly=(("reader", False), ("buffer", False), ("properties", True)),
     ),
+    Spec(
+        name="WsSetReaderPosition",
+        py_name="WsSetReaderPosition",
+        module="xml_reader",
+        returns="HRESULT",
+        params=(
+            ("reader", "WS_XML_READER*"),
+            ("nodePosition", "const WS_XML_NODE_POSITION*"),
+            ("error", "WS_ERROR*"),
+        ),
+        stdcall=True,
+        failures=(
+            ("E_INVALIDARG", 0x80070057, "An argument is not valid."),
+            (
+                "WS_E_INVALID_OPERATION",
+                0x803D0003,
+                "The reader does not read from the position's buffer, or canonicalization is in progress on it.",
+            ),
+        ),
+        successes=(),
+        friendly=(("reader", False), ("nodePosition", False)),
+    ),
+    Spec(
+        name="WsSkipNode",
+        py_name="WsSkipNode",
+        module="xml_reader",
+        returns="HRESULT",
+        params=(("reader", "WS_XML_READER*"), ("error", "WS_ERROR*")),
+        stdcall=True,
+        failures=(
+            ("WS_E_INVALID_FORMAT", 0x803D0000, "The input skipped over is malformed."),
+            ("WS_E_QUOTA_EXCEEDED", 0x803D0008, "A size or count limit was exceeded."),
+        ),
+        successes=(),
+        friendly=(("reader", False),),
+    ),
+    Spec(
+        name="WsStartReaderCanonicalization",
+        py_name="WsStartReaderCanonicalization",
+        module="xml_reader",
+        returns="HRESULT",
+        params=(
+            ("reader", "WS_XML_READER*"),
+            ("writeCallback", "WS_WRITE_CALLBACK"),
+            ("writeCallbackState", "void*"),
+            ("properties", "WS_XML_CANONICALIZATION_PROPERTY*"),
+            ("propertyCount", "ULONG"),
+            ("error", "WS_ERROR*"),
+        ),
+        stdcall=True,
+        failures=(
+            ("E_INVALIDARG", 0x80070057, "An argument is not valid."),
+            (
+                "WS_E_INVALID_OPERATION",
+                0x803D0003,
+                "Canonicalization is already in progress on the reader, or the reader is not in a state where it can start.",
+            ),
+            ("WS_E_INVALID_FORMAT", 0x803D0000, "The input is malformed."),
+        ),
+        successes=(),
+        friendly=(
+            ("reader", False),
+            ("writeCallback", False),
+            ("writeCallbackState", True),
+            ("properties", True),
+        ),
+    ),
 )
 
 
@@ -310,6 +770,11 @@ def test_restype(spec: Spec) -> None:
 @pytest.mark.parametrize(("spec", "code", "value", "meaning"), failure_cases(SPECS))
 def test_documented_failure(spec: Spec, code: str, value: int, meaning: str) -> None:
     check_failure(spec, code, value, meaning)
+
+
+@pytest.mark.parametrize(("spec", "code", "value"), success_cases(SPECS))
+def test_documented_success(spec: Spec, code: str, value: int) -> None:
+    check_success(spec, code, value)
 
 
 @pytest.mark.parametrize("spec", SPECS, ids=spec_id)

@@ -9,18 +9,39 @@
 #   specs/abi/aliases.yaml
 #   specs/abi/constants.yaml
 #   specs/abi/notes.yaml
+#   specs/pages/nf-webservices-wscopynode.md
 #   specs/pages/nf-webservices-wscreatewriter.md
+#   specs/pages/nf-webservices-wsendwritercanonicalization.md
+#   specs/pages/nf-webservices-wsflushwriter.md
 #   specs/pages/nf-webservices-wsfreewriter.md
+#   specs/pages/nf-webservices-wsgetprefixfromnamespace.md
+#   specs/pages/nf-webservices-wsgetwriterposition.md
 #   specs/pages/nf-webservices-wsgetwriterproperty.md
+#   specs/pages/nf-webservices-wsmovewriter.md
 #   specs/pages/nf-webservices-wssetoutput.md
 #   specs/pages/nf-webservices-wssetoutputtobuffer.md
+#   specs/pages/nf-webservices-wssetwriterposition.md
+#   specs/pages/nf-webservices-wsstartwritercanonicalization.md
+#   specs/pages/nf-webservices-wswritearray.md
+#   specs/pages/nf-webservices-wswriteattribute.md
+#   specs/pages/nf-webservices-wswritebytes.md
 #   specs/pages/nf-webservices-wswritechars.md
 #   specs/pages/nf-webservices-wswritecharsutf8.md
+#   specs/pages/nf-webservices-wswriteelement.md
 #   specs/pages/nf-webservices-wswriteendattribute.md
+#   specs/pages/nf-webservices-wswriteendcdata.md
 #   specs/pages/nf-webservices-wswriteendelement.md
+#   specs/pages/nf-webservices-wswriteendstartelement.md
+#   specs/pages/nf-webservices-wswritenode.md
+#   specs/pages/nf-webservices-wswritequalifiedname.md
 #   specs/pages/nf-webservices-wswritestartattribute.md
+#   specs/pages/nf-webservices-wswritestartcdata.md
 #   specs/pages/nf-webservices-wswritestartelement.md
-"""Spec facts of the area XML Writer (11 functions), checked against the package wwsapi
+#   specs/pages/nf-webservices-wswritetext.md
+#   specs/pages/nf-webservices-wswritetype.md
+#   specs/pages/nf-webservices-wswritevalue.md
+#   specs/pages/nf-webservices-wswritexmlnsattribute.md
+"""Spec facts of the area XML Writer (32 functions), checked against the package wwsapi
 without webservices.dll.
 
 Each table row is what the specs say about one function; the tests below check the
@@ -37,15 +58,31 @@ from _skeleton import (
     check_failure,
     check_friendly,
     check_restype,
+    check_success,
     failure_cases,
     spec_id,
+    success_cases,
 )
 
 # The ABI types the parameters name: C name -> (kind, Python name).
 TYPES: dict[str, tuple[str, str]] = {
+    "WS_ASYNC_CONTEXT": ("aggregate", "WS_ASYNC_CONTEXT"),
+    "WS_ATTRIBUTE_DESCRIPTION": ("aggregate", "WS_ATTRIBUTE_DESCRIPTION"),
+    "WS_ELEMENT_DESCRIPTION": ("aggregate", "WS_ELEMENT_DESCRIPTION"),
     "WS_ERROR": ("handle", "WS_ERROR"),
+    "WS_MOVE_TO": ("enum", "WS_MOVE_TO"),
+    "WS_TYPE": ("enum", "WS_TYPE"),
+    "WS_TYPE_MAPPING": ("enum", "WS_TYPE_MAPPING"),
+    "WS_VALUE_TYPE": ("enum", "WS_VALUE_TYPE"),
+    "WS_WRITE_CALLBACK": ("callback", "WS_WRITE_CALLBACK"),
+    "WS_WRITE_OPTION": ("enum", "WS_WRITE_OPTION"),
     "WS_XML_BUFFER": ("handle", "WS_XML_BUFFER"),
+    "WS_XML_CANONICALIZATION_PROPERTY": ("aggregate", "WS_XML_CANONICALIZATION_PROPERTY"),
+    "WS_XML_NODE": ("aggregate", "WS_XML_NODE"),
+    "WS_XML_NODE_POSITION": ("aggregate", "WS_XML_NODE_POSITION"),
+    "WS_XML_READER": ("handle", "WS_XML_READER"),
     "WS_XML_STRING": ("aggregate", "WS_XML_STRING"),
+    "WS_XML_TEXT": ("aggregate", "WS_XML_TEXT"),
     "WS_XML_WRITER": ("handle", "WS_XML_WRITER"),
     "WS_XML_WRITER_ENCODING": ("aggregate", "WS_XML_WRITER_ENCODING"),
     "WS_XML_WRITER_OUTPUT": ("aggregate", "WS_XML_WRITER_OUTPUT"),
@@ -54,6 +91,31 @@ TYPES: dict[str, tuple[str, str]] = {
 }
 
 SPECS: tuple[Spec, ...] = (
+    Spec(
+        name="WsCopyNode",
+        py_name="WsCopyNode",
+        module="xml_writer",
+        returns="HRESULT",
+        params=(("writer", "WS_XML_WRITER*"), ("reader", "WS_XML_READER*"), ("error", "WS_ERROR*")),
+        stdcall=True,
+        failures=(
+            ("E_INVALIDARG", 0x80070057, "An argument is not valid."),
+            (
+                "WS_E_INVALID_OPERATION",
+                0x803D0003,
+                "The call is not allowed in the object's current state.",
+            ),
+            ("WS_E_INVALID_FORMAT", 0x803D0000, "The reader's input is not well-formed XML."),
+            (
+                "WS_E_QUOTA_EXCEEDED",
+                0x803D0008,
+                "A limit of the reader or of the writer was exceeded.",
+            ),
+            ("E_OUTOFMEMORY", 0x8007000E, "Not enough memory was available to complete the call."),
+        ),
+        successes=(),
+        friendly=(("writer", False), ("reader", False)),
+    ),
     Spec(
         name="WsCreateWriter",
         py_name="WsCreateWriter",
@@ -74,6 +136,45 @@ SPECS: tuple[Spec, ...] = (
         friendly=(("properties", True),),
     ),
     Spec(
+        name="WsEndWriterCanonicalization",
+        py_name="WsEndWriterCanonicalization",
+        module="xml_writer",
+        returns="HRESULT",
+        params=(("writer", "WS_XML_WRITER*"), ("error", "WS_ERROR*")),
+        stdcall=True,
+        failures=(
+            ("E_INVALIDARG", 0x80070057, "An argument is not valid."),
+            ("WS_E_INVALID_OPERATION", 0x803D0003, "The writer is not canonicalizing."),
+            ("E_OUTOFMEMORY", 0x8007000E, "Not enough memory was available to complete the call."),
+        ),
+        successes=(),
+        friendly=(("writer", False),),
+    ),
+    Spec(
+        name="WsFlushWriter",
+        py_name="WsFlushWriter",
+        module="xml_writer",
+        returns="HRESULT",
+        params=(
+            ("writer", "WS_XML_WRITER*"),
+            ("minSize", "ULONG"),
+            ("asyncContext", "const WS_ASYNC_CONTEXT*"),
+            ("error", "WS_ERROR*"),
+        ),
+        stdcall=True,
+        failures=(
+            ("E_INVALIDARG", 0x80070057, "An argument is not valid."),
+            (
+                "WS_E_INVALID_OPERATION",
+                0x803D0003,
+                "The writer has no output, or the call is not allowed in its current state.",
+            ),
+            ("E_OUTOFMEMORY", 0x8007000E, "Not enough memory was available to complete the call."),
+        ),
+        successes=(("WS_S_ASYNC", 0x003D0000),),
+        friendly=(("writer", False), ("minSize", False), ("asyncContext", True)),
+    ),
+    Spec(
         name="WsFreeWriter",
         py_name="WsFreeWriter",
         module="xml_writer",
@@ -81,6 +182,48 @@ SPECS: tuple[Spec, ...] = (
         params=(("writer", "WS_XML_WRITER*"),),
         stdcall=True,
         failures=(),
+        successes=(),
+        friendly=(("writer", False),),
+    ),
+    Spec(
+        name="WsGetPrefixFromNamespace",
+        py_name="WsGetPrefixFromNamespace",
+        module="xml_writer",
+        returns="HRESULT",
+        params=(
+            ("writer", "WS_XML_WRITER*"),
+            ("ns", "const WS_XML_STRING*"),
+            ("required", "BOOL"),
+            ("prefix", "const WS_XML_STRING**"),
+            ("error", "WS_ERROR*"),
+        ),
+        stdcall=True,
+        failures=(
+            ("E_INVALIDARG", 0x80070057, "An argument is not valid."),
+            (
+                "WS_E_INVALID_FORMAT",
+                0x803D0000,
+                "required is TRUE and no prefix is bound to ns in scope.",
+            ),
+        ),
+        successes=(),
+        friendly=(("writer", False), ("ns", False), ("required", False)),
+    ),
+    Spec(
+        name="WsGetWriterPosition",
+        py_name="WsGetWriterPosition",
+        module="xml_writer",
+        returns="HRESULT",
+        params=(
+            ("writer", "WS_XML_WRITER*"),
+            ("nodePosition", "WS_XML_NODE_POSITION*"),
+            ("error", "WS_ERROR*"),
+        ),
+        stdcall=True,
+        failures=(
+            ("E_INVALIDARG", 0x80070057, "An argument is not valid."),
+            ("WS_E_INVALID_OPERATION", 0x803D0003, "The writer is not writing to an XML buffer."),
+        ),
         successes=(),
         friendly=(("writer", False),),
     ),
@@ -106,6 +249,26 @@ SPECS: tuple[Spec, ...] = (
         ),
         successes=(),
         friendly=None,
+    ),
+    Spec(
+        name="WsMoveWriter",
+        py_name="WsMoveWriter",
+        module="xml_writer",
+        returns="HRESULT",
+        params=(
+            ("writer", "WS_XML_WRITER*"),
+            ("moveTo", "WS_MOVE_TO"),
+            ("found", "BOOL*"),
+            ("error", "WS_ERROR*"),
+        ),
+        stdcall=True,
+        failures=(
+            ("E_INVALIDARG", 0x80070057, "An argument is not valid."),
+            ("WS_E_INVALID_FORMAT", 0x803D0000, "The target does not exist and found is NULL."),
+            ("WS_E_INVALID_OPERATION", 0x803D0003, "The writer is not writing to an XML buffer."),
+        ),
+        successes=(),
+        friendly=(("writer", False), ("moveTo", False)),
     ),
     Spec(
         name="WsSetOutput",
@@ -141,6 +304,165 @@ SPECS: tuple[Spec, ...] = (
         failures=(("E_INVALIDARG", 0x80070057, "An argument is not valid."),),
         successes=(),
         friendly=(("writer", False), ("buffer", False), ("properties", True)),
+    ),
+    Spec(
+        name="WsSetWriterPosition",
+        py_name="WsSetWriterPosition",
+        module="xml_writer",
+        returns="HRESULT",
+        params=(
+            ("writer", "WS_XML_WRITER*"),
+            ("nodePosition", "const WS_XML_NODE_POSITION*"),
+            ("error", "WS_ERROR*"),
+        ),
+        stdcall=True,
+        failures=(
+            (
+                "E_INVALIDARG",
+                0x80070057,
+                "An argument is not valid, for example the position does not name a node of the buffer the writer writes to.",
+            ),
+            ("WS_E_INVALID_OPERATION", 0x803D0003, "The writer is not writing to an XML buffer."),
+        ),
+        successes=(),
+        friendly=(("writer", False), ("nodePosition", False)),
+    ),
+    Spec(
+        name="WsStartWriterCanonicalization",
+        py_name="WsStartWriterCanonicalization",
+        module="xml_writer",
+        returns="HRESULT",
+        params=(
+            ("writer", "WS_XML_WRITER*"),
+            ("writeCallback", "WS_WRITE_CALLBACK"),
+            ("writeCallbackState", "void*"),
+            ("properties", "WS_XML_CANONICALIZATION_PROPERTY*"),
+            ("propertyCount", "ULONG"),
+            ("error", "WS_ERROR*"),
+        ),
+        stdcall=True,
+        failures=(
+            ("E_INVALIDARG", 0x80070057, "An argument is not valid."),
+            (
+                "WS_E_INVALID_OPERATION",
+                0x803D0003,
+                "Canonicalization cannot start here, for example because it is already in progress on this writer.",
+            ),
+            ("E_OUTOFMEMORY", 0x8007000E, "Not enough memory was available to complete the call."),
+        ),
+        successes=(),
+        friendly=(
+            ("writer", False),
+            ("writeCallback", False),
+            ("writeCallbackState", True),
+            ("properties", True),
+        ),
+    ),
+    Spec(
+        name="WsWriteArray",
+        py_name="WsWriteArray",
+        module="xml_writer",
+        returns="HRESULT",
+        params=(
+            ("writer", "WS_XML_WRITER*"),
+            ("localName", "const WS_XML_STRING*"),
+            ("ns", "const WS_XML_STRING*"),
+            ("valueType", "WS_VALUE_TYPE"),
+            ("array", "const void*"),
+            ("arraySize", "ULONG"),
+            ("itemOffset", "ULONG"),
+            ("itemCount", "ULONG"),
+            ("error", "WS_ERROR*"),
+        ),
+        stdcall=True,
+        failures=(
+            (
+                "E_INVALIDARG",
+                0x80070057,
+                "An argument is not valid, for example itemOffset plus itemCount goes past the end of array.",
+            ),
+            (
+                "WS_E_INVALID_OPERATION",
+                0x803D0003,
+                "The call is not allowed in the object's current state.",
+            ),
+            (
+                "WS_E_QUOTA_EXCEEDED",
+                0x803D0008,
+                "A limit of the writer, such as its maximum depth or buffer size, was exceeded.",
+            ),
+            ("E_OUTOFMEMORY", 0x8007000E, "Not enough memory was available to complete the call."),
+        ),
+        successes=(),
+        friendly=None,
+    ),
+    Spec(
+        name="WsWriteAttribute",
+        py_name="WsWriteAttribute",
+        module="xml_writer",
+        returns="HRESULT",
+        params=(
+            ("writer", "WS_XML_WRITER*"),
+            ("attributeDescription", "const WS_ATTRIBUTE_DESCRIPTION*"),
+            ("writeOption", "WS_WRITE_OPTION"),
+            ("value", "const void*"),
+            ("valueSize", "ULONG"),
+            ("error", "WS_ERROR*"),
+        ),
+        stdcall=True,
+        failures=(
+            (
+                "E_INVALIDARG",
+                0x80070057,
+                "An argument is not valid, for example valueSize does not match the type, or a required value is NULL.",
+            ),
+            (
+                "WS_E_INVALID_OPERATION",
+                0x803D0003,
+                "No start tag is open, so no attribute can be added here.",
+            ),
+            (
+                "WS_E_INVALID_FORMAT",
+                0x803D0000,
+                "The value cannot be written as the description asks.",
+            ),
+            (
+                "WS_E_QUOTA_EXCEEDED",
+                0x803D0008,
+                "A limit of the writer, such as its maximum depth or buffer size, was exceeded.",
+            ),
+            ("E_OUTOFMEMORY", 0x8007000E, "Not enough memory was available to complete the call."),
+        ),
+        successes=(),
+        friendly=None,
+    ),
+    Spec(
+        name="WsWriteBytes",
+        py_name="WsWriteBytes",
+        module="xml_writer",
+        returns="HRESULT",
+        params=(
+            ("writer", "WS_XML_WRITER*"),
+            ("bytes", "const void*"),
+            ("byteCount", "ULONG"),
+            ("error", "WS_ERROR*"),
+        ),
+        stdcall=True,
+        failures=(
+            ("E_INVALIDARG", 0x80070057, "An argument is not valid."),
+            (
+                "WS_E_INVALID_OPERATION",
+                0x803D0003,
+                "The call is not allowed in the object's current state.",
+            ),
+            (
+                "WS_E_QUOTA_EXCEEDED",
+                0x803D0008,
+                "A limit of the writer, such as its maximum depth or buffer size, was exceeded.",
+            ),
+        ),
+        successes=(),
+        friendly=(("writer", False), ("bytes_", False)),
     ),
     Spec(
         name="WsWriteChars",
@@ -189,6 +511,46 @@ SPECS: tuple[Spec, ...] = (
         friendly=(("writer", False), ("bytes_", False)),
     ),
     Spec(
+        name="WsWriteElement",
+        py_name="WsWriteElement",
+        module="xml_writer",
+        returns="HRESULT",
+        params=(
+            ("writer", "WS_XML_WRITER*"),
+            ("elementDescription", "const WS_ELEMENT_DESCRIPTION*"),
+            ("writeOption", "WS_WRITE_OPTION"),
+            ("value", "const void*"),
+            ("valueSize", "ULONG"),
+            ("error", "WS_ERROR*"),
+        ),
+        stdcall=True,
+        failures=(
+            (
+                "E_INVALIDARG",
+                0x80070057,
+                "An argument is not valid, for example valueSize does not match the type, or a required value is NULL.",
+            ),
+            (
+                "WS_E_INVALID_OPERATION",
+                0x803D0003,
+                "The call is not allowed in the object's current state.",
+            ),
+            (
+                "WS_E_INVALID_FORMAT",
+                0x803D0000,
+                "The value cannot be written as the description asks.",
+            ),
+            (
+                "WS_E_QUOTA_EXCEEDED",
+                0x803D0008,
+                "A limit of the writer, such as its maximum depth or buffer size, was exceeded.",
+            ),
+            ("E_OUTOFMEMORY", 0x8007000E, "Not enough memory was available to complete the call."),
+        ),
+        successes=(),
+        friendly=None,
+    ),
+    Spec(
         name="WsWriteEndAttribute",
         py_name="WsWriteEndAttribute",
         module="xml_writer",
@@ -202,6 +564,20 @@ SPECS: tuple[Spec, ...] = (
                 0x803D0003,
                 "The call is not allowed in the object's current state.",
             ),
+        ),
+        successes=(),
+        friendly=(("writer", False),),
+    ),
+    Spec(
+        name="WsWriteEndCData",
+        py_name="WsWriteEndCData",
+        module="xml_writer",
+        returns="HRESULT",
+        params=(("writer", "WS_XML_WRITER*"), ("error", "WS_ERROR*")),
+        stdcall=True,
+        failures=(
+            ("E_INVALIDARG", 0x80070057, "An argument is not valid."),
+            ("WS_E_INVALID_OPERATION", 0x803D0003, "No CDATA section is open."),
         ),
         successes=(),
         friendly=(("writer", False),),
@@ -224,6 +600,86 @@ SPECS: tuple[Spec, ...] = (
         ),
         successes=(),
         friendly=(("writer", False),),
+    ),
+    Spec(
+        name="WsWriteEndStartElement",
+        py_name="WsWriteEndStartElement",
+        module="xml_writer",
+        returns="HRESULT",
+        params=(("writer", "WS_XML_WRITER*"), ("error", "WS_ERROR*")),
+        stdcall=True,
+        failures=(
+            ("E_INVALIDARG", 0x80070057, "An argument is not valid."),
+            ("WS_E_INVALID_OPERATION", 0x803D0003, "No start tag is open."),
+        ),
+        successes=(),
+        friendly=(("writer", False),),
+    ),
+    Spec(
+        name="WsWriteNode",
+        py_name="WsWriteNode",
+        module="xml_writer",
+        returns="HRESULT",
+        params=(
+            ("writer", "WS_XML_WRITER*"),
+            ("node", "const WS_XML_NODE*"),
+            ("error", "WS_ERROR*"),
+        ),
+        stdcall=True,
+        failures=(
+            ("E_INVALIDARG", 0x80070057, "An argument is not valid."),
+            (
+                "WS_E_INVALID_OPERATION",
+                0x803D0003,
+                "The call is not allowed in the object's current state.",
+            ),
+            (
+                "WS_E_INVALID_FORMAT",
+                0x803D0000,
+                "The node does not fit at this point of the document, for example an end element with no element open.",
+            ),
+            (
+                "WS_E_QUOTA_EXCEEDED",
+                0x803D0008,
+                "A limit of the writer, such as its maximum depth or buffer size, was exceeded.",
+            ),
+        ),
+        successes=(),
+        friendly=(("writer", False), ("node", False)),
+    ),
+    Spec(
+        name="WsWriteQualifiedName",
+        py_name="WsWriteQualifiedName",
+        module="xml_writer",
+        returns="HRESULT",
+        params=(
+            ("writer", "WS_XML_WRITER*"),
+            ("prefix", "const WS_XML_STRING*"),
+            ("localName", "const WS_XML_STRING*"),
+            ("ns", "const WS_XML_STRING*"),
+            ("error", "WS_ERROR*"),
+        ),
+        stdcall=True,
+        failures=(
+            ("E_INVALIDARG", 0x80070057, "An argument is not valid."),
+            (
+                "WS_E_INVALID_OPERATION",
+                0x803D0003,
+                "The call is not allowed in the object's current state.",
+            ),
+            (
+                "WS_E_INVALID_FORMAT",
+                0x803D0000,
+                "No prefix is bound to ns in scope, or the prefix given is bound to another namespace.",
+            ),
+            (
+                "WS_E_QUOTA_EXCEEDED",
+                0x803D0008,
+                "A limit of the writer, such as its maximum depth or buffer size, was exceeded.",
+            ),
+        ),
+        successes=(),
+        friendly=(("writer", False), ("localName", False), ("prefix", True), ("ns", True)),
     ),
     Spec(
         name="WsWriteStartAttribute",
@@ -267,6 +723,24 @@ SPECS: tuple[Spec, ...] = (
         ),
     ),
     Spec(
+        name="WsWriteStartCData",
+        py_name="WsWriteStartCData",
+        module="xml_writer",
+        returns="HRESULT",
+        params=(("writer", "WS_XML_WRITER*"), ("error", "WS_ERROR*")),
+        stdcall=True,
+        failures=(
+            ("E_INVALIDARG", 0x80070057, "An argument is not valid."),
+            (
+                "WS_E_INVALID_OPERATION",
+                0x803D0003,
+                "A CDATA section cannot start here, for example inside an attribute or inside another CDATA section.",
+            ),
+        ),
+        successes=(),
+        friendly=(("writer", False),),
+    ),
+    Spec(
         name="WsWriteStartElement",
         py_name="WsWriteStartElement",
         module="xml_writer",
@@ -300,6 +774,138 @@ SPECS: tuple[Spec, ...] = (
         successes=(),
         friendly=(("writer", False), ("localName", False), ("ns", False), ("prefix", True)),
     ),
+    Spec(
+        name="WsWriteText",
+        py_name="WsWriteText",
+        module="xml_writer",
+        returns="HRESULT",
+        params=(
+            ("writer", "WS_XML_WRITER*"),
+            ("text", "const WS_XML_TEXT*"),
+            ("error", "WS_ERROR*"),
+        ),
+        stdcall=True,
+        failures=(
+            ("E_INVALIDARG", 0x80070057, "An argument is not valid."),
+            (
+                "WS_E_INVALID_OPERATION",
+                0x803D0003,
+                "The call is not allowed in the object's current state.",
+            ),
+            (
+                "WS_E_QUOTA_EXCEEDED",
+                0x803D0008,
+                "A limit of the writer, such as its maximum depth or buffer size, was exceeded.",
+            ),
+        ),
+        successes=(),
+        friendly=(("writer", False), ("text", False)),
+    ),
+    Spec(
+        name="WsWriteType",
+        py_name="WsWriteType",
+        module="xml_writer",
+        returns="HRESULT",
+        params=(
+            ("writer", "WS_XML_WRITER*"),
+            ("typeMapping", "WS_TYPE_MAPPING"),
+            ("type", "WS_TYPE"),
+            ("typeDescription", "const void*"),
+            ("writeOption", "WS_WRITE_OPTION"),
+            ("value", "const void*"),
+            ("valueSize", "ULONG"),
+            ("error", "WS_ERROR*"),
+        ),
+        stdcall=True,
+        failures=(
+            (
+                "E_INVALIDARG",
+                0x80070057,
+                "An argument is not valid, for example valueSize does not match the type, or a required value is NULL.",
+            ),
+            (
+                "WS_E_INVALID_OPERATION",
+                0x803D0003,
+                "The call is not allowed in the object's current state.",
+            ),
+            (
+                "WS_E_INVALID_FORMAT",
+                0x803D0000,
+                "The value cannot be written with this type and mapping.",
+            ),
+            (
+                "WS_E_QUOTA_EXCEEDED",
+                0x803D0008,
+                "A limit of the writer, such as its maximum depth or buffer size, was exceeded.",
+            ),
+            ("E_OUTOFMEMORY", 0x8007000E, "Not enough memory was available to complete the call."),
+        ),
+        successes=(),
+        friendly=None,
+    ),
+    Spec(
+        name="WsWriteValue",
+        py_name="WsWriteValue",
+        module="xml_writer",
+        returns="HRESULT",
+        params=(
+            ("writer", "WS_XML_WRITER*"),
+            ("valueType", "WS_VALUE_TYPE"),
+            ("value", "const void*"),
+            ("valueSize", "ULONG"),
+            ("error", "WS_ERROR*"),
+        ),
+        stdcall=True,
+        failures=(
+            (
+                "E_INVALIDARG",
+                0x80070057,
+                "An argument is not valid, for example valueSize does not match valueType.",
+            ),
+            (
+                "WS_E_INVALID_OPERATION",
+                0x803D0003,
+                "The call is not allowed in the object's current state.",
+            ),
+            (
+                "WS_E_INVALID_FORMAT",
+                0x803D0000,
+                "The value is not allowed, such as a floating-point value that cannot be written.",
+            ),
+            (
+                "WS_E_QUOTA_EXCEEDED",
+                0x803D0008,
+                "A limit of the writer, such as its maximum depth or buffer size, was exceeded.",
+            ),
+        ),
+        successes=(),
+        friendly=None,
+    ),
+    Spec(
+        name="WsWriteXmlnsAttribute",
+        py_name="WsWriteXmlnsAttribute",
+        module="xml_writer",
+        returns="HRESULT",
+        params=(
+            ("writer", "WS_XML_WRITER*"),
+            ("prefix", "const WS_XML_STRING*"),
+            ("ns", "const WS_XML_STRING*"),
+            ("singleQuote", "BOOL"),
+            ("error", "WS_ERROR*"),
+        ),
+        stdcall=True,
+        failures=(
+            ("E_INVALIDARG", 0x80070057, "An argument is not valid."),
+            ("WS_E_INVALID_OPERATION", 0x803D0003, "No start tag is open."),
+            (
+                "WS_E_INVALID_FORMAT",
+                0x803D0000,
+                "The prefix is already declared on this element for another namespace, or it is reserved, like xml and xmlns.",
+            ),
+        ),
+        successes=(),
+        friendly=(("writer", False), ("ns", False), ("singleQuote", False), ("prefix", True)),
+    ),
 )
 
 
@@ -321,6 +927,11 @@ def test_restype(spec: Spec) -> None:
 @pytest.mark.parametrize(("spec", "code", "value", "meaning"), failure_cases(SPECS))
 def test_documented_failure(spec: Spec, code: str, value: int, meaning: str) -> None:
     check_failure(spec, code, value, meaning)
+
+
+@pytest.mark.parametrize(("spec", "code", "value"), success_cases(SPECS))
+def test_documented_success(spec: Spec, code: str, value: int) -> None:
+    check_success(spec, code, value)
 
 
 @pytest.mark.parametrize("spec", SPECS, ids=spec_id)

@@ -133,8 +133,8 @@ _NAMES = {
     "errors": (
         "WS_ERROR WS_ERROR_PROPERTY WS_ERROR_PROPERTY_ID WS_ERROR_PROPERTY_LANGID "
         "WS_ERROR_PROPERTY_ORIGINAL_ERROR_CODE WS_ERROR_PROPERTY_STRING_COUNT "
-        "WsAddErrorString WsCreateError WsFreeError WsGetErrorProperty WsGetErrorString "
-        "WsResetError WsSetErrorProperty"
+        "WsAddErrorString WsCopyError WsCreateError WsFreeError WsGetErrorProperty "
+        "WsGetErrorString WsResetError WsSetErrorProperty"
     ),
     "heap": (
         "WS_HEAP WS_HEAP_PROPERTIES WS_HEAP_PROPERTY WS_HEAP_PROPERTY_ACTUAL_SIZE "
@@ -578,32 +578,19 @@ _NAMES = {
     ),
     "misc_functions": (
         "WsAbandonCall WsAbortServiceHost WsAbortServiceProxy WsCall WsCloseServiceHost "
-        "WsCloseServiceProxy WsCopyError WsCopyNode WsCreateFaultFromError "
-        "WsCreateMetadata WsCreateServiceEndpointFromTemplate WsCreateServiceHost "
-        "WsCreateServiceProxy WsCreateServiceProxyFromTemplate WsCreateXmlSecurityToken "
-        "WsEndReaderCanonicalization WsEndWriterCanonicalization WsFillReader "
-        "WsFindAttribute WsFlushWriter WsFreeMetadata WsFreeServiceHost "
-        "WsFreeServiceProxy WsGetDictionary WsGetFaultErrorDetail WsGetFaultErrorProperty "
-        "WsGetMetadataEndpoints WsGetMetadataProperty WsGetMissingMetadataDocumentAddress "
-        "WsGetNamespaceFromPrefix WsGetOperationContextProperty "
-        "WsGetPolicyAlternativeCount WsGetPolicyProperty WsGetPrefixFromNamespace "
-        "WsGetReaderPosition WsGetSecurityContextProperty WsGetServiceHostProperty "
-        "WsGetServiceProxyProperty WsGetWriterPosition WsGetXmlAttribute "
-        "WsMatchPolicyAlternative WsMoveReader WsMoveWriter WsOpenServiceHost "
-        "WsOpenServiceProxy WsPullBytes WsPushBytes WsReadArray WsReadAttribute "
-        "WsReadBytes WsReadElement WsReadEndAttribute WsReadEndpointAddressExtension "
-        "WsReadMetadata"
-    ),
-    "misc_functions_2": (
-        "WsReadQualifiedName WsReadStartAttribute WsReadType WsReadValue WsReadXmlBuffer "
-        "WsRegisterOperationForCancel WsRemoveNode WsResetMetadata WsResetServiceHost "
-        "WsResetServiceProxy WsRevokeSecurityContext WsSetFaultErrorDetail "
-        "WsSetFaultErrorProperty WsSetReaderPosition WsSetWriterPosition WsSkipNode "
-        "WsStartReaderCanonicalization WsStartWriterCanonicalization WsTrimXmlWhitespace "
-        "WsVerifyXmlNCName WsWriteArray WsWriteAttribute WsWriteBytes WsWriteElement "
-        "WsWriteEndCData WsWriteEndStartElement WsWriteNode WsWriteQualifiedName "
-        "WsWriteStartCData WsWriteText WsWriteType WsWriteValue WsWriteXmlnsAttribute "
-        "WsXmlStringEquals"
+        "WsCloseServiceProxy WsCreateFaultFromError WsCreateMetadata "
+        "WsCreateServiceEndpointFromTemplate WsCreateServiceHost WsCreateServiceProxy "
+        "WsCreateServiceProxyFromTemplate WsCreateXmlSecurityToken WsFreeMetadata "
+        "WsFreeServiceHost WsFreeServiceProxy WsGetDictionary WsGetFaultErrorDetail "
+        "WsGetFaultErrorProperty WsGetMetadataEndpoints WsGetMetadataProperty "
+        "WsGetMissingMetadataDocumentAddress WsGetOperationContextProperty "
+        "WsGetPolicyAlternativeCount WsGetPolicyProperty WsGetSecurityContextProperty "
+        "WsGetServiceHostProperty WsGetServiceProxyProperty WsMatchPolicyAlternative "
+        "WsOpenServiceHost WsOpenServiceProxy WsPullBytes WsPushBytes "
+        "WsReadEndpointAddressExtension WsReadMetadata WsRegisterOperationForCancel "
+        "WsResetMetadata WsResetServiceHost WsResetServiceProxy WsRevokeSecurityContext "
+        "WsSetFaultErrorDetail WsSetFaultErrorProperty WsTrimXmlWhitespace "
+        "WsVerifyXmlNCName WsXmlStringEquals"
     ),
     "misc_handles": (
         "WS_METADATA WS_OPERATION_CONTEXT WS_POLICY WS_SECURITY_CONTEXT WS_SERVICE_HOST "
@@ -752,7 +739,8 @@ _NAMES = {
     ),
     "xml_buffer": (
         "WS_XML_BUFFER WS_XML_BUFFER_PROPERTY WS_XML_BUFFER_PROPERTY_ID WsCreateXmlBuffer "
-        "WsReadXmlBufferFromBytes WsWriteXmlBuffer WsWriteXmlBufferToBytes"
+        "WsReadXmlBuffer WsReadXmlBufferFromBytes WsRemoveNode WsWriteXmlBuffer "
+        "WsWriteXmlBufferToBytes"
     ),
     "xml_reader": (
         "WS_XML_ELEMENT_NODE WS_XML_NODE WS_XML_NODE_TYPE WS_XML_NODE_TYPE_BOF "
@@ -775,9 +763,14 @@ _NAMES = {
         "WS_XML_READER_PROPERTY_STREAM_MAX_MIME_HEADERS_SIZE "
         "WS_XML_READER_PROPERTY_STREAM_MAX_ROOT_MIME_PART_SIZE "
         "WS_XML_READER_PROPERTY_UTF8_TRIM_SIZE WS_XML_READER_TEXT_ENCODING "
-        "WS_XML_TEXT_NODE WsCreateReader WsFreeReader WsGetReaderNode WsGetReaderProperty "
-        "WsReadChars WsReadCharsUtf8 WsReadEndElement WsReadNode WsReadStartElement "
-        "WsReadToStartElement WsSetInput WsSetInputToBuffer"
+        "WS_XML_TEXT_NODE WsCreateReader WsEndReaderCanonicalization WsFillReader "
+        "WsFindAttribute WsFreeReader WsGetNamespaceFromPrefix WsGetReaderNode "
+        "WsGetReaderPosition WsGetReaderProperty WsGetXmlAttribute WsMoveReader "
+        "WsReadArray WsReadAttribute WsReadBytes WsReadChars WsReadCharsUtf8 "
+        "WsReadElement WsReadEndAttribute WsReadEndElement WsReadNode WsReadQualifiedName "
+        "WsReadStartAttribute WsReadStartElement WsReadToStartElement WsReadType "
+        "WsReadValue WsSetInput WsSetInputToBuffer WsSetReaderPosition WsSkipNode "
+        "WsStartReaderCanonicalization"
     ),
     "xml_writer": (
         "WS_CHARSET WS_CHARSET_AUTO WS_CHARSET_UTF16BE WS_CHARSET_UTF16LE WS_CHARSET_UTF8 "
@@ -798,9 +791,15 @@ _NAMES = {
         "WS_XML_WRITER_PROPERTY_MAX_ATTRIBUTES WS_XML_WRITER_PROPERTY_MAX_DEPTH "
         "WS_XML_WRITER_PROPERTY_MAX_MIME_PARTS_BUFFER_SIZE "
         "WS_XML_WRITER_PROPERTY_MAX_NAMESPACES WS_XML_WRITER_PROPERTY_WRITE_DECLARATION "
-        "WS_XML_WRITER_TEXT_ENCODING WsCreateWriter WsFreeWriter WsGetWriterProperty "
-        "WsSetOutput WsSetOutputToBuffer WsWriteChars WsWriteCharsUtf8 "
-        "WsWriteEndAttribute WsWriteEndElement WsWriteStartAttribute WsWriteStartElement"
+        "WS_XML_WRITER_TEXT_ENCODING WsCopyNode WsCreateWriter "
+        "WsEndWriterCanonicalization WsFlushWriter WsFreeWriter WsGetPrefixFromNamespace "
+        "WsGetWriterPosition WsGetWriterProperty WsMoveWriter WsSetOutput "
+        "WsSetOutputToBuffer WsSetWriterPosition WsStartWriterCanonicalization "
+        "WsWriteArray WsWriteAttribute WsWriteBytes WsWriteChars WsWriteCharsUtf8 "
+        "WsWriteElement WsWriteEndAttribute WsWriteEndCData WsWriteEndElement "
+        "WsWriteEndStartElement WsWriteNode WsWriteQualifiedName WsWriteStartAttribute "
+        "WsWriteStartCData WsWriteStartElement WsWriteText WsWriteType WsWriteValue "
+        "WsWriteXmlnsAttribute"
     ),
 }
 _SUBMODULES = frozenset(
@@ -816,7 +815,6 @@ _SUBMODULES = frozenset(
         "misc_callbacks",
         "misc_enums",
         "misc_functions",
-        "misc_functions_2",
         "misc_handles",
         "misc_structs",
         "security_processing_results",

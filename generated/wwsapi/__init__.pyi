@@ -24,7 +24,6 @@ from . import message as message
 from . import misc_callbacks as misc_callbacks
 from . import misc_enums as misc_enums
 from . import misc_functions as misc_functions
-from . import misc_functions_2 as misc_functions_2
 from . import misc_handles as misc_handles
 from . import misc_structs as misc_structs
 from . import security_processing_results as security_processing_results
@@ -47,7 +46,6 @@ from .message import *  # noqa: F403
 from .misc_callbacks import *  # noqa: F403
 from .misc_enums import *  # noqa: F403
 from .misc_functions import *  # noqa: F403
-from .misc_functions_2 import *  # noqa: F403
 from .misc_handles import *  # noqa: F403
 from .misc_structs import *  # noqa: F403
 from .security_processing_results import *  # noqa: F403

@@ -13,6 +13,7 @@
 #   specs/pages/handles/ws-error.md
 #   specs/pages/ne-webservices-ws_error_property_id.md
 #   specs/pages/nf-webservices-wsadderrorstring.md
+#   specs/pages/nf-webservices-wscopyerror.md
 #   specs/pages/nf-webservices-wscreateerror.md
 #   specs/pages/nf-webservices-wsfreeerror.md
 #   specs/pages/nf-webservices-wsgeterrorproperty.md
@@ -188,6 +189,57 @@ def WsAddErrorString(error: _rt.PointerArg[WS_ERROR], string: _rt.PointerArg[WS_
     """
     _fn: _rt.Function[int] = _rt.bind(__name__, "WsAddErrorString")
     return _fn(error, string)
+
+
+@_rt.prototype(
+    "WsCopyError",
+    "c_int32",
+    "WS_ERROR* WS_ERROR*",
+    checked=True,
+    error_index=1,
+    codes=(
+        "E_INVALIDARG: One of the error objects is NULL, or another argument is not valid.",
+        "E_OUTOFMEMORY: Not enough memory was available to complete the operation.",
+    ),
+)
+def WsCopyError(source: _rt.PointerArg[WS_ERROR], destination: _rt.PointerArg[WS_ERROR], /) -> int:
+    """Copies the error strings, properties and fault information of one error object into
+    another, replacing what the destination held.
+
+    Args:
+        source (in): The error object to copy from.
+        destination (in): The error object that receives the copy.
+
+    Returns:
+        int: the HRESULT, S_OK (0) or another success code.
+
+    Raises:
+        E_INVALIDARG: One of the error objects is NULL, or another argument is not valid.
+        E_OUTOFMEMORY: Not enough memory was available to complete the operation.
+        Other Errors: The function may also fail with other error codes not listed here.
+        WsError: on any failing HRESULT; the subclass named after the code when it is known
+            (see wwsapi.hresults). Error strings of the error object are attached.
+
+    C declaration:
+        HRESULT WINAPI WsCopyError(WS_ERROR* source, WS_ERROR* destination);
+
+    Remarks:
+        Useful to keep the details of a failure after the error object passed to the failing
+        call is reset for the next call.
+
+    Requirements:
+        Minimum supported client: Windows 7 [desktop apps | UWP apps]
+        Minimum supported server: Windows Server 2008 R2 [desktop apps | UWP apps]
+
+    See also:
+        WsCreateError, WsResetError, WsGetErrorProperty
+
+    Documentation: specs/pages/nf-webservices-wscopyerror.md
+    Reference:
+        https://learn.microsoft.com/en-us/windows/win32/api/webservices/nf-webservices-wscopyerror
+    """
+    _fn: _rt.Function[int] = _rt.bind(__name__, "WsCopyError")
+    return _fn(source, destination)
 
 
 @_rt.prototype(

@@ -15,8 +15,6 @@
 #   specs/pages/nf-webservices-wscall.md
 #   specs/pages/nf-webservices-wscloseservicehost.md
 #   specs/pages/nf-webservices-wscloseserviceproxy.md
-#   specs/pages/nf-webservices-wscopyerror.md
-#   specs/pages/nf-webservices-wscopynode.md
 #   specs/pages/nf-webservices-wscreatefaultfromerror.md
 #   specs/pages/nf-webservices-wscreatemetadata.md
 #   specs/pages/nf-webservices-wscreateserviceendpointfromtemplate.md
@@ -24,11 +22,6 @@
 #   specs/pages/nf-webservices-wscreateserviceproxy.md
 #   specs/pages/nf-webservices-wscreateserviceproxyfromtemplate.md
 #   specs/pages/nf-webservices-wscreatexmlsecuritytoken.md
-#   specs/pages/nf-webservices-wsendreadercanonicalization.md
-#   specs/pages/nf-webservices-wsendwritercanonicalization.md
-#   specs/pages/nf-webservices-wsfillreader.md
-#   specs/pages/nf-webservices-wsfindattribute.md
-#   specs/pages/nf-webservices-wsflushwriter.md
 #   specs/pages/nf-webservices-wsfreemetadata.md
 #   specs/pages/nf-webservices-wsfreeservicehost.md
 #   specs/pages/nf-webservices-wsfreeserviceproxy.md
@@ -38,31 +31,29 @@
 #   specs/pages/nf-webservices-wsgetmetadataendpoints.md
 #   specs/pages/nf-webservices-wsgetmetadataproperty.md
 #   specs/pages/nf-webservices-wsgetmissingmetadatadocumentaddress.md
-#   specs/pages/nf-webservices-wsgetnamespacefromprefix.md
 #   specs/pages/nf-webservices-wsgetoperationcontextproperty.md
 #   specs/pages/nf-webservices-wsgetpolicyalternativecount.md
 #   specs/pages/nf-webservices-wsgetpolicyproperty.md
-#   specs/pages/nf-webservices-wsgetprefixfromnamespace.md
-#   specs/pages/nf-webservices-wsgetreaderposition.md
 #   specs/pages/nf-webservices-wsgetsecuritycontextproperty.md
 #   specs/pages/nf-webservices-wsgetservicehostproperty.md
 #   specs/pages/nf-webservices-wsgetserviceproxyproperty.md
-#   specs/pages/nf-webservices-wsgetwriterposition.md
-#   specs/pages/nf-webservices-wsgetxmlattribute.md
 #   specs/pages/nf-webservices-wsmatchpolicyalternative.md
-#   specs/pages/nf-webservices-wsmovereader.md
-#   specs/pages/nf-webservices-wsmovewriter.md
 #   specs/pages/nf-webservices-wsopenservicehost.md
 #   specs/pages/nf-webservices-wsopenserviceproxy.md
 #   specs/pages/nf-webservices-wspullbytes.md
 #   specs/pages/nf-webservices-wspushbytes.md
-#   specs/pages/nf-webservices-wsreadarray.md
-#   specs/pages/nf-webservices-wsreadattribute.md
-#   specs/pages/nf-webservices-wsreadbytes.md
-#   specs/pages/nf-webservices-wsreadelement.md
-#   specs/pages/nf-webservices-wsreadendattribute.md
 #   specs/pages/nf-webservices-wsreadendpointaddressextension.md
 #   specs/pages/nf-webservices-wsreadmetadata.md
+#   specs/pages/nf-webservices-wsregisteroperationforcancel.md
+#   specs/pages/nf-webservices-wsresetmetadata.md
+#   specs/pages/nf-webservices-wsresetservicehost.md
+#   specs/pages/nf-webservices-wsresetserviceproxy.md
+#   specs/pages/nf-webservices-wsrevokesecuritycontext.md
+#   specs/pages/nf-webservices-wssetfaulterrordetail.md
+#   specs/pages/nf-webservices-wssetfaulterrorproperty.md
+#   specs/pages/nf-webservices-wstrimxmlwhitespace.md
+#   specs/pages/nf-webservices-wsverifyxmlncname.md
+#   specs/pages/nf-webservices-wsxmlstringequals.md
 """Other functions: generated ctypes bindings of webservices.dll (wwsapi).
 
 Elements listed on no area page.
@@ -80,8 +71,13 @@ if _rt.TYPE_CHECKING:
     from .channel import WS_CHANNEL_PROPERTY, WS_PUSH_BYTES_CALLBACK
     from .errors import WS_ERROR
     from .heap import WS_HEAP
-    from .message import WS_ELEMENT_DESCRIPTION, WS_FAULT
-    from .misc_callbacks import WS_PULL_BYTES_CALLBACK, WS_SERVICE_SECURITY_CALLBACK
+    from .message import WS_FAULT
+    from .misc_callbacks import (
+        WS_OPERATION_CANCEL_CALLBACK,
+        WS_OPERATION_FREE_STATE_CALLBACK,
+        WS_PULL_BYTES_CALLBACK,
+        WS_SERVICE_SECURITY_CALLBACK,
+    )
     from .misc_handles import (
         WS_METADATA,
         WS_OPERATION_CONTEXT,
@@ -91,7 +87,6 @@ if _rt.TYPE_CHECKING:
         WS_SERVICE_PROXY,
     )
     from .misc_structs import (
-        WS_ATTRIBUTE_DESCRIPTION,
         WS_CALL_PROPERTY,
         WS_ENDPOINT_ADDRESS,
         WS_FAULT_DETAIL_DESCRIPTION,
@@ -108,7 +103,6 @@ if _rt.TYPE_CHECKING:
         WS_SERVICE_PROPERTY,
         WS_STRING,
         WS_XML_DICTIONARY,
-        WS_XML_NODE_POSITION,
         WS_XML_SECURITY_TOKEN_PROPERTY,
         WS_XML_STRING,
     )
@@ -563,127 +557,6 @@ def WsCloseServiceProxy(
     """
     _fn: _rt.Function[int] = _rt.bind(__name__, "WsCloseServiceProxy")
     return _fn(serviceProxy, asyncContext, error)
-
-
-@_rt.prototype(
-    "WsCopyError",
-    "c_int32",
-    "WS_ERROR* WS_ERROR*",
-    checked=True,
-    error_index=1,
-    codes=(
-        "E_INVALIDARG: One of the error objects is NULL, or another argument is not valid.",
-        "E_OUTOFMEMORY: Not enough memory was available to complete the operation.",
-    ),
-)
-def WsCopyError(source: _rt.PointerArg[WS_ERROR], destination: _rt.PointerArg[WS_ERROR], /) -> int:
-    """Copies the error strings, properties and fault information of one error object into
-    another, replacing what the destination held.
-
-    Args:
-        source (in): The error object to copy from.
-        destination (in): The error object that receives the copy.
-
-    Returns:
-        int: the HRESULT, S_OK (0) or another success code.
-
-    Raises:
-        E_INVALIDARG: One of the error objects is NULL, or another argument is not valid.
-        E_OUTOFMEMORY: Not enough memory was available to complete the operation.
-        Other Errors: The function may also fail with other error codes not listed here.
-        WsError: on any failing HRESULT; the subclass named after the code when it is known
-            (see wwsapi.hresults). Error strings of the error object are attached.
-
-    C declaration:
-        HRESULT WINAPI WsCopyError(WS_ERROR* source, WS_ERROR* destination);
-
-    Remarks:
-        Useful to keep the details of a failure after the error object passed to the failing
-        call is reset for the next call.
-
-    Requirements:
-        Minimum supported client: Windows 7 [desktop apps | UWP apps]
-        Minimum supported server: Windows Server 2008 R2 [desktop apps | UWP apps]
-
-    See also:
-        WsCreateError, WsResetError, WsGetErrorProperty
-
-    Documentation: specs/pages/nf-webservices-wscopyerror.md
-    Reference:
-        https://learn.microsoft.com/en-us/windows/win32/api/webservices/nf-webservices-wscopyerror
-    """
-    _fn: _rt.Function[int] = _rt.bind(__name__, "WsCopyError")
-    return _fn(source, destination)
-
-
-@_rt.prototype(
-    "WsCopyNode",
-    "c_int32",
-    "WS_XML_WRITER* WS_XML_READER* WS_ERROR*",
-    checked=True,
-    error_index=2,
-    codes=(
-        "E_INVALIDARG: An argument is not valid.",
-        "WS_E_INVALID_OPERATION: The call is not allowed in the object's current state.",
-        "WS_E_INVALID_FORMAT: The reader's input is not well-formed XML.",
-        "WS_E_QUOTA_EXCEEDED: A limit of the reader or of the writer was exceeded.",
-        "E_OUTOFMEMORY: Not enough memory was available to complete the call.",
-    ),
-)
-def WsCopyNode(
-    writer: _rt.PointerArg[WS_XML_WRITER],
-    reader: _rt.PointerArg[WS_XML_READER],
-    error: _rt.PointerArg[WS_ERROR] | None,
-    /,
-) -> int:
-    """Copies the node a reader is positioned on to a writer and moves the reader past it. When
-    that node is an element, the element is copied whole: its attributes, all of its
-    children and its end element.
-
-    Args:
-        writer (in): The WS_XML_WRITER that receives the copy, at its current position.
-        reader (in): The WS_XML_READER to copy from. On success it is left on the node that
-            follows the copied one.
-        error (in, optional): Optional pointer to a WS_ERROR object that receives extended
-            information about a failure. Pass NULL if it is not needed.
-
-    Returns:
-        int: the HRESULT, S_OK (0) or another success code.
-
-    Raises:
-        E_INVALIDARG: An argument is not valid.
-        WS_E_INVALID_OPERATION: The call is not allowed in the object's current state.
-        WS_E_INVALID_FORMAT: The reader's input is not well-formed XML.
-        WS_E_QUOTA_EXCEEDED: A limit of the reader or of the writer was exceeded.
-        E_OUTOFMEMORY: Not enough memory was available to complete the call.
-        WsError: on any failing HRESULT; the subclass named after the code when it is known
-            (see wwsapi.hresults). Error strings of the error object are attached.
-
-    C declaration:
-        HRESULT WINAPI WsCopyNode(
-            WS_XML_WRITER* writer,
-            WS_XML_READER* reader,
-            WS_ERROR* error
-        );
-
-    Remarks:
-        The reader and the writer need not use the same encoding: the nodes are decoded by
-        one and encoded again by the other, so the call can also convert a document, for
-        example from binary to text.
-
-    Requirements:
-        Minimum supported client: Windows 7 [desktop apps | UWP apps]
-        Minimum supported server: Windows Server 2008 R2 [desktop apps | UWP apps]
-
-    See also:
-        WsReadNode, WsWriteNode, WsGetReaderNode
-
-    Documentation: specs/pages/nf-webservices-wscopynode.md
-    Reference:
-        https://learn.microsoft.com/en-us/windows/win32/api/webservices/nf-webservices-wscopynode
-    """
-    _fn: _rt.Function[int] = _rt.bind(__name__, "WsCopyNode")
-    return _fn(writer, reader, error)
 
 
 @_rt.prototype(
@@ -1303,342 +1176,6 @@ def WsCreateXmlSecurityToken(
     return _fn(tokenXml, tokenKey, properties, propertyCount, token, error)
 
 
-@_rt.prototype(
-    "WsEndReaderCanonicalization",
-    "c_int32",
-    "WS_XML_READER* WS_ERROR*",
-    checked=True,
-    error_index=1,
-    codes=(
-        "E_INVALIDARG: An argument is not valid.",
-        "WS_E_INVALID_OPERATION: No canonicalization is in progress on the reader, or the call is not allowed in the reader's current state.",
-    ),
-)
-def WsEndReaderCanonicalization(
-    reader: _rt.PointerArg[WS_XML_READER], error: _rt.PointerArg[WS_ERROR] | None, /
-) -> int:
-    """Ends the canonicalization begun on a reader by WsStartReaderCanonicalization. Canonical
-    bytes the reader still holds are passed to the write callback before the call returns.
-
-    Args:
-        reader (in): The WS_XML_READER on which canonicalization is in progress.
-        error (in, optional): Optional pointer to a WS_ERROR object that receives extended
-            information about a failure. Pass NULL if it is not needed.
-
-    Returns:
-        int: the HRESULT, S_OK (0) or another success code.
-
-    Raises:
-        E_INVALIDARG: An argument is not valid.
-        WS_E_INVALID_OPERATION: No canonicalization is in progress on the reader, or the
-            call is not allowed in the reader's current state.
-        WsError: on any failing HRESULT; the subclass named after the code when it is known
-            (see wwsapi.hresults). Error strings of the error object are attached.
-
-    C declaration:
-        HRESULT WINAPI WsEndReaderCanonicalization(WS_XML_READER* reader, WS_ERROR* error);
-
-    Remarks:
-        Call it at the same element depth as WsStartReaderCanonicalization. Until it is
-        called, the canonical output may be incomplete.
-
-        A reader may be released with WsFreeReader without ending canonicalization first.
-
-    Requirements:
-        Minimum supported client: Windows 7 [desktop apps | UWP apps]
-        Minimum supported server: Windows Server 2008 R2 [desktop apps | UWP apps]
-
-    See also:
-        WsStartReaderCanonicalization,
-        https://msdn.microsoft.com/8d106ac2-226d-4e0c-8f14-8d3e17f15548
-
-    Documentation: specs/pages/nf-webservices-wsendreadercanonicalization.md
-    Reference:
-        https://learn.microsoft.com/en-us/windows/win32/api/webservices/nf-webservices-wsendreadercanonicalization
-    """
-    _fn: _rt.Function[int] = _rt.bind(__name__, "WsEndReaderCanonicalization")
-    return _fn(reader, error)
-
-
-@_rt.prototype(
-    "WsEndWriterCanonicalization",
-    "c_int32",
-    "WS_XML_WRITER* WS_ERROR*",
-    checked=True,
-    error_index=1,
-    codes=(
-        "E_INVALIDARG: An argument is not valid.",
-        "WS_E_INVALID_OPERATION: The writer is not canonicalizing.",
-        "E_OUTOFMEMORY: Not enough memory was available to complete the call.",
-    ),
-)
-def WsEndWriterCanonicalization(
-    writer: _rt.PointerArg[WS_XML_WRITER], error: _rt.PointerArg[WS_ERROR] | None, /
-) -> int:
-    """Stops the canonicalization started with WsStartWriterCanonicalization and hands the
-    remaining canonical bytes to its callback.
-
-    Args:
-        writer (in): The WS_XML_WRITER to operate on.
-        error (in, optional): Optional pointer to a WS_ERROR object that receives extended
-            information about a failure. Pass NULL if it is not needed.
-
-    Returns:
-        int: the HRESULT, S_OK (0) or another success code.
-
-    Raises:
-        E_INVALIDARG: An argument is not valid.
-        WS_E_INVALID_OPERATION: The writer is not canonicalizing.
-        E_OUTOFMEMORY: Not enough memory was available to complete the call.
-        WsError: on any failing HRESULT; the subclass named after the code when it is known
-            (see wwsapi.hresults). Error strings of the error object are attached.
-
-    C declaration:
-        HRESULT WINAPI WsEndWriterCanonicalization(WS_XML_WRITER* writer, WS_ERROR* error);
-
-    Remarks:
-        The writer goes on writing to its output as before; only the canonical copy stops.
-
-    Requirements:
-        Minimum supported client: Windows 7 [desktop apps | UWP apps]
-        Minimum supported server: Windows Server 2008 R2 [desktop apps | UWP apps]
-
-    See also:
-        WsStartWriterCanonicalization
-
-    Documentation: specs/pages/nf-webservices-wsendwritercanonicalization.md
-    Reference:
-        https://learn.microsoft.com/en-us/windows/win32/api/webservices/nf-webservices-wsendwritercanonicalization
-    """
-    _fn: _rt.Function[int] = _rt.bind(__name__, "WsEndWriterCanonicalization")
-    return _fn(writer, error)
-
-
-@_rt.prototype(
-    "WsFillReader",
-    "c_int32",
-    "WS_XML_READER* c_uint32 WS_ASYNC_CONTEXT* WS_ERROR*",
-    checked=True,
-    error_index=3,
-)
-def WsFillReader(
-    reader: _rt.PointerArg[WS_XML_READER],
-    minSize: int,
-    asyncContext: _rt.PointerArg[WS_ASYNC_CONTEXT] | None,
-    error: _rt.PointerArg[WS_ERROR] | None,
-    /,
-) -> int:
-    """Makes a reader whose input is a WS_XML_READER_STREAM_INPUT buffer at least minSize bytes
-    of input, calling the stream's read callback as often as it takes. Reader functions
-    called afterwards work on the buffered bytes without going back to the stream.
-
-    Args:
-        reader (in): The WS_XML_READER whose input is to be buffered.
-        minSize (in): The number of bytes the reader should hold in its buffer. If it
-            already holds that many, the call returns at once.
-        asyncContext (in, optional): A WS_ASYNC_CONTEXT that lets the call complete
-            asynchronously, or NULL to wait for the data before returning.
-        error (in, optional): Optional pointer to a WS_ERROR object that receives extended
-            information about a failure. Pass NULL if it is not needed.
-
-    Returns:
-        int: the HRESULT, S_OK (0) or another success code.
-        S_OK: The reader holds at least minSize bytes, or all that remained of the input.
-        WS_S_ASYNC: The call will complete asynchronously; the outcome is passed to the
-            callback in asyncContext.
-
-    Raises:
-        WsError: on any failing HRESULT; the subclass named after the code when it is known
-            (see wwsapi.hresults). Error strings of the error object are attached.
-
-    C declaration:
-        HRESULT WINAPI WsFillReader(
-            WS_XML_READER* reader,
-            ULONG minSize,
-            const WS_ASYNC_CONTEXT* asyncContext,
-            WS_ERROR* error
-        );
-
-    Remarks:
-        For a reader with buffer input the call does nothing and succeeds, since the whole
-        input is already in memory.
-
-        How many bytes a given piece of XML needs depends on the encoding and on how the
-        document is laid out. If a later read needs more data than was buffered, it fails
-        with WS_E_QUOTA_EXCEEDED.
-
-        Fill the reader before each section you read, for example once per element of a
-        large message body.
-
-    Requirements:
-        Minimum supported client: Windows 7 [desktop apps | UWP apps]
-        Minimum supported server: Windows Server 2008 R2 [desktop apps | UWP apps]
-
-    See also:
-        WsSetInput, https://msdn.microsoft.com/53537eb2-6b8d-443e-9453-4b39dfef1dd7,
-        WsReadNode
-
-    Documentation: specs/pages/nf-webservices-wsfillreader.md
-    Reference:
-        https://learn.microsoft.com/en-us/windows/win32/api/webservices/nf-webservices-wsfillreader
-    """
-    _fn: _rt.Function[int] = _rt.bind(__name__, "WsFillReader")
-    return _fn(reader, minSize, asyncContext, error)
-
-
-@_rt.prototype(
-    "WsFindAttribute",
-    "c_int32",
-    "WS_XML_READER* WS_XML_STRING* WS_XML_STRING* c_int32 c_uint32* WS_ERROR*",
-    checked=True,
-    error_index=5,
-    codes=(
-        "WS_E_INVALID_FORMAT: No such attribute exists and required is TRUE, or the input is malformed.",
-        "WS_E_INVALID_OPERATION: The reader is not positioned on a start element.",
-    ),
-)
-def WsFindAttribute(
-    reader: _rt.PointerArg[WS_XML_READER],
-    localName: _rt.PointerArg[WS_XML_STRING],
-    ns: _rt.PointerArg[WS_XML_STRING],
-    required: int,
-    attributeIndex: _rt.PointerArg[_ct.c_uint32],
-    error: _rt.PointerArg[WS_ERROR] | None,
-    /,
-) -> int:
-    """Looks up an attribute of the element the reader is positioned on by local name and
-    namespace, and returns its index in the element's attribute list. The index can be
-    handed to WsReadStartAttribute to read the attribute's value.
-
-    Args:
-        reader (in): The WS_XML_READER positioned on the start element to search.
-        localName (in): The WS_XML_STRING local name of the attribute wanted.
-        ns (in): The WS_XML_STRING namespace URI of the attribute wanted. An attribute
-            without a prefix has the empty namespace.
-        required (in): TRUE if a missing attribute is an error (WS_E_INVALID_FORMAT); FALSE
-            if the function should report it by returning S_FALSE instead.
-        attributeIndex (out): Receives the zero-based index of the matching attribute. It is
-            set only when the function returns S_OK.
-        error (in, optional): Optional pointer to a WS_ERROR object that receives extended
-            information about a failure. Pass NULL if it is not needed.
-
-    Returns:
-        int: the HRESULT, S_OK (0) or another success code.
-        S_OK: The attribute was found and its index stored in attributeIndex.
-        S_FALSE: No such attribute exists and required is FALSE; attributeIndex is not set.
-
-    Raises:
-        WS_E_INVALID_FORMAT: No such attribute exists and required is TRUE, or the input is
-            malformed.
-        WS_E_INVALID_OPERATION: The reader is not positioned on a start element.
-        WsError: on any failing HRESULT; the subclass named after the code when it is known
-            (see wwsapi.hresults). Error strings of the error object are attached.
-
-    C declaration:
-        HRESULT WINAPI WsFindAttribute(
-            WS_XML_READER* reader,
-            const WS_XML_STRING* localName,
-            const WS_XML_STRING* ns,
-            BOOL required,
-            ULONG* attributeIndex,
-            WS_ERROR* error
-        );
-
-    Remarks:
-        The index refers to the attributes array of the WS_XML_ELEMENT_NODE returned by
-        WsGetReaderNode. That array need not follow the order in which the attributes appear
-        in the document, so do not use the index as a document position.
-
-    Requirements:
-        Minimum supported client: Windows 7 [desktop apps | UWP apps]
-        Minimum supported server: Windows Server 2008 R2 [desktop apps | UWP apps]
-
-    See also:
-        WsReadStartAttribute, WsGetReaderNode, WS_XML_ELEMENT_NODE
-
-    Documentation: specs/pages/nf-webservices-wsfindattribute.md
-    Reference:
-        https://learn.microsoft.com/en-us/windows/win32/api/webservices/nf-webservices-wsfindattribute
-    """
-    _fn: _rt.Function[int] = _rt.bind(__name__, "WsFindAttribute")
-    return _fn(reader, localName, ns, required, attributeIndex, error)
-
-
-@_rt.prototype(
-    "WsFlushWriter",
-    "c_int32",
-    "WS_XML_WRITER* c_uint32 WS_ASYNC_CONTEXT* WS_ERROR*",
-    checked=True,
-    error_index=3,
-    codes=(
-        "E_INVALIDARG: An argument is not valid.",
-        "WS_E_INVALID_OPERATION: The writer has no output, or the call is not allowed in its current state.",
-        "E_OUTOFMEMORY: Not enough memory was available to complete the call.",
-    ),
-)
-def WsFlushWriter(
-    writer: _rt.PointerArg[WS_XML_WRITER],
-    minSize: int,
-    asyncContext: _rt.PointerArg[WS_ASYNC_CONTEXT] | None,
-    error: _rt.PointerArg[WS_ERROR] | None,
-    /,
-) -> int:
-    """Passes the bytes a writer has buffered to the write callback of its stream output.
-
-    Args:
-        writer (in): The WS_XML_WRITER to operate on.
-        minSize (in): The smallest amount, in bytes, worth handing over. Nothing is written
-            if fewer bytes are buffered; 0 writes out whatever is buffered.
-        asyncContext (in, optional): A WS_ASYNC_CONTEXT that lets the call complete
-            asynchronously, or NULL to run it synchronously.
-        error (in, optional): Optional pointer to a WS_ERROR object that receives extended
-            information about a failure. Pass NULL if it is not needed.
-
-    Returns:
-        int: the HRESULT, S_OK (0) or another success code.
-        WS_S_ASYNC: The flush has been started and will complete asynchronously; the outcome
-            is passed to the callback in asyncContext.
-
-    Raises:
-        E_INVALIDARG: An argument is not valid.
-        WS_E_INVALID_OPERATION: The writer has no output, or the call is not allowed in its
-            current state.
-        E_OUTOFMEMORY: Not enough memory was available to complete the call.
-        WsError: on any failing HRESULT; the subclass named after the code when it is known
-            (see wwsapi.hresults). Error strings of the error object are attached.
-
-    C declaration:
-        HRESULT WINAPI WsFlushWriter(
-            WS_XML_WRITER* writer,
-            ULONG minSize,
-            const WS_ASYNC_CONTEXT* asyncContext,
-            WS_ERROR* error
-        );
-
-    Remarks:
-        A writer with WS_XML_WRITER_STREAM_OUTPUT keeps everything written in memory until
-        it is flushed, so call this function from time to time while writing a large
-        document, and once more at the end so that the last bytes reach the stream.
-
-        Other outputs have nothing to pass on: a buffer output or an XML buffer receives the
-        nodes as they are written.
-
-    Requirements:
-        Minimum supported client: Windows 7 [desktop apps | UWP apps]
-        Minimum supported server: Windows Server 2008 R2 [desktop apps | UWP apps]
-
-    See also:
-        WsSetOutput, WsFillReader,
-        https://msdn.microsoft.com/8ee4ea59-5cdc-43bf-80c0-8f8632fee274
-
-    Documentation: specs/pages/nf-webservices-wsflushwriter.md
-    Reference:
-        https://learn.microsoft.com/en-us/windows/win32/api/webservices/nf-webservices-wsflushwriter
-    """
-    _fn: _rt.Function[int] = _rt.bind(__name__, "WsFlushWriter")
-    return _fn(writer, minSize, asyncContext, error)
-
-
 @_rt.prototype("WsFreeMetadata", "None", "WS_METADATA*")
 def WsFreeMetadata(metadata: _rt.PointerArg[WS_METADATA], /) -> None:
     """Releases a metadata object and all memory it holds.
@@ -2156,76 +1693,6 @@ def WsGetMissingMetadataDocumentAddress(
 
 
 @_rt.prototype(
-    "WsGetNamespaceFromPrefix",
-    "c_int32",
-    "WS_XML_READER* WS_XML_STRING* c_int32 WS_XML_STRING** WS_ERROR*",
-    checked=True,
-    error_index=4,
-    codes=("WS_E_INVALID_FORMAT: The prefix is not bound and required is TRUE.",),
-)
-def WsGetNamespaceFromPrefix(
-    reader: _rt.PointerArg[WS_XML_READER],
-    prefix: _rt.PointerArg[WS_XML_STRING],
-    required: int,
-    ns: _rt.PointerArg[_ct._Pointer[WS_XML_STRING]],
-    error: _rt.PointerArg[WS_ERROR] | None,
-    /,
-) -> int:
-    """Returns the namespace URI that a prefix is bound to in the scope of the reader's current
-    position.
-
-    Args:
-        reader (in): The WS_XML_READER whose namespace scope is searched.
-        prefix (in): The WS_XML_STRING prefix to resolve. An empty string asks for the
-            default namespace.
-        required (in): TRUE if an unbound prefix is an error (WS_E_INVALID_FORMAT); FALSE if
-            the function should report it by returning S_FALSE and setting ns to NULL.
-        ns (out): Receives a pointer to the WS_XML_STRING namespace the prefix is bound to.
-            The string belongs to the reader and is valid only until the reader moves.
-        error (in, optional): Optional pointer to a WS_ERROR object that receives extended
-            information about a failure. Pass NULL if it is not needed.
-
-    Returns:
-        int: the HRESULT, S_OK (0) or another success code.
-        S_OK: The prefix is bound; ns points to its namespace.
-        S_FALSE: The prefix is not bound and required is FALSE; ns is set to NULL.
-
-    Raises:
-        WS_E_INVALID_FORMAT: The prefix is not bound and required is TRUE.
-        WsError: on any failing HRESULT; the subclass named after the code when it is known
-            (see wwsapi.hresults). Error strings of the error object are attached.
-
-    C declaration:
-        HRESULT WINAPI WsGetNamespaceFromPrefix(
-            WS_XML_READER* reader,
-            const WS_XML_STRING* prefix,
-            BOOL required,
-            const WS_XML_STRING** ns,
-            WS_ERROR* error
-        );
-
-    Remarks:
-        The prefixes xml and xmlns are always bound, to http://www.w3.org/XML/1998/namespace
-        and http://www.w3.org/2000/xmlns/.
-
-        Copy the namespace if you need it after the next read.
-
-    Requirements:
-        Minimum supported client: Windows 7 [desktop apps | UWP apps]
-        Minimum supported server: Windows Server 2008 R2 [desktop apps | UWP apps]
-
-    See also:
-        WsReadQualifiedName, WsGetReaderNode, WS_XML_STRING
-
-    Documentation: specs/pages/nf-webservices-wsgetnamespacefromprefix.md
-    Reference:
-        https://learn.microsoft.com/en-us/windows/win32/api/webservices/nf-webservices-wsgetnamespacefromprefix
-    """
-    _fn: _rt.Function[int] = _rt.bind(__name__, "WsGetNamespaceFromPrefix")
-    return _fn(reader, prefix, required, ns, error)
-
-
-@_rt.prototype(
     "WsGetOperationContextProperty",
     "c_int32",
     "WS_OPERATION_CONTEXT* c_int32 c_void_p c_uint32 WS_ERROR*",
@@ -2425,138 +1892,6 @@ def WsGetPolicyProperty(
     """
     _fn: _rt.Function[int] = _rt.bind(__name__, "WsGetPolicyProperty")
     return _fn(policy, id_, value, valueSize, error)
-
-
-@_rt.prototype(
-    "WsGetPrefixFromNamespace",
-    "c_int32",
-    "WS_XML_WRITER* WS_XML_STRING* c_int32 WS_XML_STRING** WS_ERROR*",
-    checked=True,
-    error_index=4,
-    codes=(
-        "E_INVALIDARG: An argument is not valid.",
-        "WS_E_INVALID_FORMAT: required is TRUE and no prefix is bound to ns in scope.",
-    ),
-)
-def WsGetPrefixFromNamespace(
-    writer: _rt.PointerArg[WS_XML_WRITER],
-    ns: _rt.PointerArg[WS_XML_STRING],
-    required: int,
-    prefix: _rt.PointerArg[_ct._Pointer[WS_XML_STRING]],
-    error: _rt.PointerArg[WS_ERROR] | None,
-    /,
-) -> int:
-    """Looks up the prefix that is bound to a namespace at the writer's current position.
-
-    Args:
-        writer (in): The WS_XML_WRITER to operate on.
-        ns (in): The WS_XML_STRING namespace URI to look up.
-        required (in): TRUE if a namespace that has no prefix in scope is an error; FALSE to
-            get a NULL prefix in that case instead.
-        prefix (out): Receives a pointer to the WS_XML_STRING prefix. An empty string means
-            that ns is the default namespace. The string belongs to the writer: copy it if
-            it is needed after the next call that writes or moves the writer.
-        error (in, optional): Optional pointer to a WS_ERROR object that receives extended
-            information about a failure. Pass NULL if it is not needed.
-
-    Returns:
-        int: the HRESULT, S_OK (0) or another success code.
-
-    Raises:
-        E_INVALIDARG: An argument is not valid.
-        WS_E_INVALID_FORMAT: required is TRUE and no prefix is bound to ns in scope.
-        WsError: on any failing HRESULT; the subclass named after the code when it is known
-            (see wwsapi.hresults). Error strings of the error object are attached.
-
-    C declaration:
-        HRESULT WINAPI WsGetPrefixFromNamespace(
-            WS_XML_WRITER* writer,
-            const WS_XML_STRING* ns,
-            BOOL required,
-            const WS_XML_STRING** prefix,
-            WS_ERROR* error
-        );
-
-    Remarks:
-        Bindings are looked up in the element being written and the elements that enclose
-        it, innermost first. They include both the declarations made with
-        WsWriteXmlnsAttribute and those the writer added itself when an element or attribute
-        was written without a prefix.
-
-    Requirements:
-        Minimum supported client: Windows 7 [desktop apps | UWP apps]
-        Minimum supported server: Windows Server 2008 R2 [desktop apps | UWP apps]
-
-    See also:
-        WsWriteXmlnsAttribute, WsWriteStartElement, WsWriteEndStartElement
-
-    Documentation: specs/pages/nf-webservices-wsgetprefixfromnamespace.md
-    Reference:
-        https://learn.microsoft.com/en-us/windows/win32/api/webservices/nf-webservices-wsgetprefixfromnamespace
-    """
-    _fn: _rt.Function[int] = _rt.bind(__name__, "WsGetPrefixFromNamespace")
-    return _fn(writer, ns, required, prefix, error)
-
-
-@_rt.prototype(
-    "WsGetReaderPosition",
-    "c_int32",
-    "WS_XML_READER* WS_XML_NODE_POSITION* WS_ERROR*",
-    checked=True,
-    error_index=2,
-    codes=("E_INVALIDARG: An argument is not valid.",),
-)
-def WsGetReaderPosition(
-    reader: _rt.PointerArg[WS_XML_READER],
-    nodePosition: _rt.PointerArg[WS_XML_NODE_POSITION],
-    error: _rt.PointerArg[WS_ERROR] | None,
-    /,
-) -> int:
-    """Records the node the reader is positioned on as a WS_XML_NODE_POSITION, so that
-    WsSetReaderPosition can bring the reader back to it. Positions exist only for readers
-    whose input is a WS_XML_BUFFER.
-
-    Args:
-        reader (in): The WS_XML_READER whose position is wanted.
-        nodePosition (out): Receives the current position as a WS_XML_NODE_POSITION.
-        error (in, optional): Optional pointer to a WS_ERROR object that receives extended
-            information about a failure. Pass NULL if it is not needed.
-
-    Returns:
-        int: the HRESULT, S_OK (0) or another success code.
-
-    Raises:
-        E_INVALIDARG: An argument is not valid.
-        WsError: on any failing HRESULT; the subclass named after the code when it is known
-            (see wwsapi.hresults). Error strings of the error object are attached.
-
-    C declaration:
-        HRESULT WINAPI WsGetReaderPosition(
-            WS_XML_READER* reader,
-            WS_XML_NODE_POSITION* nodePosition,
-            WS_ERROR* error
-        );
-
-    Remarks:
-        The reader must read from a WS_XML_BUFFER, set with WsSetInputToBuffer. A position
-        stays valid as long as the WS_XML_BUFFER it refers to exists and the node it refers
-        to has not been removed. It can also be used with WsSetWriterPosition on a writer
-        that writes to the same buffer.
-
-    Requirements:
-        Minimum supported client: Windows 7 [desktop apps | UWP apps]
-        Minimum supported server: Windows Server 2008 R2 [desktop apps | UWP apps]
-
-    See also:
-        WsSetReaderPosition, WsMoveReader,
-        https://msdn.microsoft.com/40ca058c-04e1-4358-b330-360a094a8791, WsGetWriterPosition
-
-    Documentation: specs/pages/nf-webservices-wsgetreaderposition.md
-    Reference:
-        https://learn.microsoft.com/en-us/windows/win32/api/webservices/nf-webservices-wsgetreaderposition
-    """
-    _fn: _rt.Function[int] = _rt.bind(__name__, "WsGetReaderPosition")
-    return _fn(reader, nodePosition, error)
 
 
 @_rt.prototype(
@@ -2771,145 +2106,6 @@ def WsGetServiceProxyProperty(
 
 
 @_rt.prototype(
-    "WsGetWriterPosition",
-    "c_int32",
-    "WS_XML_WRITER* WS_XML_NODE_POSITION* WS_ERROR*",
-    checked=True,
-    error_index=2,
-    codes=(
-        "E_INVALIDARG: An argument is not valid.",
-        "WS_E_INVALID_OPERATION: The writer is not writing to an XML buffer.",
-    ),
-)
-def WsGetWriterPosition(
-    writer: _rt.PointerArg[WS_XML_WRITER],
-    nodePosition: _rt.PointerArg[WS_XML_NODE_POSITION],
-    error: _rt.PointerArg[WS_ERROR] | None,
-    /,
-) -> int:
-    """Records where a writer is in the XML buffer it writes to, so that writing can return to
-    that point later.
-
-    Args:
-        writer (in): The WS_XML_WRITER to operate on.
-        nodePosition (out): Receives the WS_XML_NODE_POSITION of the writer's current node.
-        error (in, optional): Optional pointer to a WS_ERROR object that receives extended
-            information about a failure. Pass NULL if it is not needed.
-
-    Returns:
-        int: the HRESULT, S_OK (0) or another success code.
-
-    Raises:
-        E_INVALIDARG: An argument is not valid.
-        WS_E_INVALID_OPERATION: The writer is not writing to an XML buffer.
-        WsError: on any failing HRESULT; the subclass named after the code when it is known
-            (see wwsapi.hresults). Error strings of the error object are attached.
-
-    C declaration:
-        HRESULT WINAPI WsGetWriterPosition(
-            WS_XML_WRITER* writer,
-            WS_XML_NODE_POSITION* nodePosition,
-            WS_ERROR* error
-        );
-
-    Remarks:
-        Positions exist only in an XML buffer: the writer must have been given one with
-        WsSetOutputToBuffer.
-
-        The position stays usable as long as the buffer and the node it names exist. Pass it
-        to WsSetWriterPosition to write there again, or to WsRemoveNode to delete the node.
-
-    Requirements:
-        Minimum supported client: Windows 7 [desktop apps | UWP apps]
-        Minimum supported server: Windows Server 2008 R2 [desktop apps | UWP apps]
-
-    See also:
-        WsSetWriterPosition, WsMoveWriter, WsRemoveNode,
-        https://msdn.microsoft.com/40ca058c-04e1-4358-b330-360a094a8791
-
-    Documentation: specs/pages/nf-webservices-wsgetwriterposition.md
-    Reference:
-        https://learn.microsoft.com/en-us/windows/win32/api/webservices/nf-webservices-wsgetwriterposition
-    """
-    _fn: _rt.Function[int] = _rt.bind(__name__, "WsGetWriterPosition")
-    return _fn(writer, nodePosition, error)
-
-
-@_rt.prototype(
-    "WsGetXmlAttribute",
-    "c_int32",
-    "WS_XML_READER* WS_XML_STRING* WS_HEAP* c_uint16** c_uint32* WS_ERROR*",
-    checked=True,
-    error_index=5,
-    codes=("E_INVALIDARG: An argument is not valid.",),
-)
-def WsGetXmlAttribute(
-    reader: _rt.PointerArg[WS_XML_READER],
-    localName: _rt.PointerArg[WS_XML_STRING],
-    heap: _rt.PointerArg[WS_HEAP],
-    valueChars: _rt.PointerArg[_ct._Pointer[_ct.c_uint16]],
-    valueCharCount: _rt.PointerArg[_ct.c_uint32],
-    error: _rt.PointerArg[WS_ERROR] | None,
-    /,
-) -> int:
-    """Finds the innermost attribute in the xml namespace with the given local name (for
-    example lang for xml:lang) that applies to the reader's current position, and returns a
-    copy of its value allocated from a heap.
-
-    Args:
-        reader (in): The WS_XML_READER whose scope is searched.
-        localName (in): The WS_XML_STRING local name of the attribute, without the xml:
-            prefix.
-        heap (in): The WS_HEAP from which the copy of the value is allocated.
-        valueChars (out): Receives a pointer to the value as UTF-16 characters, not
-            zero-terminated. The memory belongs to heap.
-        valueCharCount (out): Receives the number of characters at valueChars.
-        error (in, optional): Optional pointer to a WS_ERROR object that receives extended
-            information about a failure. Pass NULL if it is not needed.
-
-    Returns:
-        int: the HRESULT, S_OK (0) or another success code.
-        S_OK: The attribute was found and its value returned.
-        S_FALSE: No such attribute is in scope; the value returned is empty.
-
-    Raises:
-        E_INVALIDARG: An argument is not valid.
-        WsError: on any failing HRESULT; the subclass named after the code when it is known
-            (see wwsapi.hresults). Error strings of the error object are attached.
-
-    C declaration:
-        HRESULT WINAPI WsGetXmlAttribute(
-            WS_XML_READER* reader,
-            const WS_XML_STRING* localName,
-            WS_HEAP* heap,
-            WCHAR** valueChars,
-            ULONG* valueCharCount,
-            WS_ERROR* error
-        );
-
-    Remarks:
-        Only attributes with the xml prefix are searched. The reader does not act on them
-        (it does not, for example, apply xml:space); this function just makes their
-        inherited values easy to find.
-
-        The value stays valid until the heap is reset or freed.
-
-    Requirements:
-        Minimum supported client: Windows 7 [desktop apps | UWP apps]
-        Minimum supported server: Windows Server 2008 R2 [desktop apps | UWP apps]
-
-    See also:
-        WsFindAttribute, WsGetReaderNode, WS_HEAP
-
-    Documentation: specs/pages/nf-webservices-wsgetxmlattribute.md
-    Reference:
-        https://learn.microsoft.com/en-us/windows/win32/api/webservices/nf-webservices-wsgetxmlattribute
-    """
-    _fn: _rt.Function[int] = _rt.bind(__name__, "WsGetXmlAttribute")
-    return _fn(reader, localName, heap, valueChars, valueCharCount, error)
-
-
-@_rt.prototype(
     "WsMatchPolicyAlternative",
     "c_int32",
     "WS_POLICY* c_uint32 WS_POLICY_CONSTRAINTS* c_int32 WS_HEAP* WS_ERROR*",
@@ -2996,144 +2192,6 @@ def WsMatchPolicyAlternative(
     """
     _fn: _rt.Function[int] = _rt.bind(__name__, "WsMatchPolicyAlternative")
     return _fn(policy, alternativeIndex, policyConstraints, matchRequired, heap, error)
-
-
-@_rt.prototype(
-    "WsMoveReader",
-    "c_int32",
-    "WS_XML_READER* c_int32 c_int32* WS_ERROR*",
-    checked=True,
-    error_index=3,
-    codes=(
-        "E_INVALIDARG: An argument is not valid.",
-        "WS_E_INVALID_FORMAT: There is no node in the requested place and found is NULL.",
-        "WS_E_INVALID_OPERATION: The reader does not read from an XML buffer, or canonicalization is in progress on it.",
-    ),
-)
-def WsMoveReader(
-    reader: _rt.PointerArg[WS_XML_READER],
-    moveTo: int,
-    found: _rt.PointerArg[_ct.c_int32] | None,
-    error: _rt.PointerArg[WS_ERROR] | None,
-    /,
-) -> int:
-    """Moves the reader to another node of its WS_XML_BUFFER, chosen relative to the current
-    node by moveTo: for example the first child, the next sibling or the parent element.
-    Only readers whose input is an XML buffer can move this way.
-
-    Args:
-        reader (in): The WS_XML_READER to move.
-        moveTo (in): A WS_MOVE_TO value that says where to move.
-        found (out, optional): Receives TRUE if the reader moved, or FALSE if there is no
-            such node; the reader then stays where it was. If NULL, a missing node makes the
-            call fail with WS_E_INVALID_FORMAT.
-        error (in, optional): Optional pointer to a WS_ERROR object that receives extended
-            information about a failure. Pass NULL if it is not needed.
-
-    Returns:
-        int: the HRESULT, S_OK (0) or another success code.
-
-    Raises:
-        E_INVALIDARG: An argument is not valid.
-        WS_E_INVALID_FORMAT: There is no node in the requested place and found is NULL.
-        WS_E_INVALID_OPERATION: The reader does not read from an XML buffer, or
-            canonicalization is in progress on it.
-        WsError: on any failing HRESULT; the subclass named after the code when it is known
-            (see wwsapi.hresults). Error strings of the error object are attached.
-
-    C declaration:
-        HRESULT WINAPI WsMoveReader(
-            WS_XML_READER* reader,
-            WS_MOVE_TO moveTo,
-            BOOL* found,
-            WS_ERROR* error
-        );
-
-    Remarks:
-        The call is refused between WsStartReaderCanonicalization and
-        WsEndReaderCanonicalization.
-
-    Requirements:
-        Minimum supported client: Windows 7 [desktop apps | UWP apps]
-        Minimum supported server: Windows Server 2008 R2 [desktop apps | UWP apps]
-
-    See also:
-        WsGetReaderPosition, WsSetReaderPosition, WsReadNode
-
-    Documentation: specs/pages/nf-webservices-wsmovereader.md
-    Reference:
-        https://learn.microsoft.com/en-us/windows/win32/api/webservices/nf-webservices-wsmovereader
-    """
-    _fn: _rt.Function[int] = _rt.bind(__name__, "WsMoveReader")
-    return _fn(reader, moveTo, found, error)
-
-
-@_rt.prototype(
-    "WsMoveWriter",
-    "c_int32",
-    "WS_XML_WRITER* c_int32 c_int32* WS_ERROR*",
-    checked=True,
-    error_index=3,
-    codes=(
-        "E_INVALIDARG: An argument is not valid.",
-        "WS_E_INVALID_FORMAT: The target does not exist and found is NULL.",
-        "WS_E_INVALID_OPERATION: The writer is not writing to an XML buffer.",
-    ),
-)
-def WsMoveWriter(
-    writer: _rt.PointerArg[WS_XML_WRITER],
-    moveTo: int,
-    found: _rt.PointerArg[_ct.c_int32] | None,
-    error: _rt.PointerArg[WS_ERROR] | None,
-    /,
-) -> int:
-    """Moves a writer to another element of the XML buffer it writes to, such as the parent,
-    the first child or the next sibling of the current one.
-
-    Args:
-        writer (in): The WS_XML_WRITER to operate on.
-        moveTo (in): A WS_MOVE_TO value that says where to move.
-        found (out, optional): Receives TRUE if the target exists and the writer moved
-            there, FALSE if it does not exist, in which case the writer stays where it was.
-            If NULL, a missing target is reported as an error instead.
-        error (in, optional): Optional pointer to a WS_ERROR object that receives extended
-            information about a failure. Pass NULL if it is not needed.
-
-    Returns:
-        int: the HRESULT, S_OK (0) or another success code.
-
-    Raises:
-        E_INVALIDARG: An argument is not valid.
-        WS_E_INVALID_FORMAT: The target does not exist and found is NULL.
-        WS_E_INVALID_OPERATION: The writer is not writing to an XML buffer.
-        WsError: on any failing HRESULT; the subclass named after the code when it is known
-            (see wwsapi.hresults). Error strings of the error object are attached.
-
-    C declaration:
-        HRESULT WINAPI WsMoveWriter(
-            WS_XML_WRITER* writer,
-            WS_MOVE_TO moveTo,
-            BOOL* found,
-            WS_ERROR* error
-        );
-
-    Remarks:
-        Only a writer whose output is an XML buffer (WsSetOutputToBuffer) can move. Moving
-        writes nothing; the next node written is placed at the new position.
-
-    Requirements:
-        Minimum supported client: Windows 7 [desktop apps | UWP apps]
-        Minimum supported server: Windows Server 2008 R2 [desktop apps | UWP apps]
-
-    See also:
-        WsGetWriterPosition, WsSetWriterPosition, WsMoveReader
-
-    Documentation: specs/pages/nf-webservices-wsmovewriter.md
-    Reference:
-        https://learn.microsoft.com/en-us/windows/win32/api/webservices/nf-webservices-wsmovewriter
-    """
-    _fn: _rt.Function[int] = _rt.bind(__name__, "WsMoveWriter")
-    return _fn(writer, moveTo, found, error)
 
 
 @_rt.prototype(
@@ -3496,416 +2554,6 @@ def WsPushBytes(
 
 
 @_rt.prototype(
-    "WsReadArray",
-    "c_int32",
-    "WS_XML_READER* WS_XML_STRING* WS_XML_STRING* c_int32 c_void_p c_uint32 c_uint32 c_uint32 c_uint32* WS_ERROR*",
-    checked=True,
-    error_index=9,
-    codes=(
-        "WS_E_INVALID_FORMAT: The input is malformed, or its content cannot be read as the requested value.",
-        "WS_E_QUOTA_EXCEEDED: A size or count limit was exceeded.",
-    ),
-)
-def WsReadArray(
-    reader: _rt.PointerArg[WS_XML_READER],
-    localName: _rt.PointerArg[WS_XML_STRING],
-    ns: _rt.PointerArg[WS_XML_STRING],
-    valueType: int,
-    array: _rt.VoidArg,
-    arraySize: int,
-    itemOffset: int,
-    itemCount: int,
-    actualItemCount: _rt.PointerArg[_ct.c_uint32],
-    error: _rt.PointerArg[WS_ERROR] | None,
-    /,
-) -> int:
-    """Reads a run of sibling elements that share one local name and namespace, parsing the
-    text content of each as a value of the given WS_VALUE_TYPE and storing it as one item of
-    a caller-supplied array. Reading stops at the first element with another name, at an end
-    element, or when the requested number of items has been read.
-
-    Args:
-        reader (in): The WS_XML_READER positioned before the elements.
-        localName (in): The WS_XML_STRING local name the repeated elements share.
-        ns (in): The WS_XML_STRING namespace URI the repeated elements share.
-        valueType (in): The WS_VALUE_TYPE of each item; it decides how the text is parsed
-            and how large an item is.
-        array (out): A caller-allocated array of items of the type valueType names, which
-            receives the parsed values.
-        arraySize (in): The size of array in bytes.
-        itemOffset (in): The index of the item in array at which to store the first value
-            read.
-        itemCount (in): The greatest number of items to read. itemOffset plus itemCount
-            items must fit in arraySize bytes.
-        actualItemCount (out): Receives the number of items read. It may be less than
-            itemCount even if more elements follow; 0 means no further matching element is
-            there.
-        error (in, optional): Optional pointer to a WS_ERROR object that receives extended
-            information about a failure. Pass NULL if it is not needed.
-
-    Returns:
-        int: the HRESULT, S_OK (0) or another success code.
-
-    Raises:
-        WS_E_INVALID_FORMAT: The input is malformed, or its content cannot be read as the
-            requested value.
-        WS_E_QUOTA_EXCEEDED: A size or count limit was exceeded.
-        WsError: on any failing HRESULT; the subclass named after the code when it is known
-            (see wwsapi.hresults). Error strings of the error object are attached.
-
-    C declaration:
-        HRESULT WINAPI WsReadArray(
-            WS_XML_READER* reader,
-            WS_XML_STRING* localName,
-            WS_XML_STRING* ns,
-            WS_VALUE_TYPE valueType,
-            void* array,
-            ULONG arraySize,
-            ULONG itemOffset,
-            ULONG itemCount,
-            ULONG* actualItemCount,
-            WS_ERROR* error
-        );
-
-    Remarks:
-        One call has the same effect as WsReadStartElement, WsReadValue and WsReadEndElement
-        called for each element in turn, but costs less.
-
-        Call it again with a new itemOffset until actualItemCount is 0 to be sure every
-        element was read.
-
-        Any failure listed for WsReadNode can also occur here, since the reader may have to
-        parse further input.
-
-    Requirements:
-        Minimum supported client: Windows 7 [desktop apps | UWP apps]
-        Minimum supported server: Windows Server 2008 R2 [desktop apps | UWP apps]
-
-    See also:
-        WsReadValue, https://msdn.microsoft.com/6075ed1c-ceb5-421a-8a76-3a64b9e6dbe3,
-        WsReadElement
-
-    Documentation: specs/pages/nf-webservices-wsreadarray.md
-    Reference:
-        https://learn.microsoft.com/en-us/windows/win32/api/webservices/nf-webservices-wsreadarray
-    """
-    _fn: _rt.Function[int] = _rt.bind(__name__, "WsReadArray")
-    return _fn(
-        reader,
-        localName,
-        ns,
-        valueType,
-        array,
-        arraySize,
-        itemOffset,
-        itemCount,
-        actualItemCount,
-        error,
-    )
-
-
-@_rt.prototype(
-    "WsReadAttribute",
-    "c_int32",
-    "WS_XML_READER* WS_ATTRIBUTE_DESCRIPTION* c_int32 WS_HEAP* c_void_p c_uint32 WS_ERROR*",
-    checked=True,
-    error_index=6,
-    codes=(
-        "WS_E_INVALID_FORMAT: The input is malformed, or its content cannot be read as the requested value.",
-        "E_OUTOFMEMORY: Not enough memory was available.",
-        "WS_E_QUOTA_EXCEEDED: The heap's size limit was exceeded.",
-        "E_INVALIDARG: An argument is not valid.",
-    ),
-)
-def WsReadAttribute(
-    reader: _rt.PointerArg[WS_XML_READER],
-    attributeDescription: _rt.PointerArg[WS_ATTRIBUTE_DESCRIPTION],
-    readOption: int,
-    heap: _rt.PointerArg[WS_HEAP] | None,
-    value: _rt.VoidArg,
-    valueSize: int,
-    error: _rt.PointerArg[WS_ERROR] | None,
-    /,
-) -> int:
-    """Finds the attribute that a WS_TYPE-based attribute description names on the element the
-    reader is positioned on, and deserializes its value into value.
-
-    Args:
-        reader (in): The WS_XML_READER positioned on the start element that carries the
-            attribute.
-        attributeDescription (in): A WS_ATTRIBUTE_DESCRIPTION that gives the attribute's
-            local name and namespace and the type of its value.
-        readOption (in): A WS_READ_OPTION value: whether the attribute must be present, and
-            whether value receives the value itself or a pointer to a value allocated from
-            heap.
-        heap (in, optional): The WS_HEAP from which the value, or the parts of it held by
-            pointer, are allocated. It may be NULL only for types that need no allocation
-            read into caller memory.
-        value (out): Receives the value: with WS_READ_REQUIRED_VALUE the caller's storage
-            for the value itself; with the pointer options, a place for a pointer to a value
-            allocated from heap (NULL when an optional attribute is missing).
-        valueSize (in): The size in bytes of the storage at value: the size of the value's
-            type, or of a pointer for the pointer options.
-        error (in, optional): Optional pointer to a WS_ERROR object that receives extended
-            information about a failure. Pass NULL if it is not needed.
-
-    Returns:
-        int: the HRESULT, S_OK (0) or another success code.
-
-    Raises:
-        WS_E_INVALID_FORMAT: The input is malformed, or its content cannot be read as the
-            requested value.
-        E_OUTOFMEMORY: Not enough memory was available.
-        WS_E_QUOTA_EXCEEDED: The heap's size limit was exceeded.
-        E_INVALIDARG: An argument is not valid.
-        WsError: on any failing HRESULT; the subclass named after the code when it is known
-            (see wwsapi.hresults). Error strings of the error object are attached.
-
-    C declaration:
-        HRESULT WINAPI WsReadAttribute(
-            WS_XML_READER* reader,
-            const WS_ATTRIBUTE_DESCRIPTION* attributeDescription,
-            WS_READ_OPTION readOption,
-            WS_HEAP* heap,
-            void* value,
-            ULONG valueSize,
-            WS_ERROR* error
-        );
-
-    Remarks:
-        The reader does not move. Memory taken from heap stays valid until the heap is reset
-        or freed.
-
-        After a failure the reader is in no defined state. Before reading again, give it a
-        new input with WsSetInput or WsSetInputToBuffer, or release it with WsFreeReader.
-
-    Requirements:
-        Minimum supported client: Windows 7 [desktop apps | UWP apps]
-        Minimum supported server: Windows Server 2008 R2 [desktop apps | UWP apps]
-
-    See also:
-        WsReadElement, WsReadType, WS_READ_OPTION, WsFindAttribute
-
-    Documentation: specs/pages/nf-webservices-wsreadattribute.md
-    Reference:
-        https://learn.microsoft.com/en-us/windows/win32/api/webservices/nf-webservices-wsreadattribute
-    """
-    _fn: _rt.Function[int] = _rt.bind(__name__, "WsReadAttribute")
-    return _fn(reader, attributeDescription, readOption, heap, value, valueSize, error)
-
-
-@_rt.prototype(
-    "WsReadBytes",
-    "c_int32",
-    "WS_XML_READER* c_void_p c_uint32 c_uint32* WS_ERROR*",
-    checked=True,
-    error_index=4,
-    codes=(
-        "WS_E_INVALID_FORMAT: The text is not valid base64, or the input is malformed.",
-        "WS_E_QUOTA_EXCEEDED: A size or count limit was exceeded.",
-    ),
-)
-def WsReadBytes(
-    reader: _rt.PointerArg[WS_XML_READER],
-    bytes_: _rt.VoidArg,
-    maxByteCount: int,
-    actualByteCount: _rt.PointerArg[_ct.c_uint32],
-    error: _rt.PointerArg[WS_ERROR] | None,
-    /,
-) -> int:
-    """Reads text content at the reader's position, decodes it as base64, and stores the
-    resulting bytes in a caller-supplied buffer.
-
-    Args:
-        reader (in): The WS_XML_READER to read from.
-        bytes_ (out): A caller-allocated buffer of at least maxByteCount bytes that receives
-            the decoded bytes.
-        maxByteCount (in): The capacity of bytes, in bytes.
-        actualByteCount (out): Receives the number of bytes stored. It can be less than
-            maxByteCount even when more data follows; 0 means the text is exhausted.
-        error (in, optional): Optional pointer to a WS_ERROR object that receives extended
-            information about a failure. Pass NULL if it is not needed.
-
-    Returns:
-        int: the HRESULT, S_OK (0) or another success code.
-
-    Raises:
-        WS_E_INVALID_FORMAT: The text is not valid base64, or the input is malformed.
-        WS_E_QUOTA_EXCEEDED: A size or count limit was exceeded.
-        WsError: on any failing HRESULT; the subclass named after the code when it is known
-            (see wwsapi.hresults). Error strings of the error object are attached.
-
-    C declaration:
-        HRESULT WINAPI WsReadBytes(
-            WS_XML_READER* reader,
-            void* bytes,
-            ULONG maxByteCount,
-            ULONG* actualByteCount,
-            WS_ERROR* error
-        );
-
-    Remarks:
-        Text is read up to the next start or end element. Comments are passed over and CDATA
-        sections count as ordinary text, so binary data can be read in several calls of any
-        size.
-
-        Any failure listed for WsReadNode can also occur here, since the reader may have to
-        parse further input.
-
-    Requirements:
-        Minimum supported client: Windows 7 [desktop apps | UWP apps]
-        Minimum supported server: Windows Server 2008 R2 [desktop apps | UWP apps]
-
-    See also:
-        WsWriteBytes, WsReadChars, WsReadValue
-
-    Documentation: specs/pages/nf-webservices-wsreadbytes.md
-    Reference:
-        https://learn.microsoft.com/en-us/windows/win32/api/webservices/nf-webservices-wsreadbytes
-    """
-    _fn: _rt.Function[int] = _rt.bind(__name__, "WsReadBytes")
-    return _fn(reader, bytes_, maxByteCount, actualByteCount, error)
-
-
-@_rt.prototype(
-    "WsReadElement",
-    "c_int32",
-    "WS_XML_READER* WS_ELEMENT_DESCRIPTION* c_int32 WS_HEAP* c_void_p c_uint32 WS_ERROR*",
-    checked=True,
-    error_index=6,
-    codes=(
-        "WS_E_INVALID_FORMAT: The input is malformed, or its content cannot be read as the requested value.",
-        "E_OUTOFMEMORY: Not enough memory was available.",
-        "WS_E_QUOTA_EXCEEDED: The heap's size limit was exceeded.",
-        "E_INVALIDARG: An argument is not valid.",
-    ),
-)
-def WsReadElement(
-    reader: _rt.PointerArg[WS_XML_READER],
-    elementDescription: _rt.PointerArg[WS_ELEMENT_DESCRIPTION],
-    readOption: int,
-    heap: _rt.PointerArg[WS_HEAP] | None,
-    value: _rt.VoidArg,
-    valueSize: int,
-    error: _rt.PointerArg[WS_ERROR] | None,
-    /,
-) -> int:
-    """Reads the next element, checks that its local name and namespace are those of a
-    WS_ELEMENT_DESCRIPTION, and deserializes the element into value as the WS_TYPE the
-    description gives. The reader ends up after the element's end tag.
-
-    Args:
-        reader (in): The WS_XML_READER positioned before the element.
-        elementDescription (in): A WS_ELEMENT_DESCRIPTION that gives the element's local
-            name and namespace and the type of its content.
-        readOption (in): A WS_READ_OPTION value: whether the element must be present (and
-            may be nil), and whether value receives the value itself or a pointer to a value
-            allocated from heap.
-        heap (in, optional): The WS_HEAP from which the value, or the parts of it held by
-            pointer, are allocated. It may be NULL only for types that need no allocation
-            read into caller memory.
-        value (out): Receives the value: with WS_READ_REQUIRED_VALUE the caller's storage
-            for the value itself; with the pointer options, a place for a pointer to a value
-            allocated from heap (NULL when an optional element is missing or nil).
-        valueSize (in): The size in bytes of the storage at value: the size of the value's
-            type, or of a pointer for the pointer options.
-        error (in, optional): Optional pointer to a WS_ERROR object that receives extended
-            information about a failure. Pass NULL if it is not needed.
-
-    Returns:
-        int: the HRESULT, S_OK (0) or another success code.
-
-    Raises:
-        WS_E_INVALID_FORMAT: The input is malformed, or its content cannot be read as the
-            requested value.
-        E_OUTOFMEMORY: Not enough memory was available.
-        WS_E_QUOTA_EXCEEDED: The heap's size limit was exceeded.
-        E_INVALIDARG: An argument is not valid.
-        WsError: on any failing HRESULT; the subclass named after the code when it is known
-            (see wwsapi.hresults). Error strings of the error object are attached.
-
-    C declaration:
-        HRESULT WINAPI WsReadElement(
-            WS_XML_READER* reader,
-            const WS_ELEMENT_DESCRIPTION* elementDescription,
-            WS_READ_OPTION readOption,
-            WS_HEAP* heap,
-            void* value,
-            ULONG valueSize,
-            WS_ERROR* error
-        );
-
-    Remarks:
-        Memory taken from heap stays valid until the heap is reset or freed.
-
-        After a failure the reader is in no defined state. Before reading again, give it a
-        new input with WsSetInput or WsSetInputToBuffer, or release it with WsFreeReader.
-
-    Requirements:
-        Minimum supported client: Windows 7 [desktop apps | UWP apps]
-        Minimum supported server: Windows Server 2008 R2 [desktop apps | UWP apps]
-
-    See also:
-        WsReadType, WsReadAttribute, WS_ELEMENT_DESCRIPTION, WS_READ_OPTION
-
-    Documentation: specs/pages/nf-webservices-wsreadelement.md
-    Reference:
-        https://learn.microsoft.com/en-us/windows/win32/api/webservices/nf-webservices-wsreadelement
-    """
-    _fn: _rt.Function[int] = _rt.bind(__name__, "WsReadElement")
-    return _fn(reader, elementDescription, readOption, heap, value, valueSize, error)
-
-
-@_rt.prototype(
-    "WsReadEndAttribute",
-    "c_int32",
-    "WS_XML_READER* WS_ERROR*",
-    checked=True,
-    error_index=1,
-    codes=("WS_E_INVALID_FORMAT: The reader is not inside an attribute's value.",),
-)
-def WsReadEndAttribute(
-    reader: _rt.PointerArg[WS_XML_READER], error: _rt.PointerArg[WS_ERROR] | None, /
-) -> int:
-    """Ends the reading of an attribute's value that WsReadStartAttribute began, and puts the
-    reader back on the start element that carries the attribute.
-
-    Args:
-        reader (in): The WS_XML_READER that is reading an attribute's value.
-        error (in, optional): Optional pointer to a WS_ERROR object that receives extended
-            information about a failure. Pass NULL if it is not needed.
-
-    Returns:
-        int: the HRESULT, S_OK (0) or another success code.
-
-    Raises:
-        WS_E_INVALID_FORMAT: The reader is not inside an attribute's value.
-        WsError: on any failing HRESULT; the subclass named after the code when it is known
-            (see wwsapi.hresults). Error strings of the error object are attached.
-
-    C declaration:
-        HRESULT WINAPI WsReadEndAttribute(WS_XML_READER* reader, WS_ERROR* error);
-
-    Remarks:
-        Call it once for each successful call of WsReadStartAttribute; the value need not
-        have been read to its end.
-
-    Requirements:
-        Minimum supported client: Windows 7 [desktop apps | UWP apps]
-        Minimum supported server: Windows Server 2008 R2 [desktop apps | UWP apps]
-
-    See also:
-        WsReadStartAttribute, WsFindAttribute
-
-    Documentation: specs/pages/nf-webservices-wsreadendattribute.md
-    Reference:
-        https://learn.microsoft.com/en-us/windows/win32/api/webservices/nf-webservices-wsreadendattribute
-    """
-    _fn: _rt.Function[int] = _rt.bind(__name__, "WsReadEndAttribute")
-    return _fn(reader, error)
-
-
-@_rt.prototype(
     "WsReadEndpointAddressExtension",
     "c_int32",
     "WS_XML_READER* WS_ENDPOINT_ADDRESS* c_int32 c_int32 WS_HEAP* c_void_p c_uint32 WS_ERROR*",
@@ -4075,6 +2723,600 @@ def WsReadMetadata(
     """
     _fn: _rt.Function[int] = _rt.bind(__name__, "WsReadMetadata")
     return _fn(metadata, reader, url, error)
+
+
+@_rt.prototype(
+    "WsRegisterOperationForCancel",
+    "c_int32",
+    "WS_OPERATION_CONTEXT* WS_OPERATION_CANCEL_CALLBACK WS_OPERATION_FREE_STATE_CALLBACK c_void_p WS_ERROR*",
+    checked=True,
+    error_index=4,
+)
+def WsRegisterOperationForCancel(
+    context: _rt.PointerArg[WS_OPERATION_CONTEXT],
+    cancelCallback: WS_OPERATION_CANCEL_CALLBACK,
+    freestateCallback: WS_OPERATION_FREE_STATE_CALLBACK | None,
+    userState: _rt.VoidArg | None,
+    error: _rt.PointerArg[WS_ERROR] | None,
+    /,
+) -> int:
+    """Lets a service operation that is running register a WS_OPERATION_CANCEL_CALLBACK, which
+    the service host calls if the operation has to be cancelled, for example because the
+    host was aborted or the channel of the operation faulted.
+
+    Args:
+        context (in): The WS_OPERATION_CONTEXT of the running operation.
+        cancelCallback (in): The function called when the operation is cancelled.
+        freestateCallback (in, optional): A function called to release userState when it is
+            no longer needed, or NULL.
+        userState (in, optional): Application data passed to both callbacks.
+        error (in, optional): Optional WS_ERROR object that receives extended error
+            information when the call fails. Pass NULL if that information is not needed.
+
+    Returns:
+        int: the HRESULT, S_OK (0) or another success code.
+        S_OK: The callbacks were registered.
+
+    Raises:
+        Other Errors: The function may fail with any HRESULT error code.
+        WsError: on any failing HRESULT; the subclass named after the code when it is known
+            (see wwsapi.hresults). Error strings of the error object are attached.
+
+    C declaration:
+        HRESULT WINAPI WsRegisterOperationForCancel(
+            WS_OPERATION_CONTEXT* context,
+            WS_OPERATION_CANCEL_CALLBACK cancelCallback,
+            WS_OPERATION_FREE_STATE_CALLBACK freestateCallback,
+            void* userState,
+            WS_ERROR* error
+        );
+
+    Remarks:
+        Only valid while the service operation is executing. The cancel callback may run
+        before this function returns, if the host has already decided to cancel the
+        operation.
+
+    Requirements:
+        Minimum supported client: Windows 7 [desktop apps only]
+        Minimum supported server: Windows Server 2008 R2 [desktop apps only]
+
+    See also:
+        WsGetOperationContextProperty,
+        https://msdn.microsoft.com/177f9abb-861d-42a9-8044-25076b026f1d,
+        https://msdn.microsoft.com/5c9b5906-15f0-4339-a4ad-39977d28ce5b
+
+    Documentation: specs/pages/nf-webservices-wsregisteroperationforcancel.md
+    Reference:
+        https://learn.microsoft.com/en-us/windows/win32/api/webservices/nf-webservices-wsregisteroperationforcancel
+    """
+    _fn: _rt.Function[int] = _rt.bind(__name__, "WsRegisterOperationForCancel")
+    return _fn(context, cancelCallback, freestateCallback, userState, error)
+
+
+@_rt.prototype(
+    "WsResetMetadata",
+    "c_int32",
+    "WS_METADATA* WS_ERROR*",
+    checked=True,
+    error_index=1,
+    codes=("WS_E_INVALID_OPERATION: The object is not in a state that allows this call.",),
+)
+def WsResetMetadata(
+    metadata: _rt.PointerArg[WS_METADATA], error: _rt.PointerArg[WS_ERROR] | None, /
+) -> int:
+    """Resets a metadata object to the WS_METADATA_STATE_CREATED state, discarding the
+    documents it holds, so it can be reused rather than freed and created again.
+
+    Args:
+        metadata (in): The metadata object to reset.
+        error (in, optional): Optional WS_ERROR object that receives extended error
+            information when the call fails. Pass NULL if that information is not needed.
+
+    Returns:
+        int: the HRESULT, S_OK (0) or another success code.
+
+    Raises:
+        WS_E_INVALID_OPERATION: The object is not in a state that allows this call.
+        WsError: on any failing HRESULT; the subclass named after the code when it is known
+            (see wwsapi.hresults). Error strings of the error object are attached.
+
+    C declaration:
+        HRESULT WINAPI WsResetMetadata(WS_METADATA* metadata, WS_ERROR* error);
+
+    Remarks:
+        Everything obtained from the object is released with it: the WS_POLICY objects and
+        endpoint data returned by WsGetMetadataEndpoints, the addresses returned by
+        WsGetMissingMetadataDocumentAddress and property values that point into the object.
+
+    Requirements:
+        Minimum supported client: Windows 7 [desktop apps | UWP apps]
+        Minimum supported server: Windows Server 2008 R2 [desktop apps | UWP apps]
+
+    See also:
+        WsCreateMetadata, WsFreeMetadata
+
+    Documentation: specs/pages/nf-webservices-wsresetmetadata.md
+    Reference:
+        https://learn.microsoft.com/en-us/windows/win32/api/webservices/nf-webservices-wsresetmetadata
+    """
+    _fn: _rt.Function[int] = _rt.bind(__name__, "WsResetMetadata")
+    return _fn(metadata, error)
+
+
+@_rt.prototype(
+    "WsResetServiceHost",
+    "c_int32",
+    "WS_SERVICE_HOST* WS_ERROR*",
+    checked=True,
+    error_index=1,
+    codes=(
+        "WS_E_INVALID_OPERATION: The service host is in a state that does not allow a reset, for example open.",
+        "E_INVALIDARG: At least one argument is not valid.",
+    ),
+)
+def WsResetServiceHost(
+    serviceHost: _rt.PointerArg[WS_SERVICE_HOST], error: _rt.PointerArg[WS_ERROR] | None, /
+) -> int:
+    """Resets a service host, together with the listeners and channels it owns, to the
+    WS_SERVICE_HOST_STATE_CREATED state. A host that is opened and closed repeatedly can be
+    reused this way instead of being freed and created again.
+
+    Args:
+        serviceHost (in): The service host to reset. It must be in the
+            WS_SERVICE_HOST_STATE_CREATED or WS_SERVICE_HOST_STATE_CLOSED state.
+        error (in, optional): Optional WS_ERROR object that receives extended error
+            information when the call fails. Pass NULL if that information is not needed.
+
+    Returns:
+        int: the HRESULT, S_OK (0) or another success code.
+
+    Raises:
+        WS_E_INVALID_OPERATION: The service host is in a state that does not allow a reset,
+            for example open.
+        E_INVALIDARG: At least one argument is not valid.
+        WsError: on any failing HRESULT; the subclass named after the code when it is known
+            (see wwsapi.hresults). Error strings of the error object are attached.
+
+    C declaration:
+        HRESULT WINAPI WsResetServiceHost(WS_SERVICE_HOST* serviceHost, WS_ERROR* error);
+
+    Requirements:
+        Minimum supported client: Windows 7 [desktop apps only]
+        Minimum supported server: Windows Server 2008 R2 [desktop apps only]
+
+    See also:
+        WsCloseServiceHost, WsOpenServiceHost, WsCreateServiceHost
+
+    Documentation: specs/pages/nf-webservices-wsresetservicehost.md
+    Reference:
+        https://learn.microsoft.com/en-us/windows/win32/api/webservices/nf-webservices-wsresetservicehost
+    """
+    _fn: _rt.Function[int] = _rt.bind(__name__, "WsResetServiceHost")
+    return _fn(serviceHost, error)
+
+
+@_rt.prototype(
+    "WsResetServiceProxy",
+    "c_int32",
+    "WS_SERVICE_PROXY* WS_ERROR*",
+    checked=True,
+    error_index=1,
+    codes=(
+        "WS_E_INVALID_OPERATION: The proxy is neither created nor closed.",
+        "E_INVALIDARG: At least one argument is not valid.",
+    ),
+)
+def WsResetServiceProxy(
+    serviceProxy: _rt.PointerArg[WS_SERVICE_PROXY], error: _rt.PointerArg[WS_ERROR] | None, /
+) -> int:
+    """Returns a service proxy to the WS_SERVICE_PROXY_STATE_CREATED state, so that the same
+    object can be opened again instead of creating a new one.
+
+    Args:
+        serviceProxy (in): The service proxy, as returned by WsCreateServiceProxy or
+            WsCreateServiceProxyFromTemplate. It must be in the
+            WS_SERVICE_PROXY_STATE_CREATED or WS_SERVICE_PROXY_STATE_CLOSED state.
+        error (in, optional): Optional WS_ERROR object that receives extended error
+            information when the call fails. Pass NULL if that information is not needed.
+
+    Returns:
+        int: the HRESULT, S_OK (0) or another success code.
+
+    Raises:
+        WS_E_INVALID_OPERATION: The proxy is neither created nor closed.
+        E_INVALIDARG: At least one argument is not valid.
+        Other Errors: The function may also fail with other error codes not listed here.
+        WsError: on any failing HRESULT; the subclass named after the code when it is known
+            (see wwsapi.hresults). Error strings of the error object are attached.
+
+    C declaration:
+        HRESULT WINAPI WsResetServiceProxy(WS_SERVICE_PROXY* serviceProxy, WS_ERROR* error);
+
+    Requirements:
+        Minimum supported client: Windows 7 [desktop apps | UWP apps]
+        Minimum supported server: Windows Server 2008 R2 [desktop apps | UWP apps]
+
+    See also:
+        WsCloseServiceProxy, WsOpenServiceProxy, WsFreeServiceProxy
+
+    Documentation: specs/pages/nf-webservices-wsresetserviceproxy.md
+    Reference:
+        https://learn.microsoft.com/en-us/windows/win32/api/webservices/nf-webservices-wsresetserviceproxy
+    """
+    _fn: _rt.Function[int] = _rt.bind(__name__, "WsResetServiceProxy")
+    return _fn(serviceProxy, error)
+
+
+@_rt.prototype(
+    "WsRevokeSecurityContext",
+    "c_int32",
+    "WS_SECURITY_CONTEXT* WS_ERROR*",
+    checked=True,
+    error_index=1,
+)
+def WsRevokeSecurityContext(
+    securityContext: _rt.PointerArg[WS_SECURITY_CONTEXT], error: _rt.PointerArg[WS_ERROR] | None, /
+) -> int:
+    """Revokes a WS_SECURITY_CONTEXT that a client established with the service. From then on
+    the service refuses any message secured with the context and answers it with a fault.
+
+    Args:
+        securityContext (in): The security context to revoke.
+        error (in, optional): Optional WS_ERROR object that receives extended error
+            information when the call fails. Pass NULL if that information is not needed.
+
+    Returns:
+        int: the HRESULT, S_OK (0) or another success code.
+        The function returns S_OK on success and an HRESULT error code on failure.
+
+    Raises:
+        WsError: on any failing HRESULT; the subclass named after the code when it is known
+            (see wwsapi.hresults). Error strings of the error object are attached.
+
+    C declaration:
+        HRESULT WINAPI WsRevokeSecurityContext(
+            WS_SECURITY_CONTEXT* securityContext,
+            WS_ERROR* error
+        );
+
+    Remarks:
+        Only a service can revoke a context. Revoking lets the service reclaim the resources
+        of a context at once, for example when it knows no further messages will arrive,
+        instead of waiting for the client to close it or for it to time out.
+
+    Requirements:
+        Minimum supported client: Windows 7 [desktop apps | UWP apps]
+        Minimum supported server: Windows Server 2008 R2 [desktop apps | UWP apps]
+
+    See also:
+        WsGetSecurityContextProperty,
+        https://msdn.microsoft.com/8d23357b-bff8-45fe-80ef-df3f3b0edde1
+
+    Documentation: specs/pages/nf-webservices-wsrevokesecuritycontext.md
+    Reference:
+        https://learn.microsoft.com/en-us/windows/win32/api/webservices/nf-webservices-wsrevokesecuritycontext
+    """
+    _fn: _rt.Function[int] = _rt.bind(__name__, "WsRevokeSecurityContext")
+    return _fn(securityContext, error)
+
+
+@_rt.prototype(
+    "WsSetFaultErrorDetail",
+    "c_int32",
+    "WS_ERROR* WS_FAULT_DETAIL_DESCRIPTION* c_int32 c_void_p c_uint32",
+    checked=True,
+    error_index=0,
+    codes=(
+        "WS_E_INVALID_FORMAT: The value could not be serialized as the described element.",
+        "E_INVALIDARG: At least one argument is not valid.",
+        "E_OUTOFMEMORY: Not enough memory was available to complete the operation.",
+    ),
+)
+def WsSetFaultErrorDetail(
+    error: _rt.PointerArg[WS_ERROR],
+    faultDetailDescription: _rt.PointerArg[WS_FAULT_DETAIL_DESCRIPTION],
+    writeOption: int,
+    value: _rt.VoidArg,
+    valueSize: int,
+    /,
+) -> int:
+    """Serializes a value into the detail of the fault stored in an error object, as described
+    by a WS_FAULT_DETAIL_DESCRIPTION. A service uses it to attach structured detail to a
+    fault it is about to send.
+
+    Args:
+        error (in): The error object whose fault receives the detail.
+        faultDetailDescription (in): A WS_FAULT_DETAIL_DESCRIPTION with the action of the
+            fault and the element description of the detail. Its action, when not NULL, also
+            becomes the WS_FAULT_ERROR_PROPERTY_ACTION of the error object.
+        writeOption (in): Whether the detail element is required and how value holds it, a
+            WS_WRITE_OPTION value.
+        value (in): The detail value, laid out as writeOption describes.
+        valueSize (in): The size in bytes of the storage that value points to.
+
+    Returns:
+        int: the HRESULT, S_OK (0) or another success code.
+
+    Raises:
+        WS_E_INVALID_FORMAT: The value could not be serialized as the described element.
+        E_INVALIDARG: At least one argument is not valid.
+        E_OUTOFMEMORY: Not enough memory was available to complete the operation.
+        Other Errors: The function may also fail with other error codes not listed here.
+        WsError: on any failing HRESULT; the subclass named after the code when it is known
+            (see wwsapi.hresults). Error strings of the error object are attached.
+
+    C declaration:
+        HRESULT WINAPI WsSetFaultErrorDetail(
+            WS_ERROR* error,
+            WS_FAULT_DETAIL_DESCRIPTION* faultDetailDescription,
+            WS_WRITE_OPTION writeOption,
+            void* value,
+            ULONG valueSize
+        );
+
+    Remarks:
+        An element description with an element name writes one detail element. One without
+        an element name, with a structure type, writes each field of the structure as a
+        separate detail element.
+
+    Requirements:
+        Minimum supported client: Windows 7 [desktop apps | UWP apps]
+        Minimum supported server: Windows Server 2008 R2 [desktop apps | UWP apps]
+
+    See also:
+        WsGetFaultErrorDetail, WsSetFaultErrorProperty,
+        https://msdn.microsoft.com/5a89ca26-63c7-414a-a27d-019c5b020f63
+
+    Documentation: specs/pages/nf-webservices-wssetfaulterrordetail.md
+    Reference:
+        https://learn.microsoft.com/en-us/windows/win32/api/webservices/nf-webservices-wssetfaulterrordetail
+    """
+    _fn: _rt.Function[int] = _rt.bind(__name__, "WsSetFaultErrorDetail")
+    return _fn(error, faultDetailDescription, writeOption, value, valueSize)
+
+
+@_rt.prototype(
+    "WsSetFaultErrorProperty",
+    "c_int32",
+    "WS_ERROR* c_int32 c_void_p c_uint32",
+    checked=True,
+    error_index=0,
+    codes=(
+        "E_INVALIDARG: At least one argument is not valid.",
+        "E_OUTOFMEMORY: Not enough memory was available to complete the operation.",
+    ),
+)
+def WsSetFaultErrorProperty(
+    error: _rt.PointerArg[WS_ERROR], id_: int, value: _rt.VoidArg, valueSize: int, /
+) -> int:
+    """Sets one fault-related property of an error object, identified by a
+    WS_FAULT_ERROR_PROPERTY_ID value. The value is copied into the error object.
+
+    Args:
+        error (in): The error object to modify.
+        id_ (in): The property to set.
+        value (in): The new value of the property, of the type that id calls for.
+        valueSize (in): The size in bytes of the value that value points to.
+
+    Returns:
+        int: the HRESULT, S_OK (0) or another success code.
+
+    Raises:
+        E_INVALIDARG: At least one argument is not valid.
+        E_OUTOFMEMORY: Not enough memory was available to complete the operation.
+        Other Errors: The function may also fail with other error codes not listed here.
+        WsError: on any failing HRESULT; the subclass named after the code when it is known
+            (see wwsapi.hresults). Error strings of the error object are attached.
+
+    C declaration:
+        HRESULT WINAPI WsSetFaultErrorProperty(
+            WS_ERROR* error,
+            WS_FAULT_ERROR_PROPERTY_ID id,
+            const void* value,
+            ULONG valueSize
+        );
+
+    Remarks:
+        A service that wants to send a particular fault stores it here with
+        WS_FAULT_ERROR_PROPERTY_FAULT and then passes the error object to
+        WsSendFaultMessageForError or WsCreateFaultFromError.
+
+    Requirements:
+        Minimum supported client: Windows 7 [desktop apps | UWP apps]
+        Minimum supported server: Windows Server 2008 R2 [desktop apps | UWP apps]
+
+    See also:
+        WsGetFaultErrorProperty, WsSetFaultErrorDetail,
+        https://msdn.microsoft.com/f5ae9ee9-18de-428d-9367-aa4a554577ea
+
+    Documentation: specs/pages/nf-webservices-wssetfaulterrorproperty.md
+    Reference:
+        https://learn.microsoft.com/en-us/windows/win32/api/webservices/nf-webservices-wssetfaulterrorproperty
+    """
+    _fn: _rt.Function[int] = _rt.bind(__name__, "WsSetFaultErrorProperty")
+    return _fn(error, id_, value, valueSize)
+
+
+@_rt.prototype(
+    "WsTrimXmlWhitespace",
+    "c_int32",
+    "c_uint16* c_uint32 c_uint16** c_uint32* WS_ERROR*",
+    checked=True,
+    error_index=4,
+    codes=("E_INVALIDARG: An argument is not valid.",),
+)
+def WsTrimXmlWhitespace(
+    chars: _rt.PointerArg[_ct.c_uint16],
+    charCount: int,
+    trimmedChars: _rt.PointerArg[_ct._Pointer[_ct.c_uint16]],
+    trimmedCount: _rt.PointerArg[_ct.c_uint32],
+    error: _rt.PointerArg[WS_ERROR] | None,
+    /,
+) -> int:
+    """Finds the part of a string that remains once leading and trailing XML whitespace is left
+    out. Nothing is copied: the result points into the string given.
+
+    Args:
+        chars (in): The characters to trim. The array need not be zero-terminated.
+        charCount (in): The number of WCHAR values in chars.
+        trimmedChars (out): Receives a pointer to the first character of chars that is not
+            whitespace.
+        trimmedCount (out): Receives the number of characters from trimmedChars up to and
+            including the last one that is not whitespace; 0 if chars holds only whitespace.
+        error (in, optional): Optional pointer to a WS_ERROR object that receives extended
+            information about a failure. Pass NULL if it is not needed.
+
+    Returns:
+        int: the HRESULT, S_OK (0) or another success code.
+
+    Raises:
+        E_INVALIDARG: An argument is not valid.
+        WsError: on any failing HRESULT; the subclass named after the code when it is known
+            (see wwsapi.hresults). Error strings of the error object are attached.
+
+    C declaration:
+        HRESULT WINAPI WsTrimXmlWhitespace(
+            WCHAR* chars,
+            ULONG charCount,
+            USHORT** trimmedChars,
+            ULONG* trimmedCount,
+            WS_ERROR* error
+        );
+
+    Remarks:
+        XML whitespace is the space, tab, carriage return and line feed characters; other
+        Unicode spaces are kept.
+
+        The result is a view of chars, so it is valid only while chars is.
+
+    Requirements:
+        Minimum supported client: Windows 7 [desktop apps | UWP apps]
+        Minimum supported server: Windows Server 2008 R2 [desktop apps | UWP apps]
+
+    See also:
+        WsReadChars, https://msdn.microsoft.com/430edd13-b664-4e10-8d61-ffa6a01dcb90
+
+    Documentation: specs/pages/nf-webservices-wstrimxmlwhitespace.md
+    Reference:
+        https://learn.microsoft.com/en-us/windows/win32/api/webservices/nf-webservices-wstrimxmlwhitespace
+    """
+    _fn: _rt.Function[int] = _rt.bind(__name__, "WsTrimXmlWhitespace")
+    return _fn(chars, charCount, trimmedChars, trimmedCount, error)
+
+
+@_rt.prototype(
+    "WsVerifyXmlNCName",
+    "c_int32",
+    "c_uint16* c_uint32 WS_ERROR*",
+    checked=True,
+    error_index=2,
+    codes=("WS_E_INVALID_FORMAT: The string is not a valid NCName.",),
+)
+def WsVerifyXmlNCName(
+    ncNameChars: _rt.PointerArg[_ct.c_uint16],
+    ncNameCharCount: int,
+    error: _rt.PointerArg[WS_ERROR] | None,
+    /,
+) -> int:
+    """Checks whether a string of UTF-16 characters is a valid XML NCName: a non-empty name
+    that follows the XML naming rules and contains no colon, as required of element and
+    attribute local names and of prefixes.
+
+    Args:
+        ncNameChars (in): The characters to check. They need not be zero-terminated.
+        ncNameCharCount (in): The number of characters at ncNameChars.
+        error (in, optional): Optional pointer to a WS_ERROR object that receives extended
+            information about a failure. Pass NULL if it is not needed.
+
+    Returns:
+        int: the HRESULT, S_OK (0) or another success code.
+
+    Raises:
+        WS_E_INVALID_FORMAT: The string is not a valid NCName.
+        WsError: on any failing HRESULT; the subclass named after the code when it is known
+            (see wwsapi.hresults). Error strings of the error object are attached.
+
+    C declaration:
+        HRESULT WINAPI WsVerifyXmlNCName(
+            WCHAR* ncNameChars,
+            ULONG ncNameCharCount,
+            WS_ERROR* error
+        );
+
+    Remarks:
+        The call returns S_OK when the string is a valid NCName.
+
+    Requirements:
+        Minimum supported client: Windows 7 [desktop apps | UWP apps]
+        Minimum supported server: Windows Server 2008 R2 [desktop apps | UWP apps]
+
+    See also:
+        WS_XML_STRING
+
+    Documentation: specs/pages/nf-webservices-wsverifyxmlncname.md
+    Reference:
+        https://learn.microsoft.com/en-us/windows/win32/api/webservices/nf-webservices-wsverifyxmlncname
+    """
+    _fn: _rt.Function[int] = _rt.bind(__name__, "WsVerifyXmlNCName")
+    return _fn(ncNameChars, ncNameCharCount, error)
+
+
+@_rt.prototype(
+    "WsXmlStringEquals",
+    "c_int32",
+    "WS_XML_STRING* WS_XML_STRING* WS_ERROR*",
+    checked=True,
+    error_index=2,
+    codes=("E_INVALIDARG: An argument is not valid.",),
+)
+def WsXmlStringEquals(
+    string1: _rt.PointerArg[WS_XML_STRING],
+    string2: _rt.PointerArg[WS_XML_STRING],
+    error: _rt.PointerArg[WS_ERROR] | None,
+    /,
+) -> int:
+    """Tells whether two WS_XML_STRING values are equal, comparing their UTF-8 bytes one by one
+    with no case folding or normalization. The answer is the success code returned.
+
+    Args:
+        string1 (in): The first WS_XML_STRING to compare.
+        string2 (in): The second WS_XML_STRING to compare.
+        error (in, optional): Optional pointer to a WS_ERROR object that receives extended
+            information about a failure. Pass NULL if it is not needed.
+
+    Returns:
+        int: the HRESULT, S_OK (0) or another success code.
+        S_OK: The strings are equal.
+        S_FALSE: The strings differ.
+
+    Raises:
+        E_INVALIDARG: An argument is not valid.
+        WsError: on any failing HRESULT; the subclass named after the code when it is known
+            (see wwsapi.hresults). Error strings of the error object are attached.
+
+    C declaration:
+        HRESULT WINAPI WsXmlStringEquals(
+            const WS_XML_STRING* string1,
+            const WS_XML_STRING* string2,
+            WS_ERROR* error
+        );
+
+    Remarks:
+        Use it to compare local names and namespace URIs read from XML with expected values.
+
+    Requirements:
+        Minimum supported client: Windows 7 [desktop apps | UWP apps]
+        Minimum supported server: Windows Server 2008 R2 [desktop apps | UWP apps]
+
+    See also:
+        WS_XML_STRING, https://msdn.microsoft.com/2cba47fd-a049-4e50-99dd-20ccf91c9e0f
+
+    Documentation: specs/pages/nf-webservices-wsxmlstringequals.md
+    Reference:
+        https://learn.microsoft.com/en-us/windows/win32/api/webservices/nf-webservices-wsxmlstringequals
+    """
+    _fn: _rt.Function[int] = _rt.bind(__name__, "WsXmlStringEquals")
+    return _fn(string1, string2, error)
 
 
 _rt.leave(__name__)

@@ -13,7 +13,9 @@
 #   specs/pages/handles/ws-xml-buffer.md
 #   specs/pages/ne-webservices-ws_xml_buffer_property_id.md
 #   specs/pages/nf-webservices-wscreatexmlbuffer.md
+#   specs/pages/nf-webservices-wsreadxmlbuffer.md
 #   specs/pages/nf-webservices-wsreadxmlbufferfrombytes.md
+#   specs/pages/nf-webservices-wsremovenode.md
 #   specs/pages/nf-webservices-wswritexmlbuffer.md
 #   specs/pages/nf-webservices-wswritexmlbuffertobytes.md
 #   specs/pages/ns-webservices-ws_xml_buffer_property.md
@@ -36,6 +38,7 @@ _rt.enter(__name__)
 if _rt.TYPE_CHECKING:
     from .errors import WS_ERROR
     from .heap import WS_HEAP
+    from .misc_structs import WS_XML_NODE_POSITION
     from .xml_reader import WS_XML_READER, WS_XML_READER_ENCODING, WS_XML_READER_PROPERTY
     from .xml_writer import WS_XML_WRITER, WS_XML_WRITER_ENCODING, WS_XML_WRITER_PROPERTY
 
@@ -193,6 +196,78 @@ def WsCreateXmlBuffer(
 
 
 @_rt.prototype(
+    "WsReadXmlBuffer",
+    "c_int32",
+    "WS_XML_READER* WS_HEAP* WS_XML_BUFFER** WS_ERROR*",
+    checked=True,
+    error_index=3,
+    codes=(
+        "E_INVALIDARG: An argument is not valid.",
+        "WS_E_INVALID_OPERATION: The reader is positioned neither at the beginning of the document nor on a start element.",
+        "WS_E_QUOTA_EXCEEDED: A size or count limit was exceeded.",
+    ),
+)
+def WsReadXmlBuffer(
+    reader: _rt.PointerArg[WS_XML_READER],
+    heap: _rt.PointerArg[WS_HEAP],
+    xmlBuffer: _rt.PointerArg[_ct._Pointer[WS_XML_BUFFER]],
+    error: _rt.PointerArg[WS_ERROR] | None,
+    /,
+) -> int:
+    """Copies XML from the reader into a new WS_XML_BUFFER allocated from a heap: the whole
+    document if the reader is at its beginning, or the current element with everything
+    inside it. The reader moves past what was copied.
+
+    Args:
+        reader (in): The WS_XML_READER to copy from.
+        heap (in): The WS_HEAP from which the new buffer is allocated.
+        xmlBuffer (out): Receives a pointer to the new WS_XML_BUFFER holding the copy.
+        error (in, optional): Optional pointer to a WS_ERROR object that receives extended
+            information about a failure. Pass NULL if it is not needed.
+
+    Returns:
+        int: the HRESULT, S_OK (0) or another success code.
+
+    Raises:
+        E_INVALIDARG: An argument is not valid.
+        WS_E_INVALID_OPERATION: The reader is positioned neither at the beginning of the
+            document nor on a start element.
+        WS_E_QUOTA_EXCEEDED: A size or count limit was exceeded.
+        WsError: on any failing HRESULT; the subclass named after the code when it is known
+            (see wwsapi.hresults). Error strings of the error object are attached.
+
+    C declaration:
+        HRESULT WINAPI WsReadXmlBuffer(
+            WS_XML_READER* reader,
+            WS_HEAP* heap,
+            WS_XML_BUFFER** xmlBuffer,
+            WS_ERROR* error
+        );
+
+    Remarks:
+        The reader must be on a WS_XML_NODE_TYPE_BOF or WS_XML_NODE_TYPE_ELEMENT node (see
+        WS_XML_NODE_TYPE).
+
+        The buffer lives as long as the heap: it is released when the heap is reset or
+        freed. It can be written out with WsWriteXmlBuffer or read again with
+        WsSetInputToBuffer.
+
+    Requirements:
+        Minimum supported client: Windows 7 [desktop apps | UWP apps]
+        Minimum supported server: Windows Server 2008 R2 [desktop apps | UWP apps]
+
+    See also:
+        WsWriteXmlBuffer, WsCreateXmlBuffer, WsSetInputToBuffer
+
+    Documentation: specs/pages/nf-webservices-wsreadxmlbuffer.md
+    Reference:
+        https://learn.microsoft.com/en-us/windows/win32/api/webservices/nf-webservices-wsreadxmlbuffer
+    """
+    _fn: _rt.Function[int] = _rt.bind(__name__, "WsReadXmlBuffer")
+    return _fn(reader, heap, xmlBuffer, error)
+
+
+@_rt.prototype(
     "WsReadXmlBufferFromBytes",
     "c_int32",
     "WS_XML_READER* WS_XML_READER_ENCODING* WS_XML_READER_PROPERTY* c_uint32 c_void_p c_uint32 WS_HEAP* WS_XML_BUFFER** WS_ERROR*",
@@ -278,6 +353,69 @@ def WsReadXmlBufferFromBytes(
     return _fn(
         reader, encoding, properties, propertyCount, bytes_, byteCount, heap, xmlBuffer, error
     )
+
+
+@_rt.prototype(
+    "WsRemoveNode",
+    "c_int32",
+    "WS_XML_NODE_POSITION* WS_ERROR*",
+    checked=True,
+    error_index=1,
+    codes=(
+        "E_INVALIDARG: An argument is not valid.",
+        "WS_E_INVALID_OPERATION: The node cannot be removed, for example because it is an end element, or the start or end of the buffer.",
+    ),
+)
+def WsRemoveNode(
+    nodePosition: _rt.PointerArg[WS_XML_NODE_POSITION], error: _rt.PointerArg[WS_ERROR] | None, /
+) -> int:
+    """Deletes a node from an XML buffer. An element goes together with everything it holds:
+    its attributes, its child nodes and its end element.
+
+    Args:
+        nodePosition (in): The WS_XML_NODE_POSITION of the node to delete, as returned by
+            WsGetReaderPosition or WsGetWriterPosition.
+        error (in, optional): Optional pointer to a WS_ERROR object that receives extended
+            information about a failure. Pass NULL if it is not needed.
+
+    Returns:
+        int: the HRESULT, S_OK (0) or another success code.
+
+    Raises:
+        E_INVALIDARG: An argument is not valid.
+        WS_E_INVALID_OPERATION: The node cannot be removed, for example because it is an end
+            element, or the start or end of the buffer.
+        WsError: on any failing HRESULT; the subclass named after the code when it is known
+            (see wwsapi.hresults). Error strings of the error object are attached.
+
+    C declaration:
+        HRESULT WINAPI WsRemoveNode(
+            const WS_XML_NODE_POSITION* nodePosition,
+            WS_ERROR* error
+        );
+
+    Remarks:
+        An end element is removed with its element, never on its own, and the beginning and
+        end of the buffer cannot be removed at all.
+
+        Positions that named the deleted nodes are no longer valid afterwards. Move any
+        reader or writer that stands inside the deleted part elsewhere before using it
+        again.
+
+    Requirements:
+        Minimum supported client: Windows 7 [desktop apps | UWP apps]
+        Minimum supported server: Windows Server 2008 R2 [desktop apps | UWP apps]
+
+    See also:
+        WsGetReaderPosition, WsGetWriterPosition,
+        https://msdn.microsoft.com/40ca058c-04e1-4358-b330-360a094a8791, WS_XML_BUFFER
+
+    Documentation: specs/pages/nf-webservices-wsremovenode.md
+    Reference:
+        https://learn.microsoft.com/en-us/windows/win32/api/webservices/nf-webservices-wsremovenode
+    """
+    _fn: _rt.Function[int] = _rt.bind(__name__, "WsRemoveNode")
+    return _fn(nodePosition, error)
 
 
 @_rt.prototype(

@@ -16,17 +16,36 @@
 #   specs/pages/ne-webservices-ws_xml_reader_input_type.md
 #   specs/pages/ne-webservices-ws_xml_reader_property_id.md
 #   specs/pages/nf-webservices-wscreatereader.md
+#   specs/pages/nf-webservices-wsendreadercanonicalization.md
+#   specs/pages/nf-webservices-wsfillreader.md
+#   specs/pages/nf-webservices-wsfindattribute.md
 #   specs/pages/nf-webservices-wsfreereader.md
+#   specs/pages/nf-webservices-wsgetnamespacefromprefix.md
 #   specs/pages/nf-webservices-wsgetreadernode.md
+#   specs/pages/nf-webservices-wsgetreaderposition.md
 #   specs/pages/nf-webservices-wsgetreaderproperty.md
+#   specs/pages/nf-webservices-wsgetxmlattribute.md
+#   specs/pages/nf-webservices-wsmovereader.md
+#   specs/pages/nf-webservices-wsreadarray.md
+#   specs/pages/nf-webservices-wsreadattribute.md
+#   specs/pages/nf-webservices-wsreadbytes.md
 #   specs/pages/nf-webservices-wsreadchars.md
 #   specs/pages/nf-webservices-wsreadcharsutf8.md
+#   specs/pages/nf-webservices-wsreadelement.md
+#   specs/pages/nf-webservices-wsreadendattribute.md
 #   specs/pages/nf-webservices-wsreadendelement.md
 #   specs/pages/nf-webservices-wsreadnode.md
+#   specs/pages/nf-webservices-wsreadqualifiedname.md
+#   specs/pages/nf-webservices-wsreadstartattribute.md
 #   specs/pages/nf-webservices-wsreadstartelement.md
 #   specs/pages/nf-webservices-wsreadtostartelement.md
+#   specs/pages/nf-webservices-wsreadtype.md
+#   specs/pages/nf-webservices-wsreadvalue.md
 #   specs/pages/nf-webservices-wssetinput.md
 #   specs/pages/nf-webservices-wssetinputtobuffer.md
+#   specs/pages/nf-webservices-wssetreaderposition.md
+#   specs/pages/nf-webservices-wsskipnode.md
+#   specs/pages/nf-webservices-wsstartreadercanonicalization.md
 #   specs/pages/ns-webservices-ws_xml_element_node.md
 #   specs/pages/ns-webservices-ws_xml_node.md
 #   specs/pages/ns-webservices-ws_xml_reader_buffer_input.md
@@ -52,8 +71,19 @@ from . import _runtime as _rt
 
 _rt.enter(__name__)
 if _rt.TYPE_CHECKING:
+    from .asynchronous_model import WS_ASYNC_CONTEXT
+    from .channel import WS_WRITE_CALLBACK
     from .errors import WS_ERROR
-    from .misc_structs import WS_XML_ATTRIBUTE, WS_XML_STRING, WS_XML_TEXT
+    from .heap import WS_HEAP
+    from .message import WS_ELEMENT_DESCRIPTION
+    from .misc_structs import (
+        WS_ATTRIBUTE_DESCRIPTION,
+        WS_XML_ATTRIBUTE,
+        WS_XML_CANONICALIZATION_PROPERTY,
+        WS_XML_NODE_POSITION,
+        WS_XML_STRING,
+        WS_XML_TEXT,
+    )
     from .xml_buffer import WS_XML_BUFFER
 
 
@@ -633,6 +663,213 @@ def WsCreateReader(
     return _fn(properties, propertyCount, reader, error)
 
 
+@_rt.prototype(
+    "WsEndReaderCanonicalization",
+    "c_int32",
+    "WS_XML_READER* WS_ERROR*",
+    checked=True,
+    error_index=1,
+    codes=(
+        "E_INVALIDARG: An argument is not valid.",
+        "WS_E_INVALID_OPERATION: No canonicalization is in progress on the reader, or the call is not allowed in the reader's current state.",
+    ),
+)
+def WsEndReaderCanonicalization(
+    reader: _rt.PointerArg[WS_XML_READER], error: _rt.PointerArg[WS_ERROR] | None, /
+) -> int:
+    """Ends the canonicalization begun on a reader by WsStartReaderCanonicalization. Canonical
+    bytes the reader still holds are passed to the write callback before the call returns.
+
+    Args:
+        reader (in): The WS_XML_READER on which canonicalization is in progress.
+        error (in, optional): Optional pointer to a WS_ERROR object that receives extended
+            information about a failure. Pass NULL if it is not needed.
+
+    Returns:
+        int: the HRESULT, S_OK (0) or another success code.
+
+    Raises:
+        E_INVALIDARG: An argument is not valid.
+        WS_E_INVALID_OPERATION: No canonicalization is in progress on the reader, or the
+            call is not allowed in the reader's current state.
+        WsError: on any failing HRESULT; the subclass named after the code when it is known
+            (see wwsapi.hresults). Error strings of the error object are attached.
+
+    C declaration:
+        HRESULT WINAPI WsEndReaderCanonicalization(WS_XML_READER* reader, WS_ERROR* error);
+
+    Remarks:
+        Call it at the same element depth as WsStartReaderCanonicalization. Until it is
+        called, the canonical output may be incomplete.
+
+        A reader may be released with WsFreeReader without ending canonicalization first.
+
+    Requirements:
+        Minimum supported client: Windows 7 [desktop apps | UWP apps]
+        Minimum supported server: Windows Server 2008 R2 [desktop apps | UWP apps]
+
+    See also:
+        WsStartReaderCanonicalization,
+        https://msdn.microsoft.com/8d106ac2-226d-4e0c-8f14-8d3e17f15548
+
+    Documentation: specs/pages/nf-webservices-wsendreadercanonicalization.md
+    Reference:
+        https://learn.microsoft.com/en-us/windows/win32/api/webservices/nf-webservices-wsendreadercanonicalization
+    """
+    _fn: _rt.Function[int] = _rt.bind(__name__, "WsEndReaderCanonicalization")
+    return _fn(reader, error)
+
+
+@_rt.prototype(
+    "WsFillReader",
+    "c_int32",
+    "WS_XML_READER* c_uint32 WS_ASYNC_CONTEXT* WS_ERROR*",
+    checked=True,
+    error_index=3,
+)
+def WsFillReader(
+    reader: _rt.PointerArg[WS_XML_READER],
+    minSize: int,
+    asyncContext: _rt.PointerArg[WS_ASYNC_CONTEXT] | None,
+    error: _rt.PointerArg[WS_ERROR] | None,
+    /,
+) -> int:
+    """Makes a reader whose input is a WS_XML_READER_STREAM_INPUT buffer at least minSize bytes
+    of input, calling the stream's read callback as often as it takes. Reader functions
+    called afterwards work on the buffered bytes without going back to the stream.
+
+    Args:
+        reader (in): The WS_XML_READER whose input is to be buffered.
+        minSize (in): The number of bytes the reader should hold in its buffer. If it
+            already holds that many, the call returns at once.
+        asyncContext (in, optional): A WS_ASYNC_CONTEXT that lets the call complete
+            asynchronously, or NULL to wait for the data before returning.
+        error (in, optional): Optional pointer to a WS_ERROR object that receives extended
+            information about a failure. Pass NULL if it is not needed.
+
+    Returns:
+        int: the HRESULT, S_OK (0) or another success code.
+        S_OK: The reader holds at least minSize bytes, or all that remained of the input.
+        WS_S_ASYNC: The call will complete asynchronously; the outcome is passed to the
+            callback in asyncContext.
+
+    Raises:
+        WsError: on any failing HRESULT; the subclass named after the code when it is known
+            (see wwsapi.hresults). Error strings of the error object are attached.
+
+    C declaration:
+        HRESULT WINAPI WsFillReader(
+            WS_XML_READER* reader,
+            ULONG minSize,
+            const WS_ASYNC_CONTEXT* asyncContext,
+            WS_ERROR* error
+        );
+
+    Remarks:
+        For a reader with buffer input the call does nothing and succeeds, since the whole
+        input is already in memory.
+
+        How many bytes a given piece of XML needs depends on the encoding and on how the
+        document is laid out. If a later read needs more data than was buffered, it fails
+        with WS_E_QUOTA_EXCEEDED.
+
+        Fill the reader before each section you read, for example once per element of a
+        large message body.
+
+    Requirements:
+        Minimum supported client: Windows 7 [desktop apps | UWP apps]
+        Minimum supported server: Windows Server 2008 R2 [desktop apps | UWP apps]
+
+    See also:
+        WsSetInput, https://msdn.microsoft.com/53537eb2-6b8d-443e-9453-4b39dfef1dd7,
+        WsReadNode
+
+    Documentation: specs/pages/nf-webservices-wsfillreader.md
+    Reference:
+        https://learn.microsoft.com/en-us/windows/win32/api/webservices/nf-webservices-wsfillreader
+    """
+    _fn: _rt.Function[int] = _rt.bind(__name__, "WsFillReader")
+    return _fn(reader, minSize, asyncContext, error)
+
+
+@_rt.prototype(
+    "WsFindAttribute",
+    "c_int32",
+    "WS_XML_READER* WS_XML_STRING* WS_XML_STRING* c_int32 c_uint32* WS_ERROR*",
+    checked=True,
+    error_index=5,
+    codes=(
+        "WS_E_INVALID_FORMAT: No such attribute exists and required is TRUE, or the input is malformed.",
+        "WS_E_INVALID_OPERATION: The reader is not positioned on a start element.",
+    ),
+)
+def WsFindAttribute(
+    reader: _rt.PointerArg[WS_XML_READER],
+    localName: _rt.PointerArg[WS_XML_STRING],
+    ns: _rt.PointerArg[WS_XML_STRING],
+    required: int,
+    attributeIndex: _rt.PointerArg[_ct.c_uint32],
+    error: _rt.PointerArg[WS_ERROR] | None,
+    /,
+) -> int:
+    """Looks up an attribute of the element the reader is positioned on by local name and
+    namespace, and returns its index in the element's attribute list. The index can be
+    handed to WsReadStartAttribute to read the attribute's value.
+
+    Args:
+        reader (in): The WS_XML_READER positioned on the start element to search.
+        localName (in): The WS_XML_STRING local name of the attribute wanted.
+        ns (in): The WS_XML_STRING namespace URI of the attribute wanted. An attribute
+            without a prefix has the empty namespace.
+        required (in): TRUE if a missing attribute is an error (WS_E_INVALID_FORMAT); FALSE
+            if the function should report it by returning S_FALSE instead.
+        attributeIndex (out): Receives the zero-based index of the matching attribute. It is
+            set only when the function returns S_OK.
+        error (in, optional): Optional pointer to a WS_ERROR object that receives extended
+            information about a failure. Pass NULL if it is not needed.
+
+    Returns:
+        int: the HRESULT, S_OK (0) or another success code.
+        S_OK: The attribute was found and its index stored in attributeIndex.
+        S_FALSE: No such attribute exists and required is FALSE; attributeIndex is not set.
+
+    Raises:
+        WS_E_INVALID_FORMAT: No such attribute exists and required is TRUE, or the input is
+            malformed.
+        WS_E_INVALID_OPERATION: The reader is not positioned on a start element.
+        WsError: on any failing HRESULT; the subclass named after the code when it is known
+            (see wwsapi.hresults). Error strings of the error object are attached.
+
+    C declaration:
+        HRESULT WINAPI WsFindAttribute(
+            WS_XML_READER* reader,
+            const WS_XML_STRING* localName,
+            const WS_XML_STRING* ns,
+            BOOL required,
+            ULONG* attributeIndex,
+            WS_ERROR* error
+        );
+
+    Remarks:
+        The index refers to the attributes array of the WS_XML_ELEMENT_NODE returned by
+        WsGetReaderNode. That array need not follow the order in which the attributes appear
+        in the document, so do not use the index as a document position.
+
+    Requirements:
+        Minimum supported client: Windows 7 [desktop apps | UWP apps]
+        Minimum supported server: Windows Server 2008 R2 [desktop apps | UWP apps]
+
+    See also:
+        WsReadStartAttribute, WsGetReaderNode, WS_XML_ELEMENT_NODE
+
+    Documentation: specs/pages/nf-webservices-wsfindattribute.md
+    Reference:
+        https://learn.microsoft.com/en-us/windows/win32/api/webservices/nf-webservices-wsfindattribute
+    """
+    _fn: _rt.Function[int] = _rt.bind(__name__, "WsFindAttribute")
+    return _fn(reader, localName, ns, required, attributeIndex, error)
+
+
 @_rt.prototype("WsFreeReader", "None", "WS_XML_READER*")
 def WsFreeReader(reader: _rt.PointerArg[WS_XML_READER], /) -> None:
     """Releases an XML reader and the memory it owns.
@@ -664,6 +901,76 @@ def WsFreeReader(reader: _rt.PointerArg[WS_XML_READER], /) -> None:
     """
     _fn: _rt.Function[None] = _rt.bind(__name__, "WsFreeReader")
     return _fn(reader)
+
+
+@_rt.prototype(
+    "WsGetNamespaceFromPrefix",
+    "c_int32",
+    "WS_XML_READER* WS_XML_STRING* c_int32 WS_XML_STRING** WS_ERROR*",
+    checked=True,
+    error_index=4,
+    codes=("WS_E_INVALID_FORMAT: The prefix is not bound and required is TRUE.",),
+)
+def WsGetNamespaceFromPrefix(
+    reader: _rt.PointerArg[WS_XML_READER],
+    prefix: _rt.PointerArg[WS_XML_STRING],
+    required: int,
+    ns: _rt.PointerArg[_ct._Pointer[WS_XML_STRING]],
+    error: _rt.PointerArg[WS_ERROR] | None,
+    /,
+) -> int:
+    """Returns the namespace URI that a prefix is bound to in the scope of the reader's current
+    position.
+
+    Args:
+        reader (in): The WS_XML_READER whose namespace scope is searched.
+        prefix (in): The WS_XML_STRING prefix to resolve. An empty string asks for the
+            default namespace.
+        required (in): TRUE if an unbound prefix is an error (WS_E_INVALID_FORMAT); FALSE if
+            the function should report it by returning S_FALSE and setting ns to NULL.
+        ns (out): Receives a pointer to the WS_XML_STRING namespace the prefix is bound to.
+            The string belongs to the reader and is valid only until the reader moves.
+        error (in, optional): Optional pointer to a WS_ERROR object that receives extended
+            information about a failure. Pass NULL if it is not needed.
+
+    Returns:
+        int: the HRESULT, S_OK (0) or another success code.
+        S_OK: The prefix is bound; ns points to its namespace.
+        S_FALSE: The prefix is not bound and required is FALSE; ns is set to NULL.
+
+    Raises:
+        WS_E_INVALID_FORMAT: The prefix is not bound and required is TRUE.
+        WsError: on any failing HRESULT; the subclass named after the code when it is known
+            (see wwsapi.hresults). Error strings of the error object are attached.
+
+    C declaration:
+        HRESULT WINAPI WsGetNamespaceFromPrefix(
+            WS_XML_READER* reader,
+            const WS_XML_STRING* prefix,
+            BOOL required,
+            const WS_XML_STRING** ns,
+            WS_ERROR* error
+        );
+
+    Remarks:
+        The prefixes xml and xmlns are always bound, to http://www.w3.org/XML/1998/namespace
+        and http://www.w3.org/2000/xmlns/.
+
+        Copy the namespace if you need it after the next read.
+
+    Requirements:
+        Minimum supported client: Windows 7 [desktop apps | UWP apps]
+        Minimum supported server: Windows Server 2008 R2 [desktop apps | UWP apps]
+
+    See also:
+        WsReadQualifiedName, WsGetReaderNode, WS_XML_STRING
+
+    Documentation: specs/pages/nf-webservices-wsgetnamespacefromprefix.md
+    Reference:
+        https://learn.microsoft.com/en-us/windows/win32/api/webservices/nf-webservices-wsgetnamespacefromprefix
+    """
+    _fn: _rt.Function[int] = _rt.bind(__name__, "WsGetNamespaceFromPrefix")
+    return _fn(reader, prefix, required, ns, error)
 
 
 @_rt.prototype(
@@ -726,6 +1033,67 @@ def WsGetReaderNode(
     """
     _fn: _rt.Function[int] = _rt.bind(__name__, "WsGetReaderNode")
     return _fn(xmlReader, node, error)
+
+
+@_rt.prototype(
+    "WsGetReaderPosition",
+    "c_int32",
+    "WS_XML_READER* WS_XML_NODE_POSITION* WS_ERROR*",
+    checked=True,
+    error_index=2,
+    codes=("E_INVALIDARG: An argument is not valid.",),
+)
+def WsGetReaderPosition(
+    reader: _rt.PointerArg[WS_XML_READER],
+    nodePosition: _rt.PointerArg[WS_XML_NODE_POSITION],
+    error: _rt.PointerArg[WS_ERROR] | None,
+    /,
+) -> int:
+    """Records the node the reader is positioned on as a WS_XML_NODE_POSITION, so that
+    WsSetReaderPosition can bring the reader back to it. Positions exist only for readers
+    whose input is a WS_XML_BUFFER.
+
+    Args:
+        reader (in): The WS_XML_READER whose position is wanted.
+        nodePosition (out): Receives the current position as a WS_XML_NODE_POSITION.
+        error (in, optional): Optional pointer to a WS_ERROR object that receives extended
+            information about a failure. Pass NULL if it is not needed.
+
+    Returns:
+        int: the HRESULT, S_OK (0) or another success code.
+
+    Raises:
+        E_INVALIDARG: An argument is not valid.
+        WsError: on any failing HRESULT; the subclass named after the code when it is known
+            (see wwsapi.hresults). Error strings of the error object are attached.
+
+    C declaration:
+        HRESULT WINAPI WsGetReaderPosition(
+            WS_XML_READER* reader,
+            WS_XML_NODE_POSITION* nodePosition,
+            WS_ERROR* error
+        );
+
+    Remarks:
+        The reader must read from a WS_XML_BUFFER, set with WsSetInputToBuffer. A position
+        stays valid as long as the WS_XML_BUFFER it refers to exists and the node it refers
+        to has not been removed. It can also be used with WsSetWriterPosition on a writer
+        that writes to the same buffer.
+
+    Requirements:
+        Minimum supported client: Windows 7 [desktop apps | UWP apps]
+        Minimum supported server: Windows Server 2008 R2 [desktop apps | UWP apps]
+
+    See also:
+        WsSetReaderPosition, WsMoveReader,
+        https://msdn.microsoft.com/40ca058c-04e1-4358-b330-360a094a8791, WsGetWriterPosition
+
+    Documentation: specs/pages/nf-webservices-wsgetreaderposition.md
+    Reference:
+        https://learn.microsoft.com/en-us/windows/win32/api/webservices/nf-webservices-wsgetreaderposition
+    """
+    _fn: _rt.Function[int] = _rt.bind(__name__, "WsGetReaderPosition")
+    return _fn(reader, nodePosition, error)
 
 
 @_rt.prototype(
@@ -795,6 +1163,422 @@ def WsGetReaderProperty(
     """
     _fn: _rt.Function[int] = _rt.bind(__name__, "WsGetReaderProperty")
     return _fn(reader, id_, value, valueSize, error)
+
+
+@_rt.prototype(
+    "WsGetXmlAttribute",
+    "c_int32",
+    "WS_XML_READER* WS_XML_STRING* WS_HEAP* c_uint16** c_uint32* WS_ERROR*",
+    checked=True,
+    error_index=5,
+    codes=("E_INVALIDARG: An argument is not valid.",),
+)
+def WsGetXmlAttribute(
+    reader: _rt.PointerArg[WS_XML_READER],
+    localName: _rt.PointerArg[WS_XML_STRING],
+    heap: _rt.PointerArg[WS_HEAP],
+    valueChars: _rt.PointerArg[_ct._Pointer[_ct.c_uint16]],
+    valueCharCount: _rt.PointerArg[_ct.c_uint32],
+    error: _rt.PointerArg[WS_ERROR] | None,
+    /,
+) -> int:
+    """Finds the innermost attribute in the xml namespace with the given local name (for
+    example lang for xml:lang) that applies to the reader's current position, and returns a
+    copy of its value allocated from a heap.
+
+    Args:
+        reader (in): The WS_XML_READER whose scope is searched.
+        localName (in): The WS_XML_STRING local name of the attribute, without the xml:
+            prefix.
+        heap (in): The WS_HEAP from which the copy of the value is allocated.
+        valueChars (out): Receives a pointer to the value as UTF-16 characters, not
+            zero-terminated. The memory belongs to heap.
+        valueCharCount (out): Receives the number of characters at valueChars.
+        error (in, optional): Optional pointer to a WS_ERROR object that receives extended
+            information about a failure. Pass NULL if it is not needed.
+
+    Returns:
+        int: the HRESULT, S_OK (0) or another success code.
+        S_OK: The attribute was found and its value returned.
+        S_FALSE: No such attribute is in scope; the value returned is empty.
+
+    Raises:
+        E_INVALIDARG: An argument is not valid.
+        WsError: on any failing HRESULT; the subclass named after the code when it is known
+            (see wwsapi.hresults). Error strings of the error object are attached.
+
+    C declaration:
+        HRESULT WINAPI WsGetXmlAttribute(
+            WS_XML_READER* reader,
+            const WS_XML_STRING* localName,
+            WS_HEAP* heap,
+            WCHAR** valueChars,
+            ULONG* valueCharCount,
+            WS_ERROR* error
+        );
+
+    Remarks:
+        Only attributes with the xml prefix are searched. The reader does not act on them
+        (it does not, for example, apply xml:space); this function just makes their
+        inherited values easy to find.
+
+        The value stays valid until the heap is reset or freed.
+
+    Requirements:
+        Minimum supported client: Windows 7 [desktop apps | UWP apps]
+        Minimum supported server: Windows Server 2008 R2 [desktop apps | UWP apps]
+
+    See also:
+        WsFindAttribute, WsGetReaderNode, WS_HEAP
+
+    Documentation: specs/pages/nf-webservices-wsgetxmlattribute.md
+    Reference:
+        https://learn.microsoft.com/en-us/windows/win32/api/webservices/nf-webservices-wsgetxmlattribute
+    """
+    _fn: _rt.Function[int] = _rt.bind(__name__, "WsGetXmlAttribute")
+    return _fn(reader, localName, heap, valueChars, valueCharCount, error)
+
+
+@_rt.prototype(
+    "WsMoveReader",
+    "c_int32",
+    "WS_XML_READER* c_int32 c_int32* WS_ERROR*",
+    checked=True,
+    error_index=3,
+    codes=(
+        "E_INVALIDARG: An argument is not valid.",
+        "WS_E_INVALID_FORMAT: There is no node in the requested place and found is NULL.",
+        "WS_E_INVALID_OPERATION: The reader does not read from an XML buffer, or canonicalization is in progress on it.",
+    ),
+)
+def WsMoveReader(
+    reader: _rt.PointerArg[WS_XML_READER],
+    moveTo: int,
+    found: _rt.PointerArg[_ct.c_int32] | None,
+    error: _rt.PointerArg[WS_ERROR] | None,
+    /,
+) -> int:
+    """Moves the reader to another node of its WS_XML_BUFFER, chosen relative to the current
+    node by moveTo: for example the first child, the next sibling or the parent element.
+    Only readers whose input is an XML buffer can move this way.
+
+    Args:
+        reader (in): The WS_XML_READER to move.
+        moveTo (in): A WS_MOVE_TO value that says where to move.
+        found (out, optional): Receives TRUE if the reader moved, or FALSE if there is no
+            such node; the reader then stays where it was. If NULL, a missing node makes the
+            call fail with WS_E_INVALID_FORMAT.
+        error (in, optional): Optional pointer to a WS_ERROR object that receives extended
+            information about a failure. Pass NULL if it is not needed.
+
+    Returns:
+        int: the HRESULT, S_OK (0) or another success code.
+
+    Raises:
+        E_INVALIDARG: An argument is not valid.
+        WS_E_INVALID_FORMAT: There is no node in the requested place and found is NULL.
+        WS_E_INVALID_OPERATION: The reader does not read from an XML buffer, or
+            canonicalization is in progress on it.
+        WsError: on any failing HRESULT; the subclass named after the code when it is known
+            (see wwsapi.hresults). Error strings of the error object are attached.
+
+    C declaration:
+        HRESULT WINAPI WsMoveReader(
+            WS_XML_READER* reader,
+            WS_MOVE_TO moveTo,
+            BOOL* found,
+            WS_ERROR* error
+        );
+
+    Remarks:
+        The call is refused between WsStartReaderCanonicalization and
+        WsEndReaderCanonicalization.
+
+    Requirements:
+        Minimum supported client: Windows 7 [desktop apps | UWP apps]
+        Minimum supported server: Windows Server 2008 R2 [desktop apps | UWP apps]
+
+    See also:
+        WsGetReaderPosition, WsSetReaderPosition, WsReadNode
+
+    Documentation: specs/pages/nf-webservices-wsmovereader.md
+    Reference:
+        https://learn.microsoft.com/en-us/windows/win32/api/webservices/nf-webservices-wsmovereader
+    """
+    _fn: _rt.Function[int] = _rt.bind(__name__, "WsMoveReader")
+    return _fn(reader, moveTo, found, error)
+
+
+@_rt.prototype(
+    "WsReadArray",
+    "c_int32",
+    "WS_XML_READER* WS_XML_STRING* WS_XML_STRING* c_int32 c_void_p c_uint32 c_uint32 c_uint32 c_uint32* WS_ERROR*",
+    checked=True,
+    error_index=9,
+    codes=(
+        "WS_E_INVALID_FORMAT: The input is malformed, or its content cannot be read as the requested value.",
+        "WS_E_QUOTA_EXCEEDED: A size or count limit was exceeded.",
+    ),
+)
+def WsReadArray(
+    reader: _rt.PointerArg[WS_XML_READER],
+    localName: _rt.PointerArg[WS_XML_STRING],
+    ns: _rt.PointerArg[WS_XML_STRING],
+    valueType: int,
+    array: _rt.VoidArg,
+    arraySize: int,
+    itemOffset: int,
+    itemCount: int,
+    actualItemCount: _rt.PointerArg[_ct.c_uint32],
+    error: _rt.PointerArg[WS_ERROR] | None,
+    /,
+) -> int:
+    """Reads a run of sibling elements that share one local name and namespace, parsing the
+    text content of each as a value of the given WS_VALUE_TYPE and storing it as one item of
+    a caller-supplied array. Reading stops at the first element with another name, at an end
+    element, or when the requested number of items has been read.
+
+    Args:
+        reader (in): The WS_XML_READER positioned before the elements.
+        localName (in): The WS_XML_STRING local name the repeated elements share.
+        ns (in): The WS_XML_STRING namespace URI the repeated elements share.
+        valueType (in): The WS_VALUE_TYPE of each item; it decides how the text is parsed
+            and how large an item is.
+        array (out): A caller-allocated array of items of the type valueType names, which
+            receives the parsed values.
+        arraySize (in): The size of array in bytes.
+        itemOffset (in): The index of the item in array at which to store the first value
+            read.
+        itemCount (in): The greatest number of items to read. itemOffset plus itemCount
+            items must fit in arraySize bytes.
+        actualItemCount (out): Receives the number of items read. It may be less than
+            itemCount even if more elements follow; 0 means no further matching element is
+            there.
+        error (in, optional): Optional pointer to a WS_ERROR object that receives extended
+            information about a failure. Pass NULL if it is not needed.
+
+    Returns:
+        int: the HRESULT, S_OK (0) or another success code.
+
+    Raises:
+        WS_E_INVALID_FORMAT: The input is malformed, or its content cannot be read as the
+            requested value.
+        WS_E_QUOTA_EXCEEDED: A size or count limit was exceeded.
+        WsError: on any failing HRESULT; the subclass named after the code when it is known
+            (see wwsapi.hresults). Error strings of the error object are attached.
+
+    C declaration:
+        HRESULT WINAPI WsReadArray(
+            WS_XML_READER* reader,
+            WS_XML_STRING* localName,
+            WS_XML_STRING* ns,
+            WS_VALUE_TYPE valueType,
+            void* array,
+            ULONG arraySize,
+            ULONG itemOffset,
+            ULONG itemCount,
+            ULONG* actualItemCount,
+            WS_ERROR* error
+        );
+
+    Remarks:
+        One call has the same effect as WsReadStartElement, WsReadValue and WsReadEndElement
+        called for each element in turn, but costs less.
+
+        Call it again with a new itemOffset until actualItemCount is 0 to be sure every
+        element was read.
+
+        Any failure listed for WsReadNode can also occur here, since the reader may have to
+        parse further input.
+
+    Requirements:
+        Minimum supported client: Windows 7 [desktop apps | UWP apps]
+        Minimum supported server: Windows Server 2008 R2 [desktop apps | UWP apps]
+
+    See also:
+        WsReadValue, https://msdn.microsoft.com/6075ed1c-ceb5-421a-8a76-3a64b9e6dbe3,
+        WsReadElement
+
+    Documentation: specs/pages/nf-webservices-wsreadarray.md
+    Reference:
+        https://learn.microsoft.com/en-us/windows/win32/api/webservices/nf-webservices-wsreadarray
+    """
+    _fn: _rt.Function[int] = _rt.bind(__name__, "WsReadArray")
+    return _fn(
+        reader,
+        localName,
+        ns,
+        valueType,
+        array,
+        arraySize,
+        itemOffset,
+        itemCount,
+        actualItemCount,
+        error,
+    )
+
+
+@_rt.prototype(
+    "WsReadAttribute",
+    "c_int32",
+    "WS_XML_READER* WS_ATTRIBUTE_DESCRIPTION* c_int32 WS_HEAP* c_void_p c_uint32 WS_ERROR*",
+    checked=True,
+    error_index=6,
+    codes=(
+        "WS_E_INVALID_FORMAT: The input is malformed, or its content cannot be read as the requested value.",
+        "E_OUTOFMEMORY: Not enough memory was available.",
+        "WS_E_QUOTA_EXCEEDED: The heap's size limit was exceeded.",
+        "E_INVALIDARG: An argument is not valid.",
+    ),
+)
+def WsReadAttribute(
+    reader: _rt.PointerArg[WS_XML_READER],
+    attributeDescription: _rt.PointerArg[WS_ATTRIBUTE_DESCRIPTION],
+    readOption: int,
+    heap: _rt.PointerArg[WS_HEAP] | None,
+    value: _rt.VoidArg,
+    valueSize: int,
+    error: _rt.PointerArg[WS_ERROR] | None,
+    /,
+) -> int:
+    """Finds the attribute that a WS_TYPE-based attribute description names on the element the
+    reader is positioned on, and deserializes its value into value.
+
+    Args:
+        reader (in): The WS_XML_READER positioned on the start element that carries the
+            attribute.
+        attributeDescription (in): A WS_ATTRIBUTE_DESCRIPTION that gives the attribute's
+            local name and namespace and the type of its value.
+        readOption (in): A WS_READ_OPTION value: whether the attribute must be present, and
+            whether value receives the value itself or a pointer to a value allocated from
+            heap.
+        heap (in, optional): The WS_HEAP from which the value, or the parts of it held by
+            pointer, are allocated. It may be NULL only for types that need no allocation
+            read into caller memory.
+        value (out): Receives the value: with WS_READ_REQUIRED_VALUE the caller's storage
+            for the value itself; with the pointer options, a place for a pointer to a value
+            allocated from heap (NULL when an optional attribute is missing).
+        valueSize (in): The size in bytes of the storage at value: the size of the value's
+            type, or of a pointer for the pointer options.
+        error (in, optional): Optional pointer to a WS_ERROR object that receives extended
+            information about a failure. Pass NULL if it is not needed.
+
+    Returns:
+        int: the HRESULT, S_OK (0) or another success code.
+
+    Raises:
+        WS_E_INVALID_FORMAT: The input is malformed, or its content cannot be read as the
+            requested value.
+        E_OUTOFMEMORY: Not enough memory was available.
+        WS_E_QUOTA_EXCEEDED: The heap's size limit was exceeded.
+        E_INVALIDARG: An argument is not valid.
+        WsError: on any failing HRESULT; the subclass named after the code when it is known
+            (see wwsapi.hresults). Error strings of the error object are attached.
+
+    C declaration:
+        HRESULT WINAPI WsReadAttribute(
+            WS_XML_READER* reader,
+            const WS_ATTRIBUTE_DESCRIPTION* attributeDescription,
+            WS_READ_OPTION readOption,
+            WS_HEAP* heap,
+            void* value,
+            ULONG valueSize,
+            WS_ERROR* error
+        );
+
+    Remarks:
+        The reader does not move. Memory taken from heap stays valid until the heap is reset
+        or freed.
+
+        After a failure the reader is in no defined state. Before reading again, give it a
+        new input with WsSetInput or WsSetInputToBuffer, or release it with WsFreeReader.
+
+    Requirements:
+        Minimum supported client: Windows 7 [desktop apps | UWP apps]
+        Minimum supported server: Windows Server 2008 R2 [desktop apps | UWP apps]
+
+    See also:
+        WsReadElement, WsReadType, WS_READ_OPTION, WsFindAttribute
+
+    Documentation: specs/pages/nf-webservices-wsreadattribute.md
+    Reference:
+        https://learn.microsoft.com/en-us/windows/win32/api/webservices/nf-webservices-wsreadattribute
+    """
+    _fn: _rt.Function[int] = _rt.bind(__name__, "WsReadAttribute")
+    return _fn(reader, attributeDescription, readOption, heap, value, valueSize, error)
+
+
+@_rt.prototype(
+    "WsReadBytes",
+    "c_int32",
+    "WS_XML_READER* c_void_p c_uint32 c_uint32* WS_ERROR*",
+    checked=True,
+    error_index=4,
+    codes=(
+        "WS_E_INVALID_FORMAT: The text is not valid base64, or the input is malformed.",
+        "WS_E_QUOTA_EXCEEDED: A size or count limit was exceeded.",
+    ),
+)
+def WsReadBytes(
+    reader: _rt.PointerArg[WS_XML_READER],
+    bytes_: _rt.VoidArg,
+    maxByteCount: int,
+    actualByteCount: _rt.PointerArg[_ct.c_uint32],
+    error: _rt.PointerArg[WS_ERROR] | None,
+    /,
+) -> int:
+    """Reads text content at the reader's position, decodes it as base64, and stores the
+    resulting bytes in a caller-supplied buffer.
+
+    Args:
+        reader (in): The WS_XML_READER to read from.
+        bytes_ (out): A caller-allocated buffer of at least maxByteCount bytes that receives
+            the decoded bytes.
+        maxByteCount (in): The capacity of bytes, in bytes.
+        actualByteCount (out): Receives the number of bytes stored. It can be less than
+            maxByteCount even when more data follows; 0 means the text is exhausted.
+        error (in, optional): Optional pointer to a WS_ERROR object that receives extended
+            information about a failure. Pass NULL if it is not needed.
+
+    Returns:
+        int: the HRESULT, S_OK (0) or another success code.
+
+    Raises:
+        WS_E_INVALID_FORMAT: The text is not valid base64, or the input is malformed.
+        WS_E_QUOTA_EXCEEDED: A size or count limit was exceeded.
+        WsError: on any failing HRESULT; the subclass named after the code when it is known
+            (see wwsapi.hresults). Error strings of the error object are attached.
+
+    C declaration:
+        HRESULT WINAPI WsReadBytes(
+            WS_XML_READER* reader,
+            void* bytes,
+            ULONG maxByteCount,
+            ULONG* actualByteCount,
+            WS_ERROR* error
+        );
+
+    Remarks:
+        Text is read up to the next start or end element. Comments are passed over and CDATA
+        sections count as ordinary text, so binary data can be read in several calls of any
+        size.
+
+        Any failure listed for WsReadNode can also occur here, since the reader may have to
+        parse further input.
+
+    Requirements:
+        Minimum supported client: Windows 7 [desktop apps | UWP apps]
+        Minimum supported server: Windows Server 2008 R2 [desktop apps | UWP apps]
+
+    See also:
+        WsWriteBytes, WsReadChars, WsReadValue
+
+    Documentation: specs/pages/nf-webservices-wsreadbytes.md
+    Reference:
+        https://learn.microsoft.com/en-us/windows/win32/api/webservices/nf-webservices-wsreadbytes
+    """
+    _fn: _rt.Function[int] = _rt.bind(__name__, "WsReadBytes")
+    return _fn(reader, bytes_, maxByteCount, actualByteCount, error)
 
 
 @_rt.prototype(
@@ -946,6 +1730,144 @@ def WsReadCharsUtf8(
 
 
 @_rt.prototype(
+    "WsReadElement",
+    "c_int32",
+    "WS_XML_READER* WS_ELEMENT_DESCRIPTION* c_int32 WS_HEAP* c_void_p c_uint32 WS_ERROR*",
+    checked=True,
+    error_index=6,
+    codes=(
+        "WS_E_INVALID_FORMAT: The input is malformed, or its content cannot be read as the requested value.",
+        "E_OUTOFMEMORY: Not enough memory was available.",
+        "WS_E_QUOTA_EXCEEDED: The heap's size limit was exceeded.",
+        "E_INVALIDARG: An argument is not valid.",
+    ),
+)
+def WsReadElement(
+    reader: _rt.PointerArg[WS_XML_READER],
+    elementDescription: _rt.PointerArg[WS_ELEMENT_DESCRIPTION],
+    readOption: int,
+    heap: _rt.PointerArg[WS_HEAP] | None,
+    value: _rt.VoidArg,
+    valueSize: int,
+    error: _rt.PointerArg[WS_ERROR] | None,
+    /,
+) -> int:
+    """Reads the next element, checks that its local name and namespace are those of a
+    WS_ELEMENT_DESCRIPTION, and deserializes the element into value as the WS_TYPE the
+    description gives. The reader ends up after the element's end tag.
+
+    Args:
+        reader (in): The WS_XML_READER positioned before the element.
+        elementDescription (in): A WS_ELEMENT_DESCRIPTION that gives the element's local
+            name and namespace and the type of its content.
+        readOption (in): A WS_READ_OPTION value: whether the element must be present (and
+            may be nil), and whether value receives the value itself or a pointer to a value
+            allocated from heap.
+        heap (in, optional): The WS_HEAP from which the value, or the parts of it held by
+            pointer, are allocated. It may be NULL only for types that need no allocation
+            read into caller memory.
+        value (out): Receives the value: with WS_READ_REQUIRED_VALUE the caller's storage
+            for the value itself; with the pointer options, a place for a pointer to a value
+            allocated from heap (NULL when an optional element is missing or nil).
+        valueSize (in): The size in bytes of the storage at value: the size of the value's
+            type, or of a pointer for the pointer options.
+        error (in, optional): Optional pointer to a WS_ERROR object that receives extended
+            information about a failure. Pass NULL if it is not needed.
+
+    Returns:
+        int: the HRESULT, S_OK (0) or another success code.
+
+    Raises:
+        WS_E_INVALID_FORMAT: The input is malformed, or its content cannot be read as the
+            requested value.
+        E_OUTOFMEMORY: Not enough memory was available.
+        WS_E_QUOTA_EXCEEDED: The heap's size limit was exceeded.
+        E_INVALIDARG: An argument is not valid.
+        WsError: on any failing HRESULT; the subclass named after the code when it is known
+            (see wwsapi.hresults). Error strings of the error object are attached.
+
+    C declaration:
+        HRESULT WINAPI WsReadElement(
+            WS_XML_READER* reader,
+            const WS_ELEMENT_DESCRIPTION* elementDescription,
+            WS_READ_OPTION readOption,
+            WS_HEAP* heap,
+            void* value,
+            ULONG valueSize,
+            WS_ERROR* error
+        );
+
+    Remarks:
+        Memory taken from heap stays valid until the heap is reset or freed.
+
+        After a failure the reader is in no defined state. Before reading again, give it a
+        new input with WsSetInput or WsSetInputToBuffer, or release it with WsFreeReader.
+
+    Requirements:
+        Minimum supported client: Windows 7 [desktop apps | UWP apps]
+        Minimum supported server: Windows Server 2008 R2 [desktop apps | UWP apps]
+
+    See also:
+        WsReadType, WsReadAttribute, WS_ELEMENT_DESCRIPTION, WS_READ_OPTION
+
+    Documentation: specs/pages/nf-webservices-wsreadelement.md
+    Reference:
+        https://learn.microsoft.com/en-us/windows/win32/api/webservices/nf-webservices-wsreadelement
+    """
+    _fn: _rt.Function[int] = _rt.bind(__name__, "WsReadElement")
+    return _fn(reader, elementDescription, readOption, heap, value, valueSize, error)
+
+
+@_rt.prototype(
+    "WsReadEndAttribute",
+    "c_int32",
+    "WS_XML_READER* WS_ERROR*",
+    checked=True,
+    error_index=1,
+    codes=("WS_E_INVALID_FORMAT: The reader is not inside an attribute's value.",),
+)
+def WsReadEndAttribute(
+    reader: _rt.PointerArg[WS_XML_READER], error: _rt.PointerArg[WS_ERROR] | None, /
+) -> int:
+    """Ends the reading of an attribute's value that WsReadStartAttribute began, and puts the
+    reader back on the start element that carries the attribute.
+
+    Args:
+        reader (in): The WS_XML_READER that is reading an attribute's value.
+        error (in, optional): Optional pointer to a WS_ERROR object that receives extended
+            information about a failure. Pass NULL if it is not needed.
+
+    Returns:
+        int: the HRESULT, S_OK (0) or another success code.
+
+    Raises:
+        WS_E_INVALID_FORMAT: The reader is not inside an attribute's value.
+        WsError: on any failing HRESULT; the subclass named after the code when it is known
+            (see wwsapi.hresults). Error strings of the error object are attached.
+
+    C declaration:
+        HRESULT WINAPI WsReadEndAttribute(WS_XML_READER* reader, WS_ERROR* error);
+
+    Remarks:
+        Call it once for each successful call of WsReadStartAttribute; the value need not
+        have been read to its end.
+
+    Requirements:
+        Minimum supported client: Windows 7 [desktop apps | UWP apps]
+        Minimum supported server: Windows Server 2008 R2 [desktop apps | UWP apps]
+
+    See also:
+        WsReadStartAttribute, WsFindAttribute
+
+    Documentation: specs/pages/nf-webservices-wsreadendattribute.md
+    Reference:
+        https://learn.microsoft.com/en-us/windows/win32/api/webservices/nf-webservices-wsreadendattribute
+    """
+    _fn: _rt.Function[int] = _rt.bind(__name__, "WsReadEndAttribute")
+    return _fn(reader, error)
+
+
+@_rt.prototype(
     "WsReadEndElement",
     "c_int32",
     "WS_XML_READER* WS_ERROR*",
@@ -1056,6 +1978,147 @@ def WsReadNode(
     """
     _fn: _rt.Function[int] = _rt.bind(__name__, "WsReadNode")
     return _fn(reader, error)
+
+
+@_rt.prototype(
+    "WsReadQualifiedName",
+    "c_int32",
+    "WS_XML_READER* WS_HEAP* WS_XML_STRING* WS_XML_STRING* WS_XML_STRING* WS_ERROR*",
+    checked=True,
+    error_index=5,
+    codes=(
+        "WS_E_INVALID_FORMAT: The text is not a qualified name, the local name is missing, or ns was requested and the prefix is not bound to a namespace.",
+    ),
+)
+def WsReadQualifiedName(
+    reader: _rt.PointerArg[WS_XML_READER],
+    heap: _rt.PointerArg[WS_HEAP],
+    prefix: _rt.PointerArg[WS_XML_STRING] | None,
+    localName: _rt.PointerArg[WS_XML_STRING],
+    ns: _rt.PointerArg[WS_XML_STRING] | None,
+    error: _rt.PointerArg[WS_ERROR] | None,
+    /,
+) -> int:
+    """Reads text of the form prefix:localName (or just localName) at the reader's position,
+    for example the content of an element whose value is an XML qualified name, and returns
+    its parts as WS_XML_STRING values allocated from a heap. The namespace is found from the
+    prefix bindings in scope at the reader's position.
+
+    Args:
+        reader (in): The WS_XML_READER positioned on the text to read.
+        heap (in): The WS_HEAP from which the returned strings are allocated.
+        prefix (out, optional): Receives the prefix as a WS_XML_STRING; empty if the name
+            has none. Pass NULL if the prefix is not needed.
+        localName (out): Receives the local name as a WS_XML_STRING.
+        ns (out, optional): Receives the namespace URI the prefix is bound to, as a
+            WS_XML_STRING. Pass NULL if the namespace is not needed; then an unbound prefix
+            is not an error.
+        error (in, optional): Optional pointer to a WS_ERROR object that receives extended
+            information about a failure. Pass NULL if it is not needed.
+
+    Returns:
+        int: the HRESULT, S_OK (0) or another success code.
+
+    Raises:
+        WS_E_INVALID_FORMAT: The text is not a qualified name, the local name is missing, or
+            ns was requested and the prefix is not bound to a namespace.
+        WsError: on any failing HRESULT; the subclass named after the code when it is known
+            (see wwsapi.hresults). Error strings of the error object are attached.
+
+    C declaration:
+        HRESULT WINAPI WsReadQualifiedName(
+            WS_XML_READER* reader,
+            WS_HEAP* heap,
+            WS_XML_STRING* prefix,
+            WS_XML_STRING* localName,
+            WS_XML_STRING* ns,
+            WS_ERROR* error
+        );
+
+    Remarks:
+        The returned strings stay valid until the heap is reset or freed.
+
+        Any failure listed for WsReadNode can also occur here, since the reader may have to
+        parse further input.
+
+    Requirements:
+        Minimum supported client: Windows 7 [desktop apps | UWP apps]
+        Minimum supported server: Windows Server 2008 R2 [desktop apps | UWP apps]
+
+    See also:
+        WsGetNamespaceFromPrefix, WsReadValue, WS_XML_STRING
+
+    Documentation: specs/pages/nf-webservices-wsreadqualifiedname.md
+    Reference:
+        https://learn.microsoft.com/en-us/windows/win32/api/webservices/nf-webservices-wsreadqualifiedname
+    """
+    _fn: _rt.Function[int] = _rt.bind(__name__, "WsReadQualifiedName")
+    return _fn(reader, heap, prefix, localName, ns, error)
+
+
+@_rt.prototype(
+    "WsReadStartAttribute",
+    "c_int32",
+    "WS_XML_READER* c_uint32 WS_ERROR*",
+    checked=True,
+    error_index=2,
+    codes=(
+        "WS_E_INVALID_FORMAT: The reader is not positioned on a start element, or there is no attribute with that index.",
+    ),
+)
+def WsReadStartAttribute(
+    reader: _rt.PointerArg[WS_XML_READER],
+    attributeIndex: int,
+    error: _rt.PointerArg[WS_ERROR] | None,
+    /,
+) -> int:
+    """Moves the reader into the value of one attribute of the start element it is positioned
+    on. The value can then be read with WsReadValue, WsReadChars or WsReadBytes, as if it
+    were the text of an element.
+
+    Args:
+        reader (in): The WS_XML_READER positioned on a start element.
+        attributeIndex (in): The zero-based index of the attribute in the element's
+            attribute list, for example as returned by WsFindAttribute.
+        error (in, optional): Optional pointer to a WS_ERROR object that receives extended
+            information about a failure. Pass NULL if it is not needed.
+
+    Returns:
+        int: the HRESULT, S_OK (0) or another success code.
+
+    Raises:
+        WS_E_INVALID_FORMAT: The reader is not positioned on a start element, or there is no
+            attribute with that index.
+        WsError: on any failing HRESULT; the subclass named after the code when it is known
+            (see wwsapi.hresults). Error strings of the error object are attached.
+
+    C declaration:
+        HRESULT WINAPI WsReadStartAttribute(
+            WS_XML_READER* reader,
+            ULONG attributeIndex,
+            WS_ERROR* error
+        );
+
+    Remarks:
+        While the reader is inside the attribute, WsReadNode reports the end of the input
+        once the value is used up. Call WsReadEndAttribute to return to the element.
+
+        The attribute list does not keep the document order of the attributes; use
+        WsFindAttribute to find an attribute's index by name.
+
+    Requirements:
+        Minimum supported client: Windows 7 [desktop apps | UWP apps]
+        Minimum supported server: Windows Server 2008 R2 [desktop apps | UWP apps]
+
+    See also:
+        WsReadEndAttribute, WsFindAttribute, WsReadValue
+
+    Documentation: specs/pages/nf-webservices-wsreadstartattribute.md
+    Reference:
+        https://learn.microsoft.com/en-us/windows/win32/api/webservices/nf-webservices-wsreadstartattribute
+    """
+    _fn: _rt.Function[int] = _rt.bind(__name__, "WsReadStartAttribute")
+    return _fn(reader, attributeIndex, error)
 
 
 @_rt.prototype(
@@ -1190,6 +2253,186 @@ def WsReadToStartElement(
     """
     _fn: _rt.Function[int] = _rt.bind(__name__, "WsReadToStartElement")
     return _fn(reader, localName, ns, found, error)
+
+
+@_rt.prototype(
+    "WsReadType",
+    "c_int32",
+    "WS_XML_READER* c_int32 c_int32 c_void_p c_int32 WS_HEAP* c_void_p c_uint32 WS_ERROR*",
+    checked=True,
+    error_index=8,
+    codes=(
+        "WS_E_INVALID_FORMAT: The input is malformed, or its content cannot be read as the requested value.",
+        "E_OUTOFMEMORY: Not enough memory was available.",
+        "WS_E_QUOTA_EXCEEDED: The heap's size limit was exceeded.",
+        "E_INVALIDARG: An argument is not valid.",
+    ),
+)
+def WsReadType(
+    reader: _rt.PointerArg[WS_XML_READER],
+    typeMapping: int,
+    type_: int,
+    typeDescription: _rt.VoidArg | None,
+    readOption: int,
+    heap: _rt.PointerArg[WS_HEAP] | None,
+    value: _rt.VoidArg,
+    valueSize: int,
+    error: _rt.PointerArg[WS_ERROR] | None,
+    /,
+) -> int:
+    """Reads XML at the reader's position and deserializes it as a value of the given WS_TYPE.
+    The WS_TYPE_MAPPING says which part of the XML holds the value: a whole element, the
+    content of the current element, an attribute's value, and so on.
+
+    Args:
+        reader (in): The WS_XML_READER positioned on the XML to read.
+        typeMapping (in): The WS_TYPE_MAPPING that says how the value is laid out in the
+            XML.
+        type_ (in): The WS_TYPE of the value to read.
+        typeDescription (in, optional): A description structure matching type (for example a
+            WS_STRUCT_DESCRIPTION for WS_STRUCT_TYPE), or NULL for types that take none.
+        readOption (in): A WS_READ_OPTION value. Only WS_READ_REQUIRED_VALUE and
+            WS_READ_REQUIRED_POINTER are allowed.
+        heap (in, optional): The WS_HEAP from which the value, or the parts of it held by
+            pointer, are allocated. It may be NULL only for types that need no allocation
+            read into caller memory.
+        value (out): Receives the value: with WS_READ_REQUIRED_VALUE the caller's storage
+            for the value itself; with WS_READ_REQUIRED_POINTER a place for a pointer to a
+            value allocated from heap.
+        valueSize (in): The size in bytes of the storage at value: the size of the value's
+            type, or of a pointer for WS_READ_REQUIRED_POINTER.
+        error (in, optional): Optional pointer to a WS_ERROR object that receives extended
+            information about a failure. Pass NULL if it is not needed.
+
+    Returns:
+        int: the HRESULT, S_OK (0) or another success code.
+
+    Raises:
+        WS_E_INVALID_FORMAT: The input is malformed, or its content cannot be read as the
+            requested value.
+        E_OUTOFMEMORY: Not enough memory was available.
+        WS_E_QUOTA_EXCEEDED: The heap's size limit was exceeded.
+        E_INVALIDARG: An argument is not valid.
+        WsError: on any failing HRESULT; the subclass named after the code when it is known
+            (see wwsapi.hresults). Error strings of the error object are attached.
+
+    C declaration:
+        HRESULT WINAPI WsReadType(
+            WS_XML_READER* reader,
+            WS_TYPE_MAPPING typeMapping,
+            WS_TYPE type,
+            const void* typeDescription,
+            WS_READ_OPTION readOption,
+            WS_HEAP* heap,
+            void* value,
+            ULONG valueSize,
+            WS_ERROR* error
+        );
+
+    Remarks:
+        WsReadElement and WsReadAttribute are simpler front ends for the common cases of a
+        whole element and an attribute.
+
+        After a failure the reader is in no defined state. Before reading again, give it a
+        new input with WsSetInput or WsSetInputToBuffer, or release it with WsFreeReader.
+
+    Requirements:
+        Minimum supported client: Windows 7 [desktop apps | UWP apps]
+        Minimum supported server: Windows Server 2008 R2 [desktop apps | UWP apps]
+
+    See also:
+        WsReadElement, WsReadAttribute, WS_TYPE_MAPPING, WS_TYPE
+
+    Documentation: specs/pages/nf-webservices-wsreadtype.md
+    Reference:
+        https://learn.microsoft.com/en-us/windows/win32/api/webservices/nf-webservices-wsreadtype
+    """
+    _fn: _rt.Function[int] = _rt.bind(__name__, "WsReadType")
+    return _fn(
+        reader, typeMapping, type_, typeDescription, readOption, heap, value, valueSize, error
+    )
+
+
+@_rt.prototype(
+    "WsReadValue",
+    "c_int32",
+    "WS_XML_READER* c_int32 c_void_p c_uint32 WS_ERROR*",
+    checked=True,
+    error_index=4,
+    codes=(
+        "WS_E_INVALID_FORMAT: The text cannot be parsed as the requested type, or the input is malformed.",
+        "WS_E_QUOTA_EXCEEDED: A size or count limit was exceeded.",
+    ),
+)
+def WsReadValue(
+    reader: _rt.PointerArg[WS_XML_READER],
+    valueType: int,
+    value: _rt.VoidArg,
+    valueSize: int,
+    error: _rt.PointerArg[WS_ERROR] | None,
+    /,
+) -> int:
+    """Reads the text at the reader's position, up to the next start or end element, and parses
+    it as a value of the given WS_VALUE_TYPE, such as a 32-bit integer, a Boolean, a GUID or
+    a date and time.
+
+    Args:
+        reader (in): The WS_XML_READER to read from.
+        valueType (in): The WS_VALUE_TYPE to parse the text as.
+        value (out): Caller storage that receives the parsed value; its type is the one
+            valueType names.
+        valueSize (in): The size of the storage at value, in bytes. It must equal the size
+            of the type valueType names.
+        error (in, optional): Optional pointer to a WS_ERROR object that receives extended
+            information about a failure. Pass NULL if it is not needed.
+
+    Returns:
+        int: the HRESULT, S_OK (0) or another success code.
+
+    Raises:
+        WS_E_INVALID_FORMAT: The text cannot be parsed as the requested type, or the input
+            is malformed.
+        WS_E_QUOTA_EXCEEDED: A size or count limit was exceeded.
+        WsError: on any failing HRESULT; the subclass named after the code when it is known
+            (see wwsapi.hresults). Error strings of the error object are attached.
+
+    C declaration:
+        HRESULT WINAPI WsReadValue(
+            WS_XML_READER* reader,
+            WS_VALUE_TYPE valueType,
+            void* value,
+            ULONG valueSize,
+            WS_ERROR* error
+        );
+
+    Remarks:
+        Whitespace around the value is ignored, comments are passed over and CDATA sections
+        count as ordinary text. If the reader is already on a start or end element, the text
+        read is empty, which is not a valid value for most types.
+
+        Values use the lexical forms of XML Schema: for example true, false, 1 or 0 for a
+        Boolean, and 2009-06-15T13:45:30Z for a date and time.
+
+        To read an element holding a single value, call WsReadToStartElement,
+        WsReadStartElement, this function and WsReadEndElement in turn.
+
+        Any failure listed for WsReadNode can also occur here, since the reader may have to
+        parse further input.
+
+    Requirements:
+        Minimum supported client: Windows 7 [desktop apps | UWP apps]
+        Minimum supported server: Windows Server 2008 R2 [desktop apps | UWP apps]
+
+    See also:
+        WsWriteValue, WsReadArray,
+        https://msdn.microsoft.com/6075ed1c-ceb5-421a-8a76-3a64b9e6dbe3
+
+    Documentation: specs/pages/nf-webservices-wsreadvalue.md
+    Reference:
+        https://learn.microsoft.com/en-us/windows/win32/api/webservices/nf-webservices-wsreadvalue
+    """
+    _fn: _rt.Function[int] = _rt.bind(__name__, "WsReadValue")
+    return _fn(reader, valueType, value, valueSize, error)
 
 
 @_rt.prototype(
@@ -1339,6 +2582,219 @@ def WsSetInputToBuffer(
     """
     _fn: _rt.Function[int] = _rt.bind(__name__, "WsSetInputToBuffer")
     return _fn(reader, buffer, properties, propertyCount, error)
+
+
+@_rt.prototype(
+    "WsSetReaderPosition",
+    "c_int32",
+    "WS_XML_READER* WS_XML_NODE_POSITION* WS_ERROR*",
+    checked=True,
+    error_index=2,
+    codes=(
+        "E_INVALIDARG: An argument is not valid.",
+        "WS_E_INVALID_OPERATION: The reader does not read from the position's buffer, or canonicalization is in progress on it.",
+    ),
+)
+def WsSetReaderPosition(
+    reader: _rt.PointerArg[WS_XML_READER],
+    nodePosition: _rt.PointerArg[WS_XML_NODE_POSITION],
+    error: _rt.PointerArg[WS_ERROR] | None,
+    /,
+) -> int:
+    """Moves the reader to a node recorded earlier with WsGetReaderPosition or
+    WsGetWriterPosition. The reader must read from the WS_XML_BUFFER the position belongs
+    to.
+
+    Args:
+        reader (in): The WS_XML_READER to reposition.
+        nodePosition (in): The WS_XML_NODE_POSITION to move to.
+        error (in, optional): Optional pointer to a WS_ERROR object that receives extended
+            information about a failure. Pass NULL if it is not needed.
+
+    Returns:
+        int: the HRESULT, S_OK (0) or another success code.
+
+    Raises:
+        E_INVALIDARG: An argument is not valid.
+        WS_E_INVALID_OPERATION: The reader does not read from the position's buffer, or
+            canonicalization is in progress on it.
+        WsError: on any failing HRESULT; the subclass named after the code when it is known
+            (see wwsapi.hresults). Error strings of the error object are attached.
+
+    C declaration:
+        HRESULT WINAPI WsSetReaderPosition(
+            WS_XML_READER* reader,
+            const WS_XML_NODE_POSITION* nodePosition,
+            WS_ERROR* error
+        );
+
+    Remarks:
+        The call is refused while canonicalization runs, between
+        WsStartReaderCanonicalization and WsEndReaderCanonicalization, since the canonical
+        output must follow the document in order.
+
+    Requirements:
+        Minimum supported client: Windows 7 [desktop apps | UWP apps]
+        Minimum supported server: Windows Server 2008 R2 [desktop apps | UWP apps]
+
+    See also:
+        WsGetReaderPosition, WsMoveReader,
+        https://msdn.microsoft.com/40ca058c-04e1-4358-b330-360a094a8791
+
+    Documentation: specs/pages/nf-webservices-wssetreaderposition.md
+    Reference:
+        https://learn.microsoft.com/en-us/windows/win32/api/webservices/nf-webservices-wssetreaderposition
+    """
+    _fn: _rt.Function[int] = _rt.bind(__name__, "WsSetReaderPosition")
+    return _fn(reader, nodePosition, error)
+
+
+@_rt.prototype(
+    "WsSkipNode",
+    "c_int32",
+    "WS_XML_READER* WS_ERROR*",
+    checked=True,
+    error_index=1,
+    codes=(
+        "WS_E_INVALID_FORMAT: The input skipped over is malformed.",
+        "WS_E_QUOTA_EXCEEDED: A size or count limit was exceeded.",
+    ),
+)
+def WsSkipNode(
+    reader: _rt.PointerArg[WS_XML_READER], error: _rt.PointerArg[WS_ERROR] | None, /
+) -> int:
+    """Moves the reader past the current node. If that node is a start element, its whole
+    content and its end element are passed over as well, leaving the reader on the node
+    after the element; any other node is passed over as WsReadNode would.
+
+    Args:
+        reader (in): The WS_XML_READER to advance.
+        error (in, optional): Optional pointer to a WS_ERROR object that receives extended
+            information about a failure. Pass NULL if it is not needed.
+
+    Returns:
+        int: the HRESULT, S_OK (0) or another success code.
+
+    Raises:
+        WS_E_INVALID_FORMAT: The input skipped over is malformed.
+        WS_E_QUOTA_EXCEEDED: A size or count limit was exceeded.
+        WsError: on any failing HRESULT; the subclass named after the code when it is known
+            (see wwsapi.hresults). Error strings of the error object are attached.
+
+    C declaration:
+        HRESULT WINAPI WsSkipNode(WS_XML_READER* reader, WS_ERROR* error);
+
+    Remarks:
+        Skipping is how a reader ignores elements it does not understand. Skipped content is
+        still parsed, so it must be well formed, and it still counts toward the reader's
+        limits.
+
+        Any failure listed for WsReadNode can also occur here, since the reader may have to
+        parse further input.
+
+    Requirements:
+        Minimum supported client: Windows 7 [desktop apps | UWP apps]
+        Minimum supported server: Windows Server 2008 R2 [desktop apps | UWP apps]
+
+    See also:
+        WsReadNode, WsReadToStartElement, WsStartReaderCanonicalization
+
+    Documentation: specs/pages/nf-webservices-wsskipnode.md
+    Reference:
+        https://learn.microsoft.com/en-us/windows/win32/api/webservices/nf-webservices-wsskipnode
+    """
+    _fn: _rt.Function[int] = _rt.bind(__name__, "WsSkipNode")
+    return _fn(reader, error)
+
+
+@_rt.prototype(
+    "WsStartReaderCanonicalization",
+    "c_int32",
+    "WS_XML_READER* WS_WRITE_CALLBACK c_void_p WS_XML_CANONICALIZATION_PROPERTY* c_uint32 WS_ERROR*",
+    checked=True,
+    error_index=5,
+    codes=(
+        "E_INVALIDARG: An argument is not valid.",
+        "WS_E_INVALID_OPERATION: Canonicalization is already in progress on the reader, or the reader is not in a state where it can start.",
+        "WS_E_INVALID_FORMAT: The input is malformed.",
+    ),
+)
+def WsStartReaderCanonicalization(
+    reader: _rt.PointerArg[WS_XML_READER],
+    writeCallback: WS_WRITE_CALLBACK,
+    writeCallbackState: _rt.VoidArg | None,
+    properties: _rt.PointerArg[WS_XML_CANONICALIZATION_PROPERTY] | None,
+    propertyCount: int,
+    error: _rt.PointerArg[WS_ERROR] | None,
+    /,
+) -> int:
+    """Starts XML canonicalization on a reader: from now on, every node the reader moves over,
+    including the content of elements passed over with WsSkipNode, is turned into canonical
+    XML and passed to writeCallback. This lets an application parse a document and compute
+    its canonical form, for example to check a signature, in one pass.
+
+    Args:
+        reader (in): The WS_XML_READER on which to start canonicalization.
+        writeCallback (in): The WS_WRITE_CALLBACK that receives the canonical bytes. It is
+            called synchronously, from within reader calls.
+        writeCallbackState (in, optional): A caller-defined value handed to writeCallback on
+            every call; it may be NULL.
+        properties (in, optional): An array of WS_XML_CANONICALIZATION_PROPERTY values that
+            choose the algorithm and its options, or NULL when propertyCount is 0.
+        propertyCount (in): The number of entries in properties.
+        error (in, optional): Optional pointer to a WS_ERROR object that receives extended
+            information about a failure. Pass NULL if it is not needed.
+
+    Returns:
+        int: the HRESULT, S_OK (0) or another success code.
+
+    Raises:
+        E_INVALIDARG: An argument is not valid.
+        WS_E_INVALID_OPERATION: Canonicalization is already in progress on the reader, or
+            the reader is not in a state where it can start.
+        WS_E_INVALID_FORMAT: The input is malformed.
+        WsError: on any failing HRESULT; the subclass named after the code when it is known
+            (see wwsapi.hresults). Error strings of the error object are attached.
+
+    C declaration:
+        HRESULT WINAPI WsStartReaderCanonicalization(
+            WS_XML_READER* reader,
+            WS_WRITE_CALLBACK writeCallback,
+            void* writeCallbackState,
+            WS_XML_CANONICALIZATION_PROPERTY* properties,
+            ULONG propertyCount,
+            WS_ERROR* error
+        );
+
+    Remarks:
+        Position the reader on the element where canonicalization should begin, call this
+        function, read or skip up to the end of that element, then call
+        WsEndReaderCanonicalization to flush the remaining bytes. To canonicalize a single
+        element without parsing it, call this function, WsSkipNode and
+        WsEndReaderCanonicalization in turn.
+
+        Canonicalization cannot be nested, and the reader may not move out of the element
+        where it started. WsMoveReader and WsSetReaderPosition are refused until it ends.
+
+        Without a property naming the algorithm, exclusive canonicalization is used. The
+        inclusive algorithms apply to whole documents only: the reader must then be at the
+        beginning of the document (WS_XML_NODE_TYPE_BOF).
+
+    Requirements:
+        Minimum supported client: Windows 7 [desktop apps | UWP apps]
+        Minimum supported server: Windows Server 2008 R2 [desktop apps | UWP apps]
+
+    See also:
+        WsEndReaderCanonicalization,
+        https://msdn.microsoft.com/79f65ff2-4fa2-4808-b5cb-ad3aa6200260,
+        https://msdn.microsoft.com/8d106ac2-226d-4e0c-8f14-8d3e17f15548
+
+    Documentation: specs/pages/nf-webservices-wsstartreadercanonicalization.md
+    Reference:
+        https://learn.microsoft.com/en-us/windows/win32/api/webservices/nf-webservices-wsstartreadercanonicalization
+    """
+    _fn: _rt.Function[int] = _rt.bind(__name__, "WsStartReaderCanonicalization")
+    return _fn(reader, writeCallback, writeCallbackState, properties, propertyCount, error)
 
 
 _rt.leave(__name__)

@@ -15,17 +15,38 @@
 #   specs/pages/ne-webservices-ws_xml_writer_encoding_type.md
 #   specs/pages/ne-webservices-ws_xml_writer_output_type.md
 #   specs/pages/ne-webservices-ws_xml_writer_property_id.md
+#   specs/pages/nf-webservices-wscopynode.md
 #   specs/pages/nf-webservices-wscreatewriter.md
+#   specs/pages/nf-webservices-wsendwritercanonicalization.md
+#   specs/pages/nf-webservices-wsflushwriter.md
 #   specs/pages/nf-webservices-wsfreewriter.md
+#   specs/pages/nf-webservices-wsgetprefixfromnamespace.md
+#   specs/pages/nf-webservices-wsgetwriterposition.md
 #   specs/pages/nf-webservices-wsgetwriterproperty.md
+#   specs/pages/nf-webservices-wsmovewriter.md
 #   specs/pages/nf-webservices-wssetoutput.md
 #   specs/pages/nf-webservices-wssetoutputtobuffer.md
+#   specs/pages/nf-webservices-wssetwriterposition.md
+#   specs/pages/nf-webservices-wsstartwritercanonicalization.md
+#   specs/pages/nf-webservices-wswritearray.md
+#   specs/pages/nf-webservices-wswriteattribute.md
+#   specs/pages/nf-webservices-wswritebytes.md
 #   specs/pages/nf-webservices-wswritechars.md
 #   specs/pages/nf-webservices-wswritecharsutf8.md
+#   specs/pages/nf-webservices-wswriteelement.md
 #   specs/pages/nf-webservices-wswriteendattribute.md
+#   specs/pages/nf-webservices-wswriteendcdata.md
 #   specs/pages/nf-webservices-wswriteendelement.md
+#   specs/pages/nf-webservices-wswriteendstartelement.md
+#   specs/pages/nf-webservices-wswritenode.md
+#   specs/pages/nf-webservices-wswritequalifiedname.md
 #   specs/pages/nf-webservices-wswritestartattribute.md
+#   specs/pages/nf-webservices-wswritestartcdata.md
 #   specs/pages/nf-webservices-wswritestartelement.md
+#   specs/pages/nf-webservices-wswritetext.md
+#   specs/pages/nf-webservices-wswritetype.md
+#   specs/pages/nf-webservices-wswritevalue.md
+#   specs/pages/nf-webservices-wswritexmlnsattribute.md
 #   specs/pages/ns-webservices-ws_xml_writer_buffer_output.md
 #   specs/pages/ns-webservices-ws_xml_writer_encoding.md
 #   specs/pages/ns-webservices-ws_xml_writer_output.md
@@ -48,9 +69,19 @@ from . import _runtime as _rt
 
 _rt.enter(__name__)
 if _rt.TYPE_CHECKING:
+    from .asynchronous_model import WS_ASYNC_CONTEXT
+    from .channel import WS_WRITE_CALLBACK
     from .errors import WS_ERROR
-    from .misc_structs import WS_XML_STRING
+    from .message import WS_ELEMENT_DESCRIPTION
+    from .misc_structs import (
+        WS_ATTRIBUTE_DESCRIPTION,
+        WS_XML_CANONICALIZATION_PROPERTY,
+        WS_XML_NODE_POSITION,
+        WS_XML_STRING,
+        WS_XML_TEXT,
+    )
     from .xml_buffer import WS_XML_BUFFER
+    from .xml_reader import WS_XML_NODE, WS_XML_READER
 
 
 class WS_CHARSET(_IntEnum):
@@ -458,6 +489,76 @@ class WS_XML_WRITER_TEXT_ENCODING(_ct.Structure):
 
 
 @_rt.prototype(
+    "WsCopyNode",
+    "c_int32",
+    "WS_XML_WRITER* WS_XML_READER* WS_ERROR*",
+    checked=True,
+    error_index=2,
+    codes=(
+        "E_INVALIDARG: An argument is not valid.",
+        "WS_E_INVALID_OPERATION: The call is not allowed in the object's current state.",
+        "WS_E_INVALID_FORMAT: The reader's input is not well-formed XML.",
+        "WS_E_QUOTA_EXCEEDED: A limit of the reader or of the writer was exceeded.",
+        "E_OUTOFMEMORY: Not enough memory was available to complete the call.",
+    ),
+)
+def WsCopyNode(
+    writer: _rt.PointerArg[WS_XML_WRITER],
+    reader: _rt.PointerArg[WS_XML_READER],
+    error: _rt.PointerArg[WS_ERROR] | None,
+    /,
+) -> int:
+    """Copies the node a reader is positioned on to a writer and moves the reader past it. When
+    that node is an element, the element is copied whole: its attributes, all of its
+    children and its end element.
+
+    Args:
+        writer (in): The WS_XML_WRITER that receives the copy, at its current position.
+        reader (in): The WS_XML_READER to copy from. On success it is left on the node that
+            follows the copied one.
+        error (in, optional): Optional pointer to a WS_ERROR object that receives extended
+            information about a failure. Pass NULL if it is not needed.
+
+    Returns:
+        int: the HRESULT, S_OK (0) or another success code.
+
+    Raises:
+        E_INVALIDARG: An argument is not valid.
+        WS_E_INVALID_OPERATION: The call is not allowed in the object's current state.
+        WS_E_INVALID_FORMAT: The reader's input is not well-formed XML.
+        WS_E_QUOTA_EXCEEDED: A limit of the reader or of the writer was exceeded.
+        E_OUTOFMEMORY: Not enough memory was available to complete the call.
+        WsError: on any failing HRESULT; the subclass named after the code when it is known
+            (see wwsapi.hresults). Error strings of the error object are attached.
+
+    C declaration:
+        HRESULT WINAPI WsCopyNode(
+            WS_XML_WRITER* writer,
+            WS_XML_READER* reader,
+            WS_ERROR* error
+        );
+
+    Remarks:
+        The reader and the writer need not use the same encoding: the nodes are decoded by
+        one and encoded again by the other, so the call can also convert a document, for
+        example from binary to text.
+
+    Requirements:
+        Minimum supported client: Windows 7 [desktop apps | UWP apps]
+        Minimum supported server: Windows Server 2008 R2 [desktop apps | UWP apps]
+
+    See also:
+        WsReadNode, WsWriteNode, WsGetReaderNode
+
+    Documentation: specs/pages/nf-webservices-wscopynode.md
+    Reference:
+        https://learn.microsoft.com/en-us/windows/win32/api/webservices/nf-webservices-wscopynode
+    """
+    _fn: _rt.Function[int] = _rt.bind(__name__, "WsCopyNode")
+    return _fn(writer, reader, error)
+
+
+@_rt.prototype(
     "WsCreateWriter",
     "c_int32",
     "WS_XML_WRITER_PROPERTY* c_uint32 WS_XML_WRITER** WS_ERROR*",
@@ -532,6 +633,135 @@ def WsCreateWriter(
     return _fn(properties, propertyCount, writer, error)
 
 
+@_rt.prototype(
+    "WsEndWriterCanonicalization",
+    "c_int32",
+    "WS_XML_WRITER* WS_ERROR*",
+    checked=True,
+    error_index=1,
+    codes=(
+        "E_INVALIDARG: An argument is not valid.",
+        "WS_E_INVALID_OPERATION: The writer is not canonicalizing.",
+        "E_OUTOFMEMORY: Not enough memory was available to complete the call.",
+    ),
+)
+def WsEndWriterCanonicalization(
+    writer: _rt.PointerArg[WS_XML_WRITER], error: _rt.PointerArg[WS_ERROR] | None, /
+) -> int:
+    """Stops the canonicalization started with WsStartWriterCanonicalization and hands the
+    remaining canonical bytes to its callback.
+
+    Args:
+        writer (in): The WS_XML_WRITER to operate on.
+        error (in, optional): Optional pointer to a WS_ERROR object that receives extended
+            information about a failure. Pass NULL if it is not needed.
+
+    Returns:
+        int: the HRESULT, S_OK (0) or another success code.
+
+    Raises:
+        E_INVALIDARG: An argument is not valid.
+        WS_E_INVALID_OPERATION: The writer is not canonicalizing.
+        E_OUTOFMEMORY: Not enough memory was available to complete the call.
+        WsError: on any failing HRESULT; the subclass named after the code when it is known
+            (see wwsapi.hresults). Error strings of the error object are attached.
+
+    C declaration:
+        HRESULT WINAPI WsEndWriterCanonicalization(WS_XML_WRITER* writer, WS_ERROR* error);
+
+    Remarks:
+        The writer goes on writing to its output as before; only the canonical copy stops.
+
+    Requirements:
+        Minimum supported client: Windows 7 [desktop apps | UWP apps]
+        Minimum supported server: Windows Server 2008 R2 [desktop apps | UWP apps]
+
+    See also:
+        WsStartWriterCanonicalization
+
+    Documentation: specs/pages/nf-webservices-wsendwritercanonicalization.md
+    Reference:
+        https://learn.microsoft.com/en-us/windows/win32/api/webservices/nf-webservices-wsendwritercanonicalization
+    """
+    _fn: _rt.Function[int] = _rt.bind(__name__, "WsEndWriterCanonicalization")
+    return _fn(writer, error)
+
+
+@_rt.prototype(
+    "WsFlushWriter",
+    "c_int32",
+    "WS_XML_WRITER* c_uint32 WS_ASYNC_CONTEXT* WS_ERROR*",
+    checked=True,
+    error_index=3,
+    codes=(
+        "E_INVALIDARG: An argument is not valid.",
+        "WS_E_INVALID_OPERATION: The writer has no output, or the call is not allowed in its current state.",
+        "E_OUTOFMEMORY: Not enough memory was available to complete the call.",
+    ),
+)
+def WsFlushWriter(
+    writer: _rt.PointerArg[WS_XML_WRITER],
+    minSize: int,
+    asyncContext: _rt.PointerArg[WS_ASYNC_CONTEXT] | None,
+    error: _rt.PointerArg[WS_ERROR] | None,
+    /,
+) -> int:
+    """Passes the bytes a writer has buffered to the write callback of its stream output.
+
+    Args:
+        writer (in): The WS_XML_WRITER to operate on.
+        minSize (in): The smallest amount, in bytes, worth handing over. Nothing is written
+            if fewer bytes are buffered; 0 writes out whatever is buffered.
+        asyncContext (in, optional): A WS_ASYNC_CONTEXT that lets the call complete
+            asynchronously, or NULL to run it synchronously.
+        error (in, optional): Optional pointer to a WS_ERROR object that receives extended
+            information about a failure. Pass NULL if it is not needed.
+
+    Returns:
+        int: the HRESULT, S_OK (0) or another success code.
+        WS_S_ASYNC: The flush has been started and will complete asynchronously; the outcome
+            is passed to the callback in asyncContext.
+
+    Raises:
+        E_INVALIDARG: An argument is not valid.
+        WS_E_INVALID_OPERATION: The writer has no output, or the call is not allowed in its
+            current state.
+        E_OUTOFMEMORY: Not enough memory was available to complete the call.
+        WsError: on any failing HRESULT; the subclass named after the code when it is known
+            (see wwsapi.hresults). Error strings of the error object are attached.
+
+    C declaration:
+        HRESULT WINAPI WsFlushWriter(
+            WS_XML_WRITER* writer,
+            ULONG minSize,
+            const WS_ASYNC_CONTEXT* asyncContext,
+            WS_ERROR* error
+        );
+
+    Remarks:
+        A writer with WS_XML_WRITER_STREAM_OUTPUT keeps everything written in memory until
+        it is flushed, so call this function from time to time while writing a large
+        document, and once more at the end so that the last bytes reach the stream.
+
+        Other outputs have nothing to pass on: a buffer output or an XML buffer receives the
+        nodes as they are written.
+
+    Requirements:
+        Minimum supported client: Windows 7 [desktop apps | UWP apps]
+        Minimum supported server: Windows Server 2008 R2 [desktop apps | UWP apps]
+
+    See also:
+        WsSetOutput, WsFillReader,
+        https://msdn.microsoft.com/8ee4ea59-5cdc-43bf-80c0-8f8632fee274
+
+    Documentation: specs/pages/nf-webservices-wsflushwriter.md
+    Reference:
+        https://learn.microsoft.com/en-us/windows/win32/api/webservices/nf-webservices-wsflushwriter
+    """
+    _fn: _rt.Function[int] = _rt.bind(__name__, "WsFlushWriter")
+    return _fn(writer, minSize, asyncContext, error)
+
+
 @_rt.prototype("WsFreeWriter", "None", "WS_XML_WRITER*")
 def WsFreeWriter(writer: _rt.PointerArg[WS_XML_WRITER], /) -> None:
     """Releases an XML writer and the memory it owns.
@@ -564,6 +794,142 @@ def WsFreeWriter(writer: _rt.PointerArg[WS_XML_WRITER], /) -> None:
     """
     _fn: _rt.Function[None] = _rt.bind(__name__, "WsFreeWriter")
     return _fn(writer)
+
+
+@_rt.prototype(
+    "WsGetPrefixFromNamespace",
+    "c_int32",
+    "WS_XML_WRITER* WS_XML_STRING* c_int32 WS_XML_STRING** WS_ERROR*",
+    checked=True,
+    error_index=4,
+    codes=(
+        "E_INVALIDARG: An argument is not valid.",
+        "WS_E_INVALID_FORMAT: required is TRUE and no prefix is bound to ns in scope.",
+    ),
+)
+def WsGetPrefixFromNamespace(
+    writer: _rt.PointerArg[WS_XML_WRITER],
+    ns: _rt.PointerArg[WS_XML_STRING],
+    required: int,
+    prefix: _rt.PointerArg[_ct._Pointer[WS_XML_STRING]],
+    error: _rt.PointerArg[WS_ERROR] | None,
+    /,
+) -> int:
+    """Looks up the prefix that is bound to a namespace at the writer's current position.
+
+    Args:
+        writer (in): The WS_XML_WRITER to operate on.
+        ns (in): The WS_XML_STRING namespace URI to look up.
+        required (in): TRUE if a namespace that has no prefix in scope is an error; FALSE to
+            get a NULL prefix in that case instead.
+        prefix (out): Receives a pointer to the WS_XML_STRING prefix. An empty string means
+            that ns is the default namespace. The string belongs to the writer: copy it if
+            it is needed after the next call that writes or moves the writer.
+        error (in, optional): Optional pointer to a WS_ERROR object that receives extended
+            information about a failure. Pass NULL if it is not needed.
+
+    Returns:
+        int: the HRESULT, S_OK (0) or another success code.
+
+    Raises:
+        E_INVALIDARG: An argument is not valid.
+        WS_E_INVALID_FORMAT: required is TRUE and no prefix is bound to ns in scope.
+        WsError: on any failing HRESULT; the subclass named after the code when it is known
+            (see wwsapi.hresults). Error strings of the error object are attached.
+
+    C declaration:
+        HRESULT WINAPI WsGetPrefixFromNamespace(
+            WS_XML_WRITER* writer,
+            const WS_XML_STRING* ns,
+            BOOL required,
+            const WS_XML_STRING** prefix,
+            WS_ERROR* error
+        );
+
+    Remarks:
+        Bindings are looked up in the element being written and the elements that enclose
+        it, innermost first. They include both the declarations made with
+        WsWriteXmlnsAttribute and those the writer added itself when an element or attribute
+        was written without a prefix.
+
+    Requirements:
+        Minimum supported client: Windows 7 [desktop apps | UWP apps]
+        Minimum supported server: Windows Server 2008 R2 [desktop apps | UWP apps]
+
+    See also:
+        WsWriteXmlnsAttribute, WsWriteStartElement, WsWriteEndStartElement
+
+    Documentation: specs/pages/nf-webservices-wsgetprefixfromnamespace.md
+    Reference:
+        https://learn.microsoft.com/en-us/windows/win32/api/webservices/nf-webservices-wsgetprefixfromnamespace
+    """
+    _fn: _rt.Function[int] = _rt.bind(__name__, "WsGetPrefixFromNamespace")
+    return _fn(writer, ns, required, prefix, error)
+
+
+@_rt.prototype(
+    "WsGetWriterPosition",
+    "c_int32",
+    "WS_XML_WRITER* WS_XML_NODE_POSITION* WS_ERROR*",
+    checked=True,
+    error_index=2,
+    codes=(
+        "E_INVALIDARG: An argument is not valid.",
+        "WS_E_INVALID_OPERATION: The writer is not writing to an XML buffer.",
+    ),
+)
+def WsGetWriterPosition(
+    writer: _rt.PointerArg[WS_XML_WRITER],
+    nodePosition: _rt.PointerArg[WS_XML_NODE_POSITION],
+    error: _rt.PointerArg[WS_ERROR] | None,
+    /,
+) -> int:
+    """Records where a writer is in the XML buffer it writes to, so that writing can return to
+    that point later.
+
+    Args:
+        writer (in): The WS_XML_WRITER to operate on.
+        nodePosition (out): Receives the WS_XML_NODE_POSITION of the writer's current node.
+        error (in, optional): Optional pointer to a WS_ERROR object that receives extended
+            information about a failure. Pass NULL if it is not needed.
+
+    Returns:
+        int: the HRESULT, S_OK (0) or another success code.
+
+    Raises:
+        E_INVALIDARG: An argument is not valid.
+        WS_E_INVALID_OPERATION: The writer is not writing to an XML buffer.
+        WsError: on any failing HRESULT; the subclass named after the code when it is known
+            (see wwsapi.hresults). Error strings of the error object are attached.
+
+    C declaration:
+        HRESULT WINAPI WsGetWriterPosition(
+            WS_XML_WRITER* writer,
+            WS_XML_NODE_POSITION* nodePosition,
+            WS_ERROR* error
+        );
+
+    Remarks:
+        Positions exist only in an XML buffer: the writer must have been given one with
+        WsSetOutputToBuffer.
+
+        The position stays usable as long as the buffer and the node it names exist. Pass it
+        to WsSetWriterPosition to write there again, or to WsRemoveNode to delete the node.
+
+    Requirements:
+        Minimum supported client: Windows 7 [desktop apps | UWP apps]
+        Minimum supported server: Windows Server 2008 R2 [desktop apps | UWP apps]
+
+    See also:
+        WsSetWriterPosition, WsMoveWriter, WsRemoveNode,
+        https://msdn.microsoft.com/40ca058c-04e1-4358-b330-360a094a8791
+
+    Documentation: specs/pages/nf-webservices-wsgetwriterposition.md
+    Reference:
+        https://learn.microsoft.com/en-us/windows/win32/api/webservices/nf-webservices-wsgetwriterposition
+    """
+    _fn: _rt.Function[int] = _rt.bind(__name__, "WsGetWriterPosition")
+    return _fn(writer, nodePosition, error)
 
 
 @_rt.prototype(
@@ -633,6 +999,74 @@ def WsGetWriterProperty(
     """
     _fn: _rt.Function[int] = _rt.bind(__name__, "WsGetWriterProperty")
     return _fn(writer, id_, value, valueSize, error)
+
+
+@_rt.prototype(
+    "WsMoveWriter",
+    "c_int32",
+    "WS_XML_WRITER* c_int32 c_int32* WS_ERROR*",
+    checked=True,
+    error_index=3,
+    codes=(
+        "E_INVALIDARG: An argument is not valid.",
+        "WS_E_INVALID_FORMAT: The target does not exist and found is NULL.",
+        "WS_E_INVALID_OPERATION: The writer is not writing to an XML buffer.",
+    ),
+)
+def WsMoveWriter(
+    writer: _rt.PointerArg[WS_XML_WRITER],
+    moveTo: int,
+    found: _rt.PointerArg[_ct.c_int32] | None,
+    error: _rt.PointerArg[WS_ERROR] | None,
+    /,
+) -> int:
+    """Moves a writer to another element of the XML buffer it writes to, such as the parent,
+    the first child or the next sibling of the current one.
+
+    Args:
+        writer (in): The WS_XML_WRITER to operate on.
+        moveTo (in): A WS_MOVE_TO value that says where to move.
+        found (out, optional): Receives TRUE if the target exists and the writer moved
+            there, FALSE if it does not exist, in which case the writer stays where it was.
+            If NULL, a missing target is reported as an error instead.
+        error (in, optional): Optional pointer to a WS_ERROR object that receives extended
+            information about a failure. Pass NULL if it is not needed.
+
+    Returns:
+        int: the HRESULT, S_OK (0) or another success code.
+
+    Raises:
+        E_INVALIDARG: An argument is not valid.
+        WS_E_INVALID_FORMAT: The target does not exist and found is NULL.
+        WS_E_INVALID_OPERATION: The writer is not writing to an XML buffer.
+        WsError: on any failing HRESULT; the subclass named after the code when it is known
+            (see wwsapi.hresults). Error strings of the error object are attached.
+
+    C declaration:
+        HRESULT WINAPI WsMoveWriter(
+            WS_XML_WRITER* writer,
+            WS_MOVE_TO moveTo,
+            BOOL* found,
+            WS_ERROR* error
+        );
+
+    Remarks:
+        Only a writer whose output is an XML buffer (WsSetOutputToBuffer) can move. Moving
+        writes nothing; the next node written is placed at the new position.
+
+    Requirements:
+        Minimum supported client: Windows 7 [desktop apps | UWP apps]
+        Minimum supported server: Windows Server 2008 R2 [desktop apps | UWP apps]
+
+    See also:
+        WsGetWriterPosition, WsSetWriterPosition, WsMoveReader
+
+    Documentation: specs/pages/nf-webservices-wsmovewriter.md
+    Reference:
+        https://learn.microsoft.com/en-us/windows/win32/api/webservices/nf-webservices-wsmovewriter
+    """
+    _fn: _rt.Function[int] = _rt.bind(__name__, "WsMoveWriter")
+    return _fn(writer, moveTo, found, error)
 
 
 @_rt.prototype(
@@ -788,6 +1222,389 @@ def WsSetOutputToBuffer(
 
 
 @_rt.prototype(
+    "WsSetWriterPosition",
+    "c_int32",
+    "WS_XML_WRITER* WS_XML_NODE_POSITION* WS_ERROR*",
+    checked=True,
+    error_index=2,
+    codes=(
+        "E_INVALIDARG: An argument is not valid, for example the position does not name a node of the buffer the writer writes to.",
+        "WS_E_INVALID_OPERATION: The writer is not writing to an XML buffer.",
+    ),
+)
+def WsSetWriterPosition(
+    writer: _rt.PointerArg[WS_XML_WRITER],
+    nodePosition: _rt.PointerArg[WS_XML_NODE_POSITION],
+    error: _rt.PointerArg[WS_ERROR] | None,
+    /,
+) -> int:
+    """Moves a writer back to a position recorded with WsGetWriterPosition; what is written
+    next goes into the buffer at that point.
+
+    Args:
+        writer (in): The WS_XML_WRITER to operate on.
+        nodePosition (in): The WS_XML_NODE_POSITION to move to. It must name a node of the
+            XML buffer the writer is writing to.
+        error (in, optional): Optional pointer to a WS_ERROR object that receives extended
+            information about a failure. Pass NULL if it is not needed.
+
+    Returns:
+        int: the HRESULT, S_OK (0) or another success code.
+
+    Raises:
+        E_INVALIDARG: An argument is not valid, for example the position does not name a
+            node of the buffer the writer writes to.
+        WS_E_INVALID_OPERATION: The writer is not writing to an XML buffer.
+        WsError: on any failing HRESULT; the subclass named after the code when it is known
+            (see wwsapi.hresults). Error strings of the error object are attached.
+
+    C declaration:
+        HRESULT WINAPI WsSetWriterPosition(
+            WS_XML_WRITER* writer,
+            const WS_XML_NODE_POSITION* nodePosition,
+            WS_ERROR* error
+        );
+
+    Remarks:
+        Moving the writer writes nothing by itself. It lets a document be filled in out of
+        order, for example by leaving an element empty and coming back to add its content
+        once it is known.
+
+    Requirements:
+        Minimum supported client: Windows 7 [desktop apps | UWP apps]
+        Minimum supported server: Windows Server 2008 R2 [desktop apps | UWP apps]
+
+    See also:
+        WsGetWriterPosition, WsMoveWriter, WsSetReaderPosition
+
+    Documentation: specs/pages/nf-webservices-wssetwriterposition.md
+    Reference:
+        https://learn.microsoft.com/en-us/windows/win32/api/webservices/nf-webservices-wssetwriterposition
+    """
+    _fn: _rt.Function[int] = _rt.bind(__name__, "WsSetWriterPosition")
+    return _fn(writer, nodePosition, error)
+
+
+@_rt.prototype(
+    "WsStartWriterCanonicalization",
+    "c_int32",
+    "WS_XML_WRITER* WS_WRITE_CALLBACK c_void_p WS_XML_CANONICALIZATION_PROPERTY* c_uint32 WS_ERROR*",
+    checked=True,
+    error_index=5,
+    codes=(
+        "E_INVALIDARG: An argument is not valid.",
+        "WS_E_INVALID_OPERATION: Canonicalization cannot start here, for example because it is already in progress on this writer.",
+        "E_OUTOFMEMORY: Not enough memory was available to complete the call.",
+    ),
+)
+def WsStartWriterCanonicalization(
+    writer: _rt.PointerArg[WS_XML_WRITER],
+    writeCallback: WS_WRITE_CALLBACK,
+    writeCallbackState: _rt.VoidArg | None,
+    properties: _rt.PointerArg[WS_XML_CANONICALIZATION_PROPERTY] | None,
+    propertyCount: int,
+    error: _rt.PointerArg[WS_ERROR] | None,
+    /,
+) -> int:
+    """Starts producing the canonical form of what is written to a writer from now on, and
+    passes its bytes to a callback. The writer's own output receives the nodes as usual.
+
+    Args:
+        writer (in): The WS_XML_WRITER to operate on.
+        writeCallback (in): The WS_WRITE_CALLBACK that receives the canonical bytes as they
+            are produced.
+        writeCallbackState (in, optional): A value passed unchanged to writeCallback on
+            every call, or NULL.
+        properties (in, optional): An array of WS_XML_CANONICALIZATION_PROPERTY values that
+            choose the canonicalization algorithm and its options, or NULL for the defaults.
+        propertyCount (in): The number of elements in properties.
+        error (in, optional): Optional pointer to a WS_ERROR object that receives extended
+            information about a failure. Pass NULL if it is not needed.
+
+    Returns:
+        int: the HRESULT, S_OK (0) or another success code.
+
+    Raises:
+        E_INVALIDARG: An argument is not valid.
+        WS_E_INVALID_OPERATION: Canonicalization cannot start here, for example because it
+            is already in progress on this writer.
+        E_OUTOFMEMORY: Not enough memory was available to complete the call.
+        WsError: on any failing HRESULT; the subclass named after the code when it is known
+            (see wwsapi.hresults). Error strings of the error object are attached.
+
+    C declaration:
+        HRESULT WINAPI WsStartWriterCanonicalization(
+            WS_XML_WRITER* writer,
+            WS_WRITE_CALLBACK writeCallback,
+            void* writeCallbackState,
+            WS_XML_CANONICALIZATION_PROPERTY* properties,
+            ULONG propertyCount,
+            WS_ERROR* error
+        );
+
+    Remarks:
+        Start canonicalization just before writing the element to canonicalize and end it
+        with WsEndWriterCanonicalization right after that element's end, so the canonical
+        form covers whole elements. This is how a digest over part of a document, as in an
+        XML signature, is computed while the document is written.
+
+        Canonicalization does not nest: end one before starting another on the same writer.
+
+    Requirements:
+        Minimum supported client: Windows 7 [desktop apps | UWP apps]
+        Minimum supported server: Windows Server 2008 R2 [desktop apps | UWP apps]
+
+    See also:
+        WsEndWriterCanonicalization,
+        https://msdn.microsoft.com/79f65ff2-4fa2-4808-b5cb-ad3aa6200260,
+        https://msdn.microsoft.com/8d106ac2-226d-4e0c-8f14-8d3e17f15548
+
+    Documentation: specs/pages/nf-webservices-wsstartwritercanonicalization.md
+    Reference:
+        https://learn.microsoft.com/en-us/windows/win32/api/webservices/nf-webservices-wsstartwritercanonicalization
+    """
+    _fn: _rt.Function[int] = _rt.bind(__name__, "WsStartWriterCanonicalization")
+    return _fn(writer, writeCallback, writeCallbackState, properties, propertyCount, error)
+
+
+@_rt.prototype(
+    "WsWriteArray",
+    "c_int32",
+    "WS_XML_WRITER* WS_XML_STRING* WS_XML_STRING* c_int32 c_void_p c_uint32 c_uint32 c_uint32 WS_ERROR*",
+    checked=True,
+    error_index=8,
+    codes=(
+        "E_INVALIDARG: An argument is not valid, for example itemOffset plus itemCount goes past the end of array.",
+        "WS_E_INVALID_OPERATION: The call is not allowed in the object's current state.",
+        "WS_E_QUOTA_EXCEEDED: A limit of the writer, such as its maximum depth or buffer size, was exceeded.",
+        "E_OUTOFMEMORY: Not enough memory was available to complete the call.",
+    ),
+)
+def WsWriteArray(
+    writer: _rt.PointerArg[WS_XML_WRITER],
+    localName: _rt.PointerArg[WS_XML_STRING],
+    ns: _rt.PointerArg[WS_XML_STRING],
+    valueType: int,
+    array: _rt.VoidArg,
+    arraySize: int,
+    itemOffset: int,
+    itemCount: int,
+    error: _rt.PointerArg[WS_ERROR] | None,
+    /,
+) -> int:
+    """Writes a run of array items as a series of elements that share one name, each holding
+    one item as its text content.
+
+    Args:
+        writer (in): The WS_XML_WRITER to operate on.
+        localName (in): The WS_XML_STRING local name of each element.
+        ns (in): The WS_XML_STRING namespace URI of each element.
+        valueType (in): The WS_VALUE_TYPE of the items, which sets the C type of the
+            elements of array.
+        array (in): The items, as a C array of the type valueType names.
+        arraySize (in): The size of array in bytes. It must be a whole number of items.
+        itemOffset (in): The index of the first item to write.
+        itemCount (in): The number of items to write, starting at itemOffset.
+        error (in, optional): Optional pointer to a WS_ERROR object that receives extended
+            information about a failure. Pass NULL if it is not needed.
+
+    Returns:
+        int: the HRESULT, S_OK (0) or another success code.
+
+    Raises:
+        E_INVALIDARG: An argument is not valid, for example itemOffset plus itemCount goes
+            past the end of array.
+        WS_E_INVALID_OPERATION: The call is not allowed in the object's current state.
+        WS_E_QUOTA_EXCEEDED: A limit of the writer, such as its maximum depth or buffer
+            size, was exceeded.
+        E_OUTOFMEMORY: Not enough memory was available to complete the call.
+        WsError: on any failing HRESULT; the subclass named after the code when it is known
+            (see wwsapi.hresults). Error strings of the error object are attached.
+
+    C declaration:
+        HRESULT WINAPI WsWriteArray(
+            WS_XML_WRITER* writer,
+            const WS_XML_STRING* localName,
+            const WS_XML_STRING* ns,
+            WS_VALUE_TYPE valueType,
+            const void* array,
+            ULONG arraySize,
+            ULONG itemOffset,
+            ULONG itemCount,
+            WS_ERROR* error
+        );
+
+    Remarks:
+        The result is the same as writing each item with WsWriteStartElement, WsWriteValue
+        and WsWriteEndElement, but one call does it all, and the binary encoding can store
+        the whole run compactly.
+
+    Requirements:
+        Minimum supported client: Windows 7 [desktop apps | UWP apps]
+        Minimum supported server: Windows Server 2008 R2 [desktop apps | UWP apps]
+
+    See also:
+        WsWriteValue, WsReadArray,
+        https://msdn.microsoft.com/6075ed1c-ceb5-421a-8a76-3a64b9e6dbe3
+
+    Documentation: specs/pages/nf-webservices-wswritearray.md
+    Reference:
+        https://learn.microsoft.com/en-us/windows/win32/api/webservices/nf-webservices-wswritearray
+    """
+    _fn: _rt.Function[int] = _rt.bind(__name__, "WsWriteArray")
+    return _fn(writer, localName, ns, valueType, array, arraySize, itemOffset, itemCount, error)
+
+
+@_rt.prototype(
+    "WsWriteAttribute",
+    "c_int32",
+    "WS_XML_WRITER* WS_ATTRIBUTE_DESCRIPTION* c_int32 c_void_p c_uint32 WS_ERROR*",
+    checked=True,
+    error_index=5,
+    codes=(
+        "E_INVALIDARG: An argument is not valid, for example valueSize does not match the type, or a required value is NULL.",
+        "WS_E_INVALID_OPERATION: No start tag is open, so no attribute can be added here.",
+        "WS_E_INVALID_FORMAT: The value cannot be written as the description asks.",
+        "WS_E_QUOTA_EXCEEDED: A limit of the writer, such as its maximum depth or buffer size, was exceeded.",
+        "E_OUTOFMEMORY: Not enough memory was available to complete the call.",
+    ),
+)
+def WsWriteAttribute(
+    writer: _rt.PointerArg[WS_XML_WRITER],
+    attributeDescription: _rt.PointerArg[WS_ATTRIBUTE_DESCRIPTION],
+    writeOption: int,
+    value: _rt.VoidArg,
+    valueSize: int,
+    error: _rt.PointerArg[WS_ERROR] | None,
+    /,
+) -> int:
+    """Serializes a typed value as a complete attribute, named and typed by an attribute
+    description, on the element whose start tag the writer has open.
+
+    Args:
+        writer (in): The WS_XML_WRITER to operate on.
+        attributeDescription (in): A WS_ATTRIBUTE_DESCRIPTION that gives the attribute's
+            local name and namespace and the type of the value.
+        writeOption (in): A WS_WRITE_OPTION value: whether a value is required or may be
+            nil, and whether value points to the value itself or to a pointer to it.
+        value (in): The value to write, in the C form of the description's type, or a
+            pointer to it, as writeOption says.
+        valueSize (in): The size in bytes of what value points to: the size of the type, or
+            of a pointer for the pointer options.
+        error (in, optional): Optional pointer to a WS_ERROR object that receives extended
+            information about a failure. Pass NULL if it is not needed.
+
+    Returns:
+        int: the HRESULT, S_OK (0) or another success code.
+
+    Raises:
+        E_INVALIDARG: An argument is not valid, for example valueSize does not match the
+            type, or a required value is NULL.
+        WS_E_INVALID_OPERATION: No start tag is open, so no attribute can be added here.
+        WS_E_INVALID_FORMAT: The value cannot be written as the description asks.
+        WS_E_QUOTA_EXCEEDED: A limit of the writer, such as its maximum depth or buffer
+            size, was exceeded.
+        E_OUTOFMEMORY: Not enough memory was available to complete the call.
+        WsError: on any failing HRESULT; the subclass named after the code when it is known
+            (see wwsapi.hresults). Error strings of the error object are attached.
+
+    C declaration:
+        HRESULT WINAPI WsWriteAttribute(
+            WS_XML_WRITER* writer,
+            const WS_ATTRIBUTE_DESCRIPTION* attributeDescription,
+            WS_WRITE_OPTION writeOption,
+            const void* value,
+            ULONG valueSize,
+            WS_ERROR* error
+        );
+
+    Remarks:
+        The call writes the start of the attribute, its value and its end, as
+        WsWriteStartAttribute, WsWriteType and WsWriteEndAttribute would together.
+
+    Requirements:
+        Minimum supported client: Windows 7 [desktop apps | UWP apps]
+        Minimum supported server: Windows Server 2008 R2 [desktop apps | UWP apps]
+
+    See also:
+        WsWriteElement, WsWriteType, WsWriteStartAttribute
+
+    Documentation: specs/pages/nf-webservices-wswriteattribute.md
+    Reference:
+        https://learn.microsoft.com/en-us/windows/win32/api/webservices/nf-webservices-wswriteattribute
+    """
+    _fn: _rt.Function[int] = _rt.bind(__name__, "WsWriteAttribute")
+    return _fn(writer, attributeDescription, writeOption, value, valueSize, error)
+
+
+@_rt.prototype(
+    "WsWriteBytes",
+    "c_int32",
+    "WS_XML_WRITER* c_void_p c_uint32 WS_ERROR*",
+    checked=True,
+    error_index=3,
+    codes=(
+        "E_INVALIDARG: An argument is not valid.",
+        "WS_E_INVALID_OPERATION: The call is not allowed in the object's current state.",
+        "WS_E_QUOTA_EXCEEDED: A limit of the writer, such as its maximum depth or buffer size, was exceeded.",
+    ),
+)
+def WsWriteBytes(
+    writer: _rt.PointerArg[WS_XML_WRITER],
+    bytes_: _rt.VoidArg,
+    byteCount: int,
+    error: _rt.PointerArg[WS_ERROR] | None,
+    /,
+) -> int:
+    """Writes binary data as content of the current element or attribute. Text encodings write
+    it as base64; binary encodings store the bytes as they are.
+
+    Args:
+        writer (in): The WS_XML_WRITER to operate on.
+        bytes_ (in): The bytes to write.
+        byteCount (in): The number of bytes in bytes.
+        error (in, optional): Optional pointer to a WS_ERROR object that receives extended
+            information about a failure. Pass NULL if it is not needed.
+
+    Returns:
+        int: the HRESULT, S_OK (0) or another success code.
+
+    Raises:
+        E_INVALIDARG: An argument is not valid.
+        WS_E_INVALID_OPERATION: The call is not allowed in the object's current state.
+        WS_E_QUOTA_EXCEEDED: A limit of the writer, such as its maximum depth or buffer
+            size, was exceeded.
+        WsError: on any failing HRESULT; the subclass named after the code when it is known
+            (see wwsapi.hresults). Error strings of the error object are attached.
+
+    C declaration:
+        HRESULT WINAPI WsWriteBytes(
+            WS_XML_WRITER* writer,
+            const void* bytes,
+            ULONG byteCount,
+            WS_ERROR* error
+        );
+
+    Remarks:
+        Data can be written in pieces: consecutive calls continue one base64 stream, so the
+        result is the same as writing all the bytes at once.
+
+    Requirements:
+        Minimum supported client: Windows 7 [desktop apps | UWP apps]
+        Minimum supported server: Windows Server 2008 R2 [desktop apps | UWP apps]
+
+    See also:
+        WsWriteChars, WsWriteText, WsWriteValue
+
+    Documentation: specs/pages/nf-webservices-wswritebytes.md
+    Reference:
+        https://learn.microsoft.com/en-us/windows/win32/api/webservices/nf-webservices-wswritebytes
+    """
+    _fn: _rt.Function[int] = _rt.bind(__name__, "WsWriteBytes")
+    return _fn(writer, bytes_, byteCount, error)
+
+
+@_rt.prototype(
     "WsWriteChars",
     "c_int32",
     "WS_XML_WRITER* c_uint16* c_uint32 WS_ERROR*",
@@ -930,6 +1747,88 @@ def WsWriteCharsUtf8(
 
 
 @_rt.prototype(
+    "WsWriteElement",
+    "c_int32",
+    "WS_XML_WRITER* WS_ELEMENT_DESCRIPTION* c_int32 c_void_p c_uint32 WS_ERROR*",
+    checked=True,
+    error_index=5,
+    codes=(
+        "E_INVALIDARG: An argument is not valid, for example valueSize does not match the type, or a required value is NULL.",
+        "WS_E_INVALID_OPERATION: The call is not allowed in the object's current state.",
+        "WS_E_INVALID_FORMAT: The value cannot be written as the description asks.",
+        "WS_E_QUOTA_EXCEEDED: A limit of the writer, such as its maximum depth or buffer size, was exceeded.",
+        "E_OUTOFMEMORY: Not enough memory was available to complete the call.",
+    ),
+)
+def WsWriteElement(
+    writer: _rt.PointerArg[WS_XML_WRITER],
+    elementDescription: _rt.PointerArg[WS_ELEMENT_DESCRIPTION],
+    writeOption: int,
+    value: _rt.VoidArg,
+    valueSize: int,
+    error: _rt.PointerArg[WS_ERROR] | None,
+    /,
+) -> int:
+    """Serializes a typed value as a complete element, named and typed by an element
+    description: start tag, content and end tag.
+
+    Args:
+        writer (in): The WS_XML_WRITER to operate on.
+        elementDescription (in): A WS_ELEMENT_DESCRIPTION that gives the element's local
+            name and namespace and the type of the value.
+        writeOption (in): A WS_WRITE_OPTION value: whether a value is required or may be
+            nil, and whether value points to the value itself or to a pointer to it.
+        value (in): The value to write, in the C form of the description's type, or a
+            pointer to it, as writeOption says.
+        valueSize (in): The size in bytes of what value points to: the size of the type, or
+            of a pointer for the pointer options.
+        error (in, optional): Optional pointer to a WS_ERROR object that receives extended
+            information about a failure. Pass NULL if it is not needed.
+
+    Returns:
+        int: the HRESULT, S_OK (0) or another success code.
+
+    Raises:
+        E_INVALIDARG: An argument is not valid, for example valueSize does not match the
+            type, or a required value is NULL.
+        WS_E_INVALID_OPERATION: The call is not allowed in the object's current state.
+        WS_E_INVALID_FORMAT: The value cannot be written as the description asks.
+        WS_E_QUOTA_EXCEEDED: A limit of the writer, such as its maximum depth or buffer
+            size, was exceeded.
+        E_OUTOFMEMORY: Not enough memory was available to complete the call.
+        WsError: on any failing HRESULT; the subclass named after the code when it is known
+            (see wwsapi.hresults). Error strings of the error object are attached.
+
+    C declaration:
+        HRESULT WINAPI WsWriteElement(
+            WS_XML_WRITER* writer,
+            const WS_ELEMENT_DESCRIPTION* elementDescription,
+            WS_WRITE_OPTION writeOption,
+            const void* value,
+            ULONG valueSize,
+            WS_ERROR* error
+        );
+
+    Remarks:
+        With one of the nillable options, a NULL value is written as an empty element marked
+        xsi:nil="true".
+
+    Requirements:
+        Minimum supported client: Windows 7 [desktop apps | UWP apps]
+        Minimum supported server: Windows Server 2008 R2 [desktop apps | UWP apps]
+
+    See also:
+        WsWriteType, WsWriteAttribute, WsReadElement, WS_ELEMENT_DESCRIPTION
+
+    Documentation: specs/pages/nf-webservices-wswriteelement.md
+    Reference:
+        https://learn.microsoft.com/en-us/windows/win32/api/webservices/nf-webservices-wswriteelement
+    """
+    _fn: _rt.Function[int] = _rt.bind(__name__, "WsWriteElement")
+    return _fn(writer, elementDescription, writeOption, value, valueSize, error)
+
+
+@_rt.prototype(
     "WsWriteEndAttribute",
     "c_int32",
     "WS_XML_WRITER* WS_ERROR*",
@@ -976,6 +1875,54 @@ def WsWriteEndAttribute(
         https://learn.microsoft.com/en-us/windows/win32/api/webservices/nf-webservices-wswriteendattribute
     """
     _fn: _rt.Function[int] = _rt.bind(__name__, "WsWriteEndAttribute")
+    return _fn(writer, error)
+
+
+@_rt.prototype(
+    "WsWriteEndCData",
+    "c_int32",
+    "WS_XML_WRITER* WS_ERROR*",
+    checked=True,
+    error_index=1,
+    codes=(
+        "E_INVALIDARG: An argument is not valid.",
+        "WS_E_INVALID_OPERATION: No CDATA section is open.",
+    ),
+)
+def WsWriteEndCData(
+    writer: _rt.PointerArg[WS_XML_WRITER], error: _rt.PointerArg[WS_ERROR] | None, /
+) -> int:
+    """Closes the CDATA section opened with WsWriteStartCData.
+
+    Args:
+        writer (in): The WS_XML_WRITER to operate on.
+        error (in, optional): Optional pointer to a WS_ERROR object that receives extended
+            information about a failure. Pass NULL if it is not needed.
+
+    Returns:
+        int: the HRESULT, S_OK (0) or another success code.
+
+    Raises:
+        E_INVALIDARG: An argument is not valid.
+        WS_E_INVALID_OPERATION: No CDATA section is open.
+        WsError: on any failing HRESULT; the subclass named after the code when it is known
+            (see wwsapi.hresults). Error strings of the error object are attached.
+
+    C declaration:
+        HRESULT WINAPI WsWriteEndCData(WS_XML_WRITER* writer, WS_ERROR* error);
+
+    Requirements:
+        Minimum supported client: Windows 7 [desktop apps | UWP apps]
+        Minimum supported server: Windows Server 2008 R2 [desktop apps | UWP apps]
+
+    See also:
+        WsWriteStartCData
+
+    Documentation: specs/pages/nf-webservices-wswriteendcdata.md
+    Reference:
+        https://learn.microsoft.com/en-us/windows/win32/api/webservices/nf-webservices-wswriteendcdata
+    """
+    _fn: _rt.Function[int] = _rt.bind(__name__, "WsWriteEndCData")
     return _fn(writer, error)
 
 
@@ -1033,6 +1980,207 @@ def WsWriteEndElement(
     """
     _fn: _rt.Function[int] = _rt.bind(__name__, "WsWriteEndElement")
     return _fn(writer, error)
+
+
+@_rt.prototype(
+    "WsWriteEndStartElement",
+    "c_int32",
+    "WS_XML_WRITER* WS_ERROR*",
+    checked=True,
+    error_index=1,
+    codes=(
+        "E_INVALIDARG: An argument is not valid.",
+        "WS_E_INVALID_OPERATION: No start tag is open.",
+    ),
+)
+def WsWriteEndStartElement(
+    writer: _rt.PointerArg[WS_XML_WRITER], error: _rt.PointerArg[WS_ERROR] | None, /
+) -> int:
+    """Completes the start tag of the element being written. The element stays open for
+    content, but no more attributes or namespace declarations can be added to it.
+
+    Args:
+        writer (in): The WS_XML_WRITER to operate on.
+        error (in, optional): Optional pointer to a WS_ERROR object that receives extended
+            information about a failure. Pass NULL if it is not needed.
+
+    Returns:
+        int: the HRESULT, S_OK (0) or another success code.
+
+    Raises:
+        E_INVALIDARG: An argument is not valid.
+        WS_E_INVALID_OPERATION: No start tag is open.
+        WsError: on any failing HRESULT; the subclass named after the code when it is known
+            (see wwsapi.hresults). Error strings of the error object are attached.
+
+    C declaration:
+        HRESULT WINAPI WsWriteEndStartElement(WS_XML_WRITER* writer, WS_ERROR* error);
+
+    Remarks:
+        The writer normally completes a start tag on its own, when content or the end of the
+        element is written. Completing it first means the element keeps a separate end tag
+        even if it stays empty.
+
+    Requirements:
+        Minimum supported client: Windows 7 [desktop apps | UWP apps]
+        Minimum supported server: Windows Server 2008 R2 [desktop apps | UWP apps]
+
+    See also:
+        WsWriteStartElement, WsWriteEndElement, WsWriteXmlnsAttribute
+
+    Documentation: specs/pages/nf-webservices-wswriteendstartelement.md
+    Reference:
+        https://learn.microsoft.com/en-us/windows/win32/api/webservices/nf-webservices-wswriteendstartelement
+    """
+    _fn: _rt.Function[int] = _rt.bind(__name__, "WsWriteEndStartElement")
+    return _fn(writer, error)
+
+
+@_rt.prototype(
+    "WsWriteNode",
+    "c_int32",
+    "WS_XML_WRITER* WS_XML_NODE* WS_ERROR*",
+    checked=True,
+    error_index=2,
+    codes=(
+        "E_INVALIDARG: An argument is not valid.",
+        "WS_E_INVALID_OPERATION: The call is not allowed in the object's current state.",
+        "WS_E_INVALID_FORMAT: The node does not fit at this point of the document, for example an end element with no element open.",
+        "WS_E_QUOTA_EXCEEDED: A limit of the writer, such as its maximum depth or buffer size, was exceeded.",
+    ),
+)
+def WsWriteNode(
+    writer: _rt.PointerArg[WS_XML_WRITER],
+    node: _rt.PointerArg[WS_XML_NODE],
+    error: _rt.PointerArg[WS_ERROR] | None,
+    /,
+) -> int:
+    """Writes one XML node, described by a WS_XML_NODE structure, at the writer's current
+    position.
+
+    Args:
+        writer (in): The WS_XML_WRITER to operate on.
+        node (in): The WS_XML_NODE to write. Its nodeType field says which structure it
+            really is, such as WS_XML_ELEMENT_NODE or WS_XML_TEXT_NODE.
+        error (in, optional): Optional pointer to a WS_ERROR object that receives extended
+            information about a failure. Pass NULL if it is not needed.
+
+    Returns:
+        int: the HRESULT, S_OK (0) or another success code.
+
+    Raises:
+        E_INVALIDARG: An argument is not valid.
+        WS_E_INVALID_OPERATION: The call is not allowed in the object's current state.
+        WS_E_INVALID_FORMAT: The node does not fit at this point of the document, for
+            example an end element with no element open.
+        WS_E_QUOTA_EXCEEDED: A limit of the writer, such as its maximum depth or buffer
+            size, was exceeded.
+        WsError: on any failing HRESULT; the subclass named after the code when it is known
+            (see wwsapi.hresults). Error strings of the error object are attached.
+
+    C declaration:
+        HRESULT WINAPI WsWriteNode(
+            WS_XML_WRITER* writer,
+            const WS_XML_NODE* node,
+            WS_ERROR* error
+        );
+
+    Remarks:
+        An element node writes the start tag with the node's attributes and leaves the
+        element open; a node of type WS_XML_NODE_TYPE_END_ELEMENT closes it. Text, comment
+        and CDATA nodes are written as content.
+
+        A node obtained from WsGetReaderNode can be written as it is, which copies a
+        document one node at a time.
+
+    Requirements:
+        Minimum supported client: Windows 7 [desktop apps | UWP apps]
+        Minimum supported server: Windows Server 2008 R2 [desktop apps | UWP apps]
+
+    See also:
+        WsGetReaderNode, WsCopyNode, WS_XML_NODE
+
+    Documentation: specs/pages/nf-webservices-wswritenode.md
+    Reference:
+        https://learn.microsoft.com/en-us/windows/win32/api/webservices/nf-webservices-wswritenode
+    """
+    _fn: _rt.Function[int] = _rt.bind(__name__, "WsWriteNode")
+    return _fn(writer, node, error)
+
+
+@_rt.prototype(
+    "WsWriteQualifiedName",
+    "c_int32",
+    "WS_XML_WRITER* WS_XML_STRING* WS_XML_STRING* WS_XML_STRING* WS_ERROR*",
+    checked=True,
+    error_index=4,
+    codes=(
+        "E_INVALIDARG: An argument is not valid.",
+        "WS_E_INVALID_OPERATION: The call is not allowed in the object's current state.",
+        "WS_E_INVALID_FORMAT: No prefix is bound to ns in scope, or the prefix given is bound to another namespace.",
+        "WS_E_QUOTA_EXCEEDED: A limit of the writer, such as its maximum depth or buffer size, was exceeded.",
+    ),
+)
+def WsWriteQualifiedName(
+    writer: _rt.PointerArg[WS_XML_WRITER],
+    prefix: _rt.PointerArg[WS_XML_STRING] | None,
+    localName: _rt.PointerArg[WS_XML_STRING],
+    ns: _rt.PointerArg[WS_XML_STRING] | None,
+    error: _rt.PointerArg[WS_ERROR] | None,
+    /,
+) -> int:
+    """Writes a qualified name, a prefix and a local name joined by a colon, as text in the
+    current element or attribute, as XML Schema values of type QName require.
+
+    Args:
+        writer (in): The WS_XML_WRITER to operate on.
+        prefix (in, optional): The WS_XML_STRING prefix to write. If NULL, the writer uses
+            the prefix bound to ns in scope.
+        localName (in): The WS_XML_STRING local name.
+        ns (in, optional): The WS_XML_STRING namespace URI the name belongs to. The prefix
+            written must be bound to it.
+        error (in, optional): Optional pointer to a WS_ERROR object that receives extended
+            information about a failure. Pass NULL if it is not needed.
+
+    Returns:
+        int: the HRESULT, S_OK (0) or another success code.
+
+    Raises:
+        E_INVALIDARG: An argument is not valid.
+        WS_E_INVALID_OPERATION: The call is not allowed in the object's current state.
+        WS_E_INVALID_FORMAT: No prefix is bound to ns in scope, or the prefix given is bound
+            to another namespace.
+        WS_E_QUOTA_EXCEEDED: A limit of the writer, such as its maximum depth or buffer
+            size, was exceeded.
+        WsError: on any failing HRESULT; the subclass named after the code when it is known
+            (see wwsapi.hresults). Error strings of the error object are attached.
+
+    C declaration:
+        HRESULT WINAPI WsWriteQualifiedName(
+            WS_XML_WRITER* writer,
+            const WS_XML_STRING* prefix,
+            const WS_XML_STRING* localName,
+            const WS_XML_STRING* ns,
+            WS_ERROR* error
+        );
+
+    Remarks:
+        The namespace declaration for the prefix must be in scope where the name is written,
+        for example added with WsWriteXmlnsAttribute to the enclosing element.
+
+    Requirements:
+        Minimum supported client: Windows 7 [desktop apps | UWP apps]
+        Minimum supported server: Windows Server 2008 R2 [desktop apps | UWP apps]
+
+    See also:
+        WsWriteXmlnsAttribute, WsGetPrefixFromNamespace
+
+    Documentation: specs/pages/nf-webservices-wswritequalifiedname.md
+    Reference:
+        https://learn.microsoft.com/en-us/windows/win32/api/webservices/nf-webservices-wswritequalifiedname
+    """
+    _fn: _rt.Function[int] = _rt.bind(__name__, "WsWriteQualifiedName")
+    return _fn(writer, prefix, localName, ns, error)
 
 
 @_rt.prototype(
@@ -1120,6 +2268,61 @@ def WsWriteStartAttribute(
 
 
 @_rt.prototype(
+    "WsWriteStartCData",
+    "c_int32",
+    "WS_XML_WRITER* WS_ERROR*",
+    checked=True,
+    error_index=1,
+    codes=(
+        "E_INVALIDARG: An argument is not valid.",
+        "WS_E_INVALID_OPERATION: A CDATA section cannot start here, for example inside an attribute or inside another CDATA section.",
+    ),
+)
+def WsWriteStartCData(
+    writer: _rt.PointerArg[WS_XML_WRITER], error: _rt.PointerArg[WS_ERROR] | None, /
+) -> int:
+    """Opens a CDATA section in the current element. The characters written until
+    WsWriteEndCData are placed inside it, with markup characters such as < and & left as
+    they are.
+
+    Args:
+        writer (in): The WS_XML_WRITER to operate on.
+        error (in, optional): Optional pointer to a WS_ERROR object that receives extended
+            information about a failure. Pass NULL if it is not needed.
+
+    Returns:
+        int: the HRESULT, S_OK (0) or another success code.
+
+    Raises:
+        E_INVALIDARG: An argument is not valid.
+        WS_E_INVALID_OPERATION: A CDATA section cannot start here, for example inside an
+            attribute or inside another CDATA section.
+        WsError: on any failing HRESULT; the subclass named after the code when it is known
+            (see wwsapi.hresults). Error strings of the error object are attached.
+
+    C declaration:
+        HRESULT WINAPI WsWriteStartCData(WS_XML_WRITER* writer, WS_ERROR* error);
+
+    Remarks:
+        Write the content with WsWriteChars, {{WsWriteCharsUtf8}} or WsWriteText, then close
+        the section with WsWriteEndCData before ending the element.
+
+    Requirements:
+        Minimum supported client: Windows 7 [desktop apps | UWP apps]
+        Minimum supported server: Windows Server 2008 R2 [desktop apps | UWP apps]
+
+    See also:
+        WsWriteEndCData, WsWriteChars
+
+    Documentation: specs/pages/nf-webservices-wswritestartcdata.md
+    Reference:
+        https://learn.microsoft.com/en-us/windows/win32/api/webservices/nf-webservices-wswritestartcdata
+    """
+    _fn: _rt.Function[int] = _rt.bind(__name__, "WsWriteStartCData")
+    return _fn(writer, error)
+
+
+@_rt.prototype(
     "WsWriteStartElement",
     "c_int32",
     "WS_XML_WRITER* WS_XML_STRING* WS_XML_STRING* WS_XML_STRING* WS_ERROR*",
@@ -1198,6 +2401,313 @@ def WsWriteStartElement(
     """
     _fn: _rt.Function[int] = _rt.bind(__name__, "WsWriteStartElement")
     return _fn(writer, prefix, localName, ns, error)
+
+
+@_rt.prototype(
+    "WsWriteText",
+    "c_int32",
+    "WS_XML_WRITER* WS_XML_TEXT* WS_ERROR*",
+    checked=True,
+    error_index=2,
+    codes=(
+        "E_INVALIDARG: An argument is not valid.",
+        "WS_E_INVALID_OPERATION: The call is not allowed in the object's current state.",
+        "WS_E_QUOTA_EXCEEDED: A limit of the writer, such as its maximum depth or buffer size, was exceeded.",
+    ),
+)
+def WsWriteText(
+    writer: _rt.PointerArg[WS_XML_WRITER],
+    text: _rt.PointerArg[WS_XML_TEXT],
+    error: _rt.PointerArg[WS_ERROR] | None,
+    /,
+) -> int:
+    """Writes a WS_XML_TEXT value as content of the current element or attribute.
+
+    Args:
+        writer (in): The WS_XML_WRITER to operate on.
+        text (in): The WS_XML_TEXT to write. Its textType field says which text structure it
+            really is: UTF-8 or UTF-16 characters, base64 bytes, a number, a GUID and so on.
+        error (in, optional): Optional pointer to a WS_ERROR object that receives extended
+            information about a failure. Pass NULL if it is not needed.
+
+    Returns:
+        int: the HRESULT, S_OK (0) or another success code.
+
+    Raises:
+        E_INVALIDARG: An argument is not valid.
+        WS_E_INVALID_OPERATION: The call is not allowed in the object's current state.
+        WS_E_QUOTA_EXCEEDED: A limit of the writer, such as its maximum depth or buffer
+            size, was exceeded.
+        WsError: on any failing HRESULT; the subclass named after the code when it is known
+            (see wwsapi.hresults). Error strings of the error object are attached.
+
+    C declaration:
+        HRESULT WINAPI WsWriteText(
+            WS_XML_WRITER* writer,
+            const WS_XML_TEXT* text,
+            WS_ERROR* error
+        );
+
+    Remarks:
+        Text encodings write the value as characters; binary encodings keep typed values,
+        such as numbers and base64 data, in their compact binary form.
+
+    Requirements:
+        Minimum supported client: Windows 7 [desktop apps | UWP apps]
+        Minimum supported server: Windows Server 2008 R2 [desktop apps | UWP apps]
+
+    See also:
+        WsWriteChars, WsWriteValue,
+        https://msdn.microsoft.com/430edd13-b664-4e10-8d61-ffa6a01dcb90
+
+    Documentation: specs/pages/nf-webservices-wswritetext.md
+    Reference:
+        https://learn.microsoft.com/en-us/windows/win32/api/webservices/nf-webservices-wswritetext
+    """
+    _fn: _rt.Function[int] = _rt.bind(__name__, "WsWriteText")
+    return _fn(writer, text, error)
+
+
+@_rt.prototype(
+    "WsWriteType",
+    "c_int32",
+    "WS_XML_WRITER* c_int32 c_int32 c_void_p c_int32 c_void_p c_uint32 WS_ERROR*",
+    checked=True,
+    error_index=7,
+    codes=(
+        "E_INVALIDARG: An argument is not valid, for example valueSize does not match the type, or a required value is NULL.",
+        "WS_E_INVALID_OPERATION: The call is not allowed in the object's current state.",
+        "WS_E_INVALID_FORMAT: The value cannot be written with this type and mapping.",
+        "WS_E_QUOTA_EXCEEDED: A limit of the writer, such as its maximum depth or buffer size, was exceeded.",
+        "E_OUTOFMEMORY: Not enough memory was available to complete the call.",
+    ),
+)
+def WsWriteType(
+    writer: _rt.PointerArg[WS_XML_WRITER],
+    typeMapping: int,
+    type_: int,
+    typeDescription: _rt.VoidArg | None,
+    writeOption: int,
+    value: _rt.VoidArg,
+    valueSize: int,
+    error: _rt.PointerArg[WS_ERROR] | None,
+    /,
+) -> int:
+    """Serializes a value of a given WS_TYPE at the writer's current position, as the type
+    mapping says: as element content, as an element with its attributes, or as an attribute
+    value.
+
+    Args:
+        writer (in): The WS_XML_WRITER to operate on.
+        typeMapping (in): A WS_TYPE_MAPPING value that says which part of the XML the value
+            becomes.
+        type_ (in): The WS_TYPE of the value.
+        typeDescription (in, optional): The description that goes with type, such as a
+            structure description for WS_STRUCT_TYPE, or NULL for types that need none.
+        writeOption (in): A WS_WRITE_OPTION value: whether a value is required or may be
+            nil, and whether value points to the value itself or to a pointer to it.
+        value (in): The value to write, in the C form of type, or a pointer to it, as
+            writeOption says.
+        valueSize (in): The size in bytes of what value points to: the size of the type, or
+            of a pointer for the pointer options.
+        error (in, optional): Optional pointer to a WS_ERROR object that receives extended
+            information about a failure. Pass NULL if it is not needed.
+
+    Returns:
+        int: the HRESULT, S_OK (0) or another success code.
+
+    Raises:
+        E_INVALIDARG: An argument is not valid, for example valueSize does not match the
+            type, or a required value is NULL.
+        WS_E_INVALID_OPERATION: The call is not allowed in the object's current state.
+        WS_E_INVALID_FORMAT: The value cannot be written with this type and mapping.
+        WS_E_QUOTA_EXCEEDED: A limit of the writer, such as its maximum depth or buffer
+            size, was exceeded.
+        E_OUTOFMEMORY: Not enough memory was available to complete the call.
+        WsError: on any failing HRESULT; the subclass named after the code when it is known
+            (see wwsapi.hresults). Error strings of the error object are attached.
+
+    C declaration:
+        HRESULT WINAPI WsWriteType(
+            WS_XML_WRITER* writer,
+            WS_TYPE_MAPPING typeMapping,
+            WS_TYPE type,
+            const void* typeDescription,
+            WS_WRITE_OPTION writeOption,
+            const void* value,
+            ULONG valueSize,
+            WS_ERROR* error
+        );
+
+    Remarks:
+        With WS_ELEMENT_TYPE_MAPPING the caller writes the element's start and end itself
+        and the value may add attributes, such as xsi:nil for a nil value; with
+        WS_ELEMENT_CONTENT_TYPE_MAPPING only content is written; with
+        WS_ATTRIBUTE_TYPE_MAPPING the value goes into an attribute opened with
+        WsWriteStartAttribute.
+
+    Requirements:
+        Minimum supported client: Windows 7 [desktop apps | UWP apps]
+        Minimum supported server: Windows Server 2008 R2 [desktop apps | UWP apps]
+
+    See also:
+        WsReadType, WsWriteElement, WsWriteAttribute, WS_TYPE_MAPPING
+
+    Documentation: specs/pages/nf-webservices-wswritetype.md
+    Reference:
+        https://learn.microsoft.com/en-us/windows/win32/api/webservices/nf-webservices-wswritetype
+    """
+    _fn: _rt.Function[int] = _rt.bind(__name__, "WsWriteType")
+    return _fn(writer, typeMapping, type_, typeDescription, writeOption, value, valueSize, error)
+
+
+@_rt.prototype(
+    "WsWriteValue",
+    "c_int32",
+    "WS_XML_WRITER* c_int32 c_void_p c_uint32 WS_ERROR*",
+    checked=True,
+    error_index=4,
+    codes=(
+        "E_INVALIDARG: An argument is not valid, for example valueSize does not match valueType.",
+        "WS_E_INVALID_OPERATION: The call is not allowed in the object's current state.",
+        "WS_E_INVALID_FORMAT: The value is not allowed, such as a floating-point value that cannot be written.",
+        "WS_E_QUOTA_EXCEEDED: A limit of the writer, such as its maximum depth or buffer size, was exceeded.",
+    ),
+)
+def WsWriteValue(
+    writer: _rt.PointerArg[WS_XML_WRITER],
+    valueType: int,
+    value: _rt.VoidArg,
+    valueSize: int,
+    error: _rt.PointerArg[WS_ERROR] | None,
+    /,
+) -> int:
+    """Writes a primitive value, such as a number, a Boolean, a GUID or a date and time, as
+    text of the current element or attribute.
+
+    Args:
+        writer (in): The WS_XML_WRITER to operate on.
+        valueType (in): The WS_VALUE_TYPE of the value, which sets the C type value points
+            to.
+        value (in): The value to write.
+        valueSize (in): The size in bytes of the value. It must be the size of the C type
+            valueType names.
+        error (in, optional): Optional pointer to a WS_ERROR object that receives extended
+            information about a failure. Pass NULL if it is not needed.
+
+    Returns:
+        int: the HRESULT, S_OK (0) or another success code.
+
+    Raises:
+        E_INVALIDARG: An argument is not valid, for example valueSize does not match
+            valueType.
+        WS_E_INVALID_OPERATION: The call is not allowed in the object's current state.
+        WS_E_INVALID_FORMAT: The value is not allowed, such as a floating-point value that
+            cannot be written.
+        WS_E_QUOTA_EXCEEDED: A limit of the writer, such as its maximum depth or buffer
+            size, was exceeded.
+        WsError: on any failing HRESULT; the subclass named after the code when it is known
+            (see wwsapi.hresults). Error strings of the error object are attached.
+
+    C declaration:
+        HRESULT WINAPI WsWriteValue(
+            WS_XML_WRITER* writer,
+            WS_VALUE_TYPE valueType,
+            const void* value,
+            ULONG valueSize,
+            WS_ERROR* error
+        );
+
+    Remarks:
+        Text encodings write the value in its XML Schema lexical form; binary encodings
+        store it in binary.
+
+    Requirements:
+        Minimum supported client: Windows 7 [desktop apps | UWP apps]
+        Minimum supported server: Windows Server 2008 R2 [desktop apps | UWP apps]
+
+    See also:
+        WsWriteText, WsWriteArray,
+        https://msdn.microsoft.com/6075ed1c-ceb5-421a-8a76-3a64b9e6dbe3
+
+    Documentation: specs/pages/nf-webservices-wswritevalue.md
+    Reference:
+        https://learn.microsoft.com/en-us/windows/win32/api/webservices/nf-webservices-wswritevalue
+    """
+    _fn: _rt.Function[int] = _rt.bind(__name__, "WsWriteValue")
+    return _fn(writer, valueType, value, valueSize, error)
+
+
+@_rt.prototype(
+    "WsWriteXmlnsAttribute",
+    "c_int32",
+    "WS_XML_WRITER* WS_XML_STRING* WS_XML_STRING* c_int32 WS_ERROR*",
+    checked=True,
+    error_index=4,
+    codes=(
+        "E_INVALIDARG: An argument is not valid.",
+        "WS_E_INVALID_OPERATION: No start tag is open.",
+        "WS_E_INVALID_FORMAT: The prefix is already declared on this element for another namespace, or it is reserved, like xml and xmlns.",
+    ),
+)
+def WsWriteXmlnsAttribute(
+    writer: _rt.PointerArg[WS_XML_WRITER],
+    prefix: _rt.PointerArg[WS_XML_STRING] | None,
+    ns: _rt.PointerArg[WS_XML_STRING],
+    singleQuote: int,
+    error: _rt.PointerArg[WS_ERROR] | None,
+    /,
+) -> int:
+    """Adds a namespace declaration, binding a prefix to a namespace URI, to the start tag the
+    writer has open.
+
+    Args:
+        writer (in): The WS_XML_WRITER to operate on.
+        prefix (in, optional): The WS_XML_STRING prefix to bind. NULL declares the default
+            namespace (xmlns="...").
+        ns (in): The WS_XML_STRING namespace URI to bind the prefix to.
+        singleQuote (in): TRUE to quote the URI with single quotes, FALSE for double quotes.
+            Binary encodings ignore it.
+        error (in, optional): Optional pointer to a WS_ERROR object that receives extended
+            information about a failure. Pass NULL if it is not needed.
+
+    Returns:
+        int: the HRESULT, S_OK (0) or another success code.
+
+    Raises:
+        E_INVALIDARG: An argument is not valid.
+        WS_E_INVALID_OPERATION: No start tag is open.
+        WS_E_INVALID_FORMAT: The prefix is already declared on this element for another
+            namespace, or it is reserved, like xml and xmlns.
+        WsError: on any failing HRESULT; the subclass named after the code when it is known
+            (see wwsapi.hresults). Error strings of the error object are attached.
+
+    C declaration:
+        HRESULT WINAPI WsWriteXmlnsAttribute(
+            WS_XML_WRITER* writer,
+            const WS_XML_STRING* prefix,
+            const WS_XML_STRING* ns,
+            BOOL singleQuote,
+            WS_ERROR* error
+        );
+
+    Remarks:
+        Call it after WsWriteStartElement and before any content of the element. The binding
+        holds in this element and its descendants.
+
+    Requirements:
+        Minimum supported client: Windows 7 [desktop apps | UWP apps]
+        Minimum supported server: Windows Server 2008 R2 [desktop apps | UWP apps]
+
+    See also:
+        WsWriteStartElement, WsGetPrefixFromNamespace, WsWriteQualifiedName
+
+    Documentation: specs/pages/nf-webservices-wswritexmlnsattribute.md
+    Reference:
+        https://learn.microsoft.com/en-us/windows/win32/api/webservices/nf-webservices-wswritexmlnsattribute
+    """
+    _fn: _rt.Function[int] = _rt.bind(__name__, "WsWriteXmlnsAttribute")
+    return _fn(writer, prefix, ns, singleQuote, error)
 
 
 _rt.leave(__name__)

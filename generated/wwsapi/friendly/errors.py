@@ -11,6 +11,7 @@
 #   specs/abi/notes.yaml
 #   specs/pages/areas/errors.md
 #   specs/pages/nf-webservices-wsadderrorstring.md
+#   specs/pages/nf-webservices-wscopyerror.md
 #   specs/pages/nf-webservices-wscreateerror.md
 #   specs/pages/nf-webservices-wsfreeerror.md
 #   specs/pages/nf-webservices-wsgeterrorproperty.md
@@ -65,6 +66,27 @@ def WsAddErrorString(
     Documentation: specs/pages/nf-webservices-wsadderrorstring.md
     """
     _c.WsAddErrorString(error, string)
+
+
+def WsCopyError(source: _rt.PointerArg[WS_ERROR], destination: _rt.PointerArg[WS_ERROR]) -> None:
+    """Copies the error strings, properties and fault information of one error object into
+    another, replacing what the destination held.
+
+    Args:
+        source: The error object to copy from.
+        destination: The error object that receives the copy.
+
+    Raises:
+        E_INVALIDARG: One of the error objects is NULL, or another argument is not valid.
+        E_OUTOFMEMORY: Not enough memory was available to complete the operation.
+        WsError: on any failing HRESULT; the subclass named after the code where it is
+            known.
+
+    Wraps wwsapi.WsCopyError.
+
+    Documentation: specs/pages/nf-webservices-wscopyerror.md
+    """
+    _c.WsCopyError(source, destination)
 
 
 def WsCreateError(

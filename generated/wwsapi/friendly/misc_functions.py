@@ -15,8 +15,6 @@
 #   specs/pages/nf-webservices-wscall.md
 #   specs/pages/nf-webservices-wscloseservicehost.md
 #   specs/pages/nf-webservices-wscloseserviceproxy.md
-#   specs/pages/nf-webservices-wscopyerror.md
-#   specs/pages/nf-webservices-wscopynode.md
 #   specs/pages/nf-webservices-wscreatefaultfromerror.md
 #   specs/pages/nf-webservices-wscreatemetadata.md
 #   specs/pages/nf-webservices-wscreateserviceendpointfromtemplate.md
@@ -24,11 +22,6 @@
 #   specs/pages/nf-webservices-wscreateserviceproxy.md
 #   specs/pages/nf-webservices-wscreateserviceproxyfromtemplate.md
 #   specs/pages/nf-webservices-wscreatexmlsecuritytoken.md
-#   specs/pages/nf-webservices-wsendreadercanonicalization.md
-#   specs/pages/nf-webservices-wsendwritercanonicalization.md
-#   specs/pages/nf-webservices-wsfillreader.md
-#   specs/pages/nf-webservices-wsfindattribute.md
-#   specs/pages/nf-webservices-wsflushwriter.md
 #   specs/pages/nf-webservices-wsfreemetadata.md
 #   specs/pages/nf-webservices-wsfreeservicehost.md
 #   specs/pages/nf-webservices-wsfreeserviceproxy.md
@@ -38,31 +31,29 @@
 #   specs/pages/nf-webservices-wsgetmetadataendpoints.md
 #   specs/pages/nf-webservices-wsgetmetadataproperty.md
 #   specs/pages/nf-webservices-wsgetmissingmetadatadocumentaddress.md
-#   specs/pages/nf-webservices-wsgetnamespacefromprefix.md
 #   specs/pages/nf-webservices-wsgetoperationcontextproperty.md
 #   specs/pages/nf-webservices-wsgetpolicyalternativecount.md
 #   specs/pages/nf-webservices-wsgetpolicyproperty.md
-#   specs/pages/nf-webservices-wsgetprefixfromnamespace.md
-#   specs/pages/nf-webservices-wsgetreaderposition.md
 #   specs/pages/nf-webservices-wsgetsecuritycontextproperty.md
 #   specs/pages/nf-webservices-wsgetservicehostproperty.md
 #   specs/pages/nf-webservices-wsgetserviceproxyproperty.md
-#   specs/pages/nf-webservices-wsgetwriterposition.md
-#   specs/pages/nf-webservices-wsgetxmlattribute.md
 #   specs/pages/nf-webservices-wsmatchpolicyalternative.md
-#   specs/pages/nf-webservices-wsmovereader.md
-#   specs/pages/nf-webservices-wsmovewriter.md
 #   specs/pages/nf-webservices-wsopenservicehost.md
 #   specs/pages/nf-webservices-wsopenserviceproxy.md
 #   specs/pages/nf-webservices-wspullbytes.md
 #   specs/pages/nf-webservices-wspushbytes.md
-#   specs/pages/nf-webservices-wsreadarray.md
-#   specs/pages/nf-webservices-wsreadattribute.md
-#   specs/pages/nf-webservices-wsreadbytes.md
-#   specs/pages/nf-webservices-wsreadelement.md
-#   specs/pages/nf-webservices-wsreadendattribute.md
 #   specs/pages/nf-webservices-wsreadendpointaddressextension.md
 #   specs/pages/nf-webservices-wsreadmetadata.md
+#   specs/pages/nf-webservices-wsregisteroperationforcancel.md
+#   specs/pages/nf-webservices-wsresetmetadata.md
+#   specs/pages/nf-webservices-wsresetservicehost.md
+#   specs/pages/nf-webservices-wsresetserviceproxy.md
+#   specs/pages/nf-webservices-wsrevokesecuritycontext.md
+#   specs/pages/nf-webservices-wssetfaulterrordetail.md
+#   specs/pages/nf-webservices-wssetfaulterrorproperty.md
+#   specs/pages/nf-webservices-wstrimxmlwhitespace.md
+#   specs/pages/nf-webservices-wsverifyxmlncname.md
+#   specs/pages/nf-webservices-wsxmlstringequals.md
 """Other functions: the friendly layer (wwsapi.friendly) of wwsapi.misc_functions.
 
 See wwsapi.friendly for the rules.
@@ -79,8 +70,19 @@ from ..channel import WS_CHANNEL_PROPERTY, WS_PUSH_BYTES_CALLBACK
 from ..errors import WS_ERROR
 from ..heap import WS_HEAP
 from ..message import WS_FAULT
-from ..misc_callbacks import WS_PULL_BYTES_CALLBACK
-from ..misc_handles import WS_METADATA, WS_POLICY, WS_SERVICE_HOST, WS_SERVICE_PROXY
+from ..misc_callbacks import (
+    WS_OPERATION_CANCEL_CALLBACK,
+    WS_OPERATION_FREE_STATE_CALLBACK,
+    WS_PULL_BYTES_CALLBACK,
+)
+from ..misc_handles import (
+    WS_METADATA,
+    WS_OPERATION_CONTEXT,
+    WS_POLICY,
+    WS_SECURITY_CONTEXT,
+    WS_SERVICE_HOST,
+    WS_SERVICE_PROXY,
+)
 from ..misc_structs import (
     WS_ENDPOINT_ADDRESS,
     WS_METADATA_ENDPOINTS,
@@ -93,7 +95,6 @@ from ..misc_structs import (
     WS_SERVICE_PROPERTY,
     WS_STRING,
     WS_XML_DICTIONARY,
-    WS_XML_NODE_POSITION,
     WS_XML_SECURITY_TOKEN_PROPERTY,
     WS_XML_STRING,
 )
@@ -105,6 +106,7 @@ from ._support import array as _array
 from ._support import failed as _failed
 from ._support import give as _give
 from ._support import take as _take
+from ._support import text as _text
 
 if _rt.TYPE_CHECKING:
     from collections.abc import Sequence
@@ -115,6 +117,7 @@ if _rt.TYPE_CHECKING:
 # do not list. After its first call each name is the bound ctypes function.
 _c: Any = _c_module
 
+_NULL_WS_OPERATION_FREE_STATE_CALLBACK = WS_OPERATION_FREE_STATE_CALLBACK()
 _P_WS_ENDPOINT_ADDRESS = _ct.POINTER(WS_ENDPOINT_ADDRESS)
 _P_WS_METADATA = _ct.POINTER(WS_METADATA)
 _P_WS_SECURITY_TOKEN = _ct.POINTER(WS_SECURITY_TOKEN)
@@ -122,8 +125,6 @@ _P_WS_SERVICE_ENDPOINT = _ct.POINTER(WS_SERVICE_ENDPOINT)
 _P_WS_SERVICE_HOST = _ct.POINTER(WS_SERVICE_HOST)
 _P_WS_SERVICE_PROXY = _ct.POINTER(WS_SERVICE_PROXY)
 _P_WS_XML_DICTIONARY = _ct.POINTER(WS_XML_DICTIONARY)
-_P_WS_XML_STRING = _ct.POINTER(WS_XML_STRING)
-_P_c_uint16 = _ct.POINTER(_ct.c_uint16)
 
 
 def WsAbandonCall(serviceProxy: _rt.PointerArg[WS_SERVICE_PROXY], callId: int) -> None:
@@ -305,62 +306,6 @@ def WsCloseServiceProxy(
     if _e is not None:
         _give(_e)
     return _r
-
-
-def WsCopyError(source: _rt.PointerArg[WS_ERROR], destination: _rt.PointerArg[WS_ERROR]) -> None:
-    """Copies the error strings, properties and fault information of one error object into
-    another, replacing what the destination held.
-
-    Args:
-        source: The error object to copy from.
-        destination: The error object that receives the copy.
-
-    Raises:
-        E_INVALIDARG: One of the error objects is NULL, or another argument is not valid.
-        E_OUTOFMEMORY: Not enough memory was available to complete the operation.
-        WsError: on any failing HRESULT; the subclass named after the code where it is
-            known.
-
-    Wraps wwsapi.WsCopyError.
-
-    Documentation: specs/pages/nf-webservices-wscopyerror.md
-    """
-    _c.WsCopyError(source, destination)
-
-
-def WsCopyNode(
-    writer: _rt.PointerArg[WS_XML_WRITER], reader: _rt.PointerArg[WS_XML_READER]
-) -> None:
-    """Copies the node a reader is positioned on to a writer and moves the reader past it. When
-    that node is an element, the element is copied whole: its attributes, all of its
-    children and its end element.
-
-    Args:
-        writer: The WS_XML_WRITER that receives the copy, at its current position.
-        reader: The WS_XML_READER to copy from. On success it is left on the node that
-            follows the copied one.
-
-    Raises:
-        E_INVALIDARG: An argument is not valid.
-        WS_E_INVALID_OPERATION: The call is not allowed in the object's current state.
-        WS_E_INVALID_FORMAT: The reader's input is not well-formed XML.
-        WS_E_QUOTA_EXCEEDED: A limit of the reader or of the writer was exceeded.
-        E_OUTOFMEMORY: Not enough memory was available to complete the call.
-        WsError: on any failing HRESULT; the subclass named after the code where it is
-            known, with the strings of the error object lent to the call.
-
-    Wraps wwsapi.WsCopyNode. Supplied by the wrapper: error (an error object lent to the
-    call).
-
-    Documentation: specs/pages/nf-webservices-wscopynode.md
-    """
-    _e = _take()
-    try:
-        _c.WsCopyNode(writer, reader, _e)
-    except BaseException:
-        _failed(_e)
-        raise
-    _give(_e)
 
 
 def WsCreateFaultFromError(
@@ -603,200 +548,6 @@ def WsCreateXmlSecurityToken(
     return _token
 
 
-def WsEndReaderCanonicalization(reader: _rt.PointerArg[WS_XML_READER]) -> None:
-    """Ends the canonicalization begun on a reader by WsStartReaderCanonicalization. Canonical
-    bytes the reader still holds are passed to the write callback before the call returns.
-
-    Args:
-        reader: The WS_XML_READER on which canonicalization is in progress.
-
-    Raises:
-        E_INVALIDARG: An argument is not valid.
-        WS_E_INVALID_OPERATION: No canonicalization is in progress on the reader, or the
-            call is not allowed in the reader's current state.
-        WsError: on any failing HRESULT; the subclass named after the code where it is
-            known, with the strings of the error object lent to the call.
-
-    Wraps wwsapi.WsEndReaderCanonicalization. Supplied by the wrapper: error (an error
-    object lent to the call).
-
-    Documentation: specs/pages/nf-webservices-wsendreadercanonicalization.md
-    """
-    _e = _take()
-    try:
-        _c.WsEndReaderCanonicalization(reader, _e)
-    except BaseException:
-        _failed(_e)
-        raise
-    _give(_e)
-
-
-def WsEndWriterCanonicalization(writer: _rt.PointerArg[WS_XML_WRITER]) -> None:
-    """Stops the canonicalization started with WsStartWriterCanonicalization and hands the
-    remaining canonical bytes to its callback.
-
-    Args:
-        writer: The WS_XML_WRITER to operate on.
-
-    Raises:
-        E_INVALIDARG: An argument is not valid.
-        WS_E_INVALID_OPERATION: The writer is not canonicalizing.
-        E_OUTOFMEMORY: Not enough memory was available to complete the call.
-        WsError: on any failing HRESULT; the subclass named after the code where it is
-            known, with the strings of the error object lent to the call.
-
-    Wraps wwsapi.WsEndWriterCanonicalization. Supplied by the wrapper: error (an error
-    object lent to the call).
-
-    Documentation: specs/pages/nf-webservices-wsendwritercanonicalization.md
-    """
-    _e = _take()
-    try:
-        _c.WsEndWriterCanonicalization(writer, _e)
-    except BaseException:
-        _failed(_e)
-        raise
-    _give(_e)
-
-
-def WsFillReader(
-    reader: _rt.PointerArg[WS_XML_READER],
-    minSize: int,
-    *,
-    asyncContext: WS_ASYNC_CONTEXT | _rt.PointerArg[WS_ASYNC_CONTEXT] | None = None,
-) -> int:
-    """Makes a reader whose input is a WS_XML_READER_STREAM_INPUT buffer at least minSize bytes
-    of input, calling the stream's read callback as often as it takes. Reader functions
-    called afterwards work on the buffered bytes without going back to the stream.
-
-    Args:
-        reader: The WS_XML_READER whose input is to be buffered.
-        minSize: The number of bytes the reader should hold in its buffer. If it already
-            holds that many, the call returns at once.
-        asyncContext: A WS_ASYNC_CONTEXT that lets the call complete asynchronously, or NULL
-            to wait for the data before returning. When given, the call may complete later
-            (WS_S_ASYNC) and gets no error object.
-
-    Returns:
-        int: the HRESULT, S_OK (0) or another success code:
-            WS_S_ASYNC: The call will complete asynchronously; the outcome is passed to the
-                callback in asyncContext.
-
-    Raises:
-        WsError: on any failing HRESULT; the subclass named after the code where it is
-            known, with the strings of the error object lent to the call.
-
-    Wraps wwsapi.WsFillReader. Supplied by the wrapper: error (an error object lent to the
-    call).
-
-    Documentation: specs/pages/nf-webservices-wsfillreader.md
-    """
-    _e = None if asyncContext is not None else _take()
-    try:
-        _r: int = _c.WsFillReader(reader, minSize, asyncContext, _e)
-    except BaseException:
-        _failed(_e)
-        raise
-    if _e is not None:
-        _give(_e)
-    return _r
-
-
-def WsFindAttribute(
-    reader: _rt.PointerArg[WS_XML_READER],
-    localName: WS_XML_STRING | _rt.PointerArg[WS_XML_STRING],
-    ns: WS_XML_STRING | _rt.PointerArg[WS_XML_STRING],
-    required: int,
-) -> int | None:
-    """Looks up an attribute of the element the reader is positioned on by local name and
-    namespace, and returns its index in the element's attribute list. The index can be
-    handed to WsReadStartAttribute to read the attribute's value.
-
-    Args:
-        reader: The WS_XML_READER positioned on the start element to search.
-        localName: The WS_XML_STRING local name of the attribute wanted.
-        ns: The WS_XML_STRING namespace URI of the attribute wanted. An attribute without a
-            prefix has the empty namespace.
-        required: TRUE if a missing attribute is an error (WS_E_INVALID_FORMAT); FALSE if
-            the function should report it by returning S_FALSE instead.
-
-    Returns:
-        int | None: attributeIndex (ULONG*): Receives the zero-based index of the matching
-            attribute. It is set only when the function returns S_OK.
-        None: when the call answers another success code:
-            S_FALSE: No such attribute exists and required is FALSE; attributeIndex is not
-                set.
-
-    Raises:
-        WS_E_INVALID_FORMAT: No such attribute exists and required is TRUE, or the input is
-            malformed.
-        WS_E_INVALID_OPERATION: The reader is not positioned on a start element.
-        WsError: on any failing HRESULT; the subclass named after the code where it is
-            known, with the strings of the error object lent to the call.
-
-    Wraps wwsapi.WsFindAttribute. Supplied by the wrapper: attributeIndex (returned), error
-    (an error object lent to the call).
-
-    Documentation: specs/pages/nf-webservices-wsfindattribute.md
-    """
-    _attributeIndex = _ct.c_uint32()
-    _e = _take()
-    try:
-        _r: int = _c.WsFindAttribute(reader, localName, ns, required, _attributeIndex, _e)
-    except BaseException:
-        _failed(_e)
-        raise
-    _give(_e)
-    if _r != 0:  # S_FALSE
-        return None
-    return _attributeIndex.value
-
-
-def WsFlushWriter(
-    writer: _rt.PointerArg[WS_XML_WRITER],
-    minSize: int,
-    *,
-    asyncContext: WS_ASYNC_CONTEXT | _rt.PointerArg[WS_ASYNC_CONTEXT] | None = None,
-) -> int:
-    """Passes the bytes a writer has buffered to the write callback of its stream output.
-
-    Args:
-        writer: The WS_XML_WRITER to operate on.
-        minSize: The smallest amount, in bytes, worth handing over. Nothing is written if
-            fewer bytes are buffered; 0 writes out whatever is buffered.
-        asyncContext: A WS_ASYNC_CONTEXT that lets the call complete asynchronously, or NULL
-            to run it synchronously. When given, the call may complete later (WS_S_ASYNC)
-            and gets no error object.
-
-    Returns:
-        int: the HRESULT, S_OK (0) or another success code:
-            WS_S_ASYNC: The flush has been started and will complete asynchronously; the
-                outcome is passed to the callback in asyncContext.
-
-    Raises:
-        E_INVALIDARG: An argument is not valid.
-        WS_E_INVALID_OPERATION: The writer has no output, or the call is not allowed in its
-            current state.
-        E_OUTOFMEMORY: Not enough memory was available to complete the call.
-        WsError: on any failing HRESULT; the subclass named after the code where it is
-            known, with the strings of the error object lent to the call.
-
-    Wraps wwsapi.WsFlushWriter. Supplied by the wrapper: error (an error object lent to the
-    call).
-
-    Documentation: specs/pages/nf-webservices-wsflushwriter.md
-    """
-    _e = None if asyncContext is not None else _take()
-    try:
-        _r: int = _c.WsFlushWriter(writer, minSize, asyncContext, _e)
-    except BaseException:
-        _failed(_e)
-        raise
-    if _e is not None:
-        _give(_e)
-    return _r
-
-
 def WsFreeMetadata(metadata: _rt.PointerArg[WS_METADATA]) -> None:
     """Releases a metadata object and all memory it holds.
 
@@ -949,51 +700,6 @@ def WsGetMissingMetadataDocumentAddress(
     return _address
 
 
-def WsGetNamespaceFromPrefix(
-    reader: _rt.PointerArg[WS_XML_READER],
-    prefix: WS_XML_STRING | _rt.PointerArg[WS_XML_STRING],
-    required: int,
-) -> _ct._Pointer[WS_XML_STRING] | None:
-    """Returns the namespace URI that a prefix is bound to in the scope of the reader's current
-    position.
-
-    Args:
-        reader: The WS_XML_READER whose namespace scope is searched.
-        prefix: The WS_XML_STRING prefix to resolve. An empty string asks for the default
-            namespace.
-        required: TRUE if an unbound prefix is an error (WS_E_INVALID_FORMAT); FALSE if the
-            function should report it by returning S_FALSE and setting ns to NULL.
-
-    Returns:
-        _ct._Pointer[WS_XML_STRING] | None: ns (const WS_XML_STRING**): Receives a pointer
-            to the WS_XML_STRING namespace the prefix is bound to. The string belongs to the
-            reader and is valid only until the reader moves.
-        None: when the call answers another success code:
-            S_FALSE: The prefix is not bound and required is FALSE; ns is set to NULL.
-
-    Raises:
-        WS_E_INVALID_FORMAT: The prefix is not bound and required is TRUE.
-        WsError: on any failing HRESULT; the subclass named after the code where it is
-            known, with the strings of the error object lent to the call.
-
-    Wraps wwsapi.WsGetNamespaceFromPrefix. Supplied by the wrapper: ns (returned), error (an
-    error object lent to the call).
-
-    Documentation: specs/pages/nf-webservices-wsgetnamespacefromprefix.md
-    """
-    _ns = _P_WS_XML_STRING()
-    _e = _take()
-    try:
-        _r: int = _c.WsGetNamespaceFromPrefix(reader, prefix, required, _ns, _e)
-    except BaseException:
-        _failed(_e)
-        raise
-    _give(_e)
-    if _r != 0:  # S_FALSE
-        return None
-    return _ns
-
-
 def WsGetPolicyAlternativeCount(policy: _rt.PointerArg[WS_POLICY]) -> int:
     """Returns how many alternatives a WS_POLICY offers. Each alternative is one set of
     requirements a client can satisfy; they are examined by index with
@@ -1026,159 +732,6 @@ def WsGetPolicyAlternativeCount(policy: _rt.PointerArg[WS_POLICY]) -> int:
         raise
     _give(_e)
     return _count.value
-
-
-def WsGetPrefixFromNamespace(
-    writer: _rt.PointerArg[WS_XML_WRITER],
-    ns: WS_XML_STRING | _rt.PointerArg[WS_XML_STRING],
-    required: int,
-) -> _ct._Pointer[WS_XML_STRING]:
-    """Looks up the prefix that is bound to a namespace at the writer's current position.
-
-    Args:
-        writer: The WS_XML_WRITER to operate on.
-        ns: The WS_XML_STRING namespace URI to look up.
-        required: TRUE if a namespace that has no prefix in scope is an error; FALSE to get
-            a NULL prefix in that case instead.
-
-    Returns:
-        _ct._Pointer[WS_XML_STRING]: prefix (const WS_XML_STRING**): Receives a pointer to
-            the WS_XML_STRING prefix. An empty string means that ns is the default
-            namespace. The string belongs to the writer: copy it if it is needed after the
-            next call that writes or moves the writer.
-
-    Raises:
-        E_INVALIDARG: An argument is not valid.
-        WS_E_INVALID_FORMAT: required is TRUE and no prefix is bound to ns in scope.
-        WsError: on any failing HRESULT; the subclass named after the code where it is
-            known, with the strings of the error object lent to the call.
-
-    Wraps wwsapi.WsGetPrefixFromNamespace. Supplied by the wrapper: prefix (returned), error
-    (an error object lent to the call).
-
-    Documentation: specs/pages/nf-webservices-wsgetprefixfromnamespace.md
-    """
-    _prefix = _P_WS_XML_STRING()
-    _e = _take()
-    try:
-        _c.WsGetPrefixFromNamespace(writer, ns, required, _prefix, _e)
-    except BaseException:
-        _failed(_e)
-        raise
-    _give(_e)
-    return _prefix
-
-
-def WsGetReaderPosition(reader: _rt.PointerArg[WS_XML_READER]) -> WS_XML_NODE_POSITION:
-    """Records the node the reader is positioned on as a WS_XML_NODE_POSITION, so that
-    WsSetReaderPosition can bring the reader back to it. Positions exist only for readers
-    whose input is a WS_XML_BUFFER.
-
-    Args:
-        reader: The WS_XML_READER whose position is wanted.
-
-    Returns:
-        WS_XML_NODE_POSITION: nodePosition (WS_XML_NODE_POSITION*): Receives the current
-            position as a WS_XML_NODE_POSITION.
-
-    Raises:
-        E_INVALIDARG: An argument is not valid.
-        WsError: on any failing HRESULT; the subclass named after the code where it is
-            known, with the strings of the error object lent to the call.
-
-    Wraps wwsapi.WsGetReaderPosition. Supplied by the wrapper: nodePosition (returned),
-    error (an error object lent to the call).
-
-    Documentation: specs/pages/nf-webservices-wsgetreaderposition.md
-    """
-    _nodePosition = WS_XML_NODE_POSITION()
-    _e = _take()
-    try:
-        _c.WsGetReaderPosition(reader, _nodePosition, _e)
-    except BaseException:
-        _failed(_e)
-        raise
-    _give(_e)
-    return _nodePosition
-
-
-def WsGetWriterPosition(writer: _rt.PointerArg[WS_XML_WRITER]) -> WS_XML_NODE_POSITION:
-    """Records where a writer is in the XML buffer it writes to, so that writing can return to
-    that point later.
-
-    Args:
-        writer: The WS_XML_WRITER to operate on.
-
-    Returns:
-        WS_XML_NODE_POSITION: nodePosition (WS_XML_NODE_POSITION*): Receives the
-            WS_XML_NODE_POSITION of the writer's current node.
-
-    Raises:
-        E_INVALIDARG: An argument is not valid.
-        WS_E_INVALID_OPERATION: The writer is not writing to an XML buffer.
-        WsError: on any failing HRESULT; the subclass named after the code where it is
-            known, with the strings of the error object lent to the call.
-
-    Wraps wwsapi.WsGetWriterPosition. Supplied by the wrapper: nodePosition (returned),
-    error (an error object lent to the call).
-
-    Documentation: specs/pages/nf-webservices-wsgetwriterposition.md
-    """
-    _nodePosition = WS_XML_NODE_POSITION()
-    _e = _take()
-    try:
-        _c.WsGetWriterPosition(writer, _nodePosition, _e)
-    except BaseException:
-        _failed(_e)
-        raise
-    _give(_e)
-    return _nodePosition
-
-
-def WsGetXmlAttribute(
-    reader: _rt.PointerArg[WS_XML_READER],
-    localName: WS_XML_STRING | _rt.PointerArg[WS_XML_STRING],
-    heap: _rt.PointerArg[WS_HEAP],
-) -> tuple[_ct._Pointer[_ct.c_uint16], int] | None:
-    """Finds the innermost attribute in the xml namespace with the given local name (for
-    example lang for xml:lang) that applies to the reader's current position, and returns a
-    copy of its value allocated from a heap.
-
-    Args:
-        reader: The WS_XML_READER whose scope is searched.
-        localName: The WS_XML_STRING local name of the attribute, without the xml: prefix.
-        heap: The WS_HEAP from which the copy of the value is allocated.
-
-    Returns:
-        tuple[_ct._Pointer[_ct.c_uint16], int] | None: in this order:
-        valueChars (WCHAR**): Receives a pointer to the value as UTF-16 characters, not
-            zero-terminated. The memory belongs to heap.
-        valueCharCount (ULONG*): Receives the number of characters at valueChars.
-        None: when the call answers another success code:
-            S_FALSE: No such attribute is in scope; the value returned is empty.
-
-    Raises:
-        E_INVALIDARG: An argument is not valid.
-        WsError: on any failing HRESULT; the subclass named after the code where it is
-            known, with the strings of the error object lent to the call.
-
-    Wraps wwsapi.WsGetXmlAttribute. Supplied by the wrapper: valueChars (returned),
-    valueCharCount (returned), error (an error object lent to the call).
-
-    Documentation: specs/pages/nf-webservices-wsgetxmlattribute.md
-    """
-    _valueChars = _P_c_uint16()
-    _valueCharCount = _ct.c_uint32()
-    _e = _take()
-    try:
-        _r: int = _c.WsGetXmlAttribute(reader, localName, heap, _valueChars, _valueCharCount, _e)
-    except BaseException:
-        _failed(_e)
-        raise
-    _give(_e)
-    if _r != 0:  # S_FALSE
-        return None
-    return _valueChars, _valueCharCount.value
 
 
 def WsMatchPolicyAlternative(
@@ -1232,80 +785,6 @@ def WsMatchPolicyAlternative(
         raise
     _give(_e)
     return _r
-
-
-def WsMoveReader(reader: _rt.PointerArg[WS_XML_READER], moveTo: int) -> bool:
-    """Moves the reader to another node of its WS_XML_BUFFER, chosen relative to the current
-    node by moveTo: for example the first child, the next sibling or the parent element.
-    Only readers whose input is an XML buffer can move this way.
-
-    Args:
-        reader: The WS_XML_READER to move.
-        moveTo: A WS_MOVE_TO value that says where to move.
-
-    Returns:
-        bool: found (BOOL*): Receives TRUE if the reader moved, or FALSE if there is no such
-            node; the reader then stays where it was. If NULL, a missing node makes the call
-            fail with WS_E_INVALID_FORMAT.
-
-    Raises:
-        E_INVALIDARG: An argument is not valid.
-        WS_E_INVALID_FORMAT: There is no node in the requested place and found is NULL.
-        WS_E_INVALID_OPERATION: The reader does not read from an XML buffer, or
-            canonicalization is in progress on it.
-        WsError: on any failing HRESULT; the subclass named after the code where it is
-            known, with the strings of the error object lent to the call.
-
-    Wraps wwsapi.WsMoveReader. Supplied by the wrapper: found (returned), error (an error
-    object lent to the call).
-
-    Documentation: specs/pages/nf-webservices-wsmovereader.md
-    """
-    _found = _ct.c_int32()
-    _e = _take()
-    try:
-        _c.WsMoveReader(reader, moveTo, _found, _e)
-    except BaseException:
-        _failed(_e)
-        raise
-    _give(_e)
-    return bool(_found.value)
-
-
-def WsMoveWriter(writer: _rt.PointerArg[WS_XML_WRITER], moveTo: int) -> bool:
-    """Moves a writer to another element of the XML buffer it writes to, such as the parent,
-    the first child or the next sibling of the current one.
-
-    Args:
-        writer: The WS_XML_WRITER to operate on.
-        moveTo: A WS_MOVE_TO value that says where to move.
-
-    Returns:
-        bool: found (BOOL*): Receives TRUE if the target exists and the writer moved there,
-            FALSE if it does not exist, in which case the writer stays where it was. If
-            NULL, a missing target is reported as an error instead.
-
-    Raises:
-        E_INVALIDARG: An argument is not valid.
-        WS_E_INVALID_FORMAT: The target does not exist and found is NULL.
-        WS_E_INVALID_OPERATION: The writer is not writing to an XML buffer.
-        WsError: on any failing HRESULT; the subclass named after the code where it is
-            known, with the strings of the error object lent to the call.
-
-    Wraps wwsapi.WsMoveWriter. Supplied by the wrapper: found (returned), error (an error
-    object lent to the call).
-
-    Documentation: specs/pages/nf-webservices-wsmovewriter.md
-    """
-    _found = _ct.c_int32()
-    _e = _take()
-    try:
-        _c.WsMoveWriter(writer, moveTo, _found, _e)
-    except BaseException:
-        _failed(_e)
-        raise
-    _give(_e)
-    return bool(_found.value)
 
 
 def WsOpenServiceHost(
@@ -1514,32 +993,6 @@ def WsPushBytes(
     _give(_e)
 
 
-def WsReadEndAttribute(reader: _rt.PointerArg[WS_XML_READER]) -> None:
-    """Ends the reading of an attribute's value that WsReadStartAttribute began, and puts the
-    reader back on the start element that carries the attribute.
-
-    Args:
-        reader: The WS_XML_READER that is reading an attribute's value.
-
-    Raises:
-        WS_E_INVALID_FORMAT: The reader is not inside an attribute's value.
-        WsError: on any failing HRESULT; the subclass named after the code where it is
-            known, with the strings of the error object lent to the call.
-
-    Wraps wwsapi.WsReadEndAttribute. Supplied by the wrapper: error (an error object lent to
-    the call).
-
-    Documentation: specs/pages/nf-webservices-wsreadendattribute.md
-    """
-    _e = _take()
-    try:
-        _c.WsReadEndAttribute(reader, _e)
-    except BaseException:
-        _failed(_e)
-        raise
-    _give(_e)
-
-
 def WsReadMetadata(
     metadata: _rt.PointerArg[WS_METADATA],
     reader: _rt.PointerArg[WS_XML_READER],
@@ -1581,6 +1034,231 @@ def WsReadMetadata(
     _e = _take()
     try:
         _r: int = _c.WsReadMetadata(metadata, reader, url, _e)
+    except BaseException:
+        _failed(_e)
+        raise
+    _give(_e)
+    return _r
+
+
+def WsRegisterOperationForCancel(
+    context: _rt.PointerArg[WS_OPERATION_CONTEXT],
+    cancelCallback: WS_OPERATION_CANCEL_CALLBACK,
+    *,
+    freestateCallback: WS_OPERATION_FREE_STATE_CALLBACK | None = None,
+    userState: _rt.VoidArg | None = None,
+) -> None:
+    """Lets a service operation that is running register a WS_OPERATION_CANCEL_CALLBACK, which
+    the service host calls if the operation has to be cancelled, for example because the
+    host was aborted or the channel of the operation faulted.
+
+    Args:
+        context: The WS_OPERATION_CONTEXT of the running operation.
+        cancelCallback: The function called when the operation is cancelled.
+        freestateCallback: A function called to release userState when it is no longer
+            needed, or NULL.
+        userState: Application data passed to both callbacks.
+
+    Raises:
+        WsError: on any failing HRESULT; the subclass named after the code where it is
+            known, with the strings of the error object lent to the call.
+
+    Wraps wwsapi.WsRegisterOperationForCancel. Supplied by the wrapper: error (an error
+    object lent to the call).
+
+    Documentation: specs/pages/nf-webservices-wsregisteroperationforcancel.md
+    """
+    _e = _take()
+    try:
+        _c.WsRegisterOperationForCancel(
+            context,
+            cancelCallback,
+            (
+                freestateCallback
+                if freestateCallback is not None
+                else _NULL_WS_OPERATION_FREE_STATE_CALLBACK
+            ),
+            userState,
+            _e,
+        )
+    except BaseException:
+        _failed(_e)
+        raise
+    _give(_e)
+
+
+def WsResetMetadata(metadata: _rt.PointerArg[WS_METADATA]) -> None:
+    """Resets a metadata object to the WS_METADATA_STATE_CREATED state, discarding the
+    documents it holds, so it can be reused rather than freed and created again.
+
+    Args:
+        metadata: The metadata object to reset.
+
+    Raises:
+        WS_E_INVALID_OPERATION: The object is not in a state that allows this call.
+        WsError: on any failing HRESULT; the subclass named after the code where it is
+            known, with the strings of the error object lent to the call.
+
+    Wraps wwsapi.WsResetMetadata. Supplied by the wrapper: error (an error object lent to
+    the call).
+
+    Documentation: specs/pages/nf-webservices-wsresetmetadata.md
+    """
+    _e = _take()
+    try:
+        _c.WsResetMetadata(metadata, _e)
+    except BaseException:
+        _failed(_e)
+        raise
+    _give(_e)
+
+
+def WsResetServiceHost(serviceHost: _rt.PointerArg[WS_SERVICE_HOST]) -> None:
+    """Resets a service host, together with the listeners and channels it owns, to the
+    WS_SERVICE_HOST_STATE_CREATED state. A host that is opened and closed repeatedly can be
+    reused this way instead of being freed and created again.
+
+    Args:
+        serviceHost: The service host to reset. It must be in the
+            WS_SERVICE_HOST_STATE_CREATED or WS_SERVICE_HOST_STATE_CLOSED state.
+
+    Raises:
+        WS_E_INVALID_OPERATION: The service host is in a state that does not allow a reset,
+            for example open.
+        E_INVALIDARG: At least one argument is not valid.
+        WsError: on any failing HRESULT; the subclass named after the code where it is
+            known, with the strings of the error object lent to the call.
+
+    Wraps wwsapi.WsResetServiceHost. Supplied by the wrapper: error (an error object lent to
+    the call).
+
+    Documentation: specs/pages/nf-webservices-wsresetservicehost.md
+    """
+    _e = _take()
+    try:
+        _c.WsResetServiceHost(serviceHost, _e)
+    except BaseException:
+        _failed(_e)
+        raise
+    _give(_e)
+
+
+def WsResetServiceProxy(serviceProxy: _rt.PointerArg[WS_SERVICE_PROXY]) -> None:
+    """Returns a service proxy to the WS_SERVICE_PROXY_STATE_CREATED state, so that the same
+    object can be opened again instead of creating a new one.
+
+    Args:
+        serviceProxy: The service proxy, as returned by WsCreateServiceProxy or
+            WsCreateServiceProxyFromTemplate. It must be in the
+            WS_SERVICE_PROXY_STATE_CREATED or WS_SERVICE_PROXY_STATE_CLOSED state.
+
+    Raises:
+        WS_E_INVALID_OPERATION: The proxy is neither created nor closed.
+        E_INVALIDARG: At least one argument is not valid.
+        WsError: on any failing HRESULT; the subclass named after the code where it is
+            known, with the strings of the error object lent to the call.
+
+    Wraps wwsapi.WsResetServiceProxy. Supplied by the wrapper: error (an error object lent
+    to the call).
+
+    Documentation: specs/pages/nf-webservices-wsresetserviceproxy.md
+    """
+    _e = _take()
+    try:
+        _c.WsResetServiceProxy(serviceProxy, _e)
+    except BaseException:
+        _failed(_e)
+        raise
+    _give(_e)
+
+
+def WsRevokeSecurityContext(securityContext: _rt.PointerArg[WS_SECURITY_CONTEXT]) -> int:
+    """Revokes a WS_SECURITY_CONTEXT that a client established with the service. From then on
+    the service refuses any message secured with the context and answers it with a fault.
+
+    Args:
+        securityContext: The security context to revoke.
+
+    Returns:
+        int: the HRESULT, S_OK (0) or another success code (the specs list none: it may be
+            the answer).
+
+    Raises:
+        WsError: on any failing HRESULT; the subclass named after the code where it is
+            known, with the strings of the error object lent to the call.
+
+    Wraps wwsapi.WsRevokeSecurityContext. Supplied by the wrapper: error (an error object
+    lent to the call).
+
+    Documentation: specs/pages/nf-webservices-wsrevokesecuritycontext.md
+    """
+    _e = _take()
+    try:
+        _r: int = _c.WsRevokeSecurityContext(securityContext, _e)
+    except BaseException:
+        _failed(_e)
+        raise
+    _give(_e)
+    return _r
+
+
+def WsVerifyXmlNCName(ncNameChars: str) -> None:
+    """Checks whether a string of UTF-16 characters is a valid XML NCName: a non-empty name
+    that follows the XML naming rules and contains no colon, as required of element and
+    attribute local names and of prefixes.
+
+    Args:
+        ncNameChars: The characters to check. They need not be zero-terminated. Its length
+            is passed as ncNameCharCount.
+
+    Raises:
+        WS_E_INVALID_FORMAT: The string is not a valid NCName.
+        WsError: on any failing HRESULT; the subclass named after the code where it is
+            known, with the strings of the error object lent to the call.
+
+    Wraps wwsapi.WsVerifyXmlNCName. Supplied by the wrapper: ncNameCharCount (the length of
+    ncNameChars), error (an error object lent to the call).
+
+    Documentation: specs/pages/nf-webservices-wsverifyxmlncname.md
+    """
+    _ncNameChars, _ncNameCharCount = _text(ncNameChars)
+    _e = _take()
+    try:
+        _c.WsVerifyXmlNCName(_ncNameChars, _ncNameCharCount, _e)
+    except BaseException:
+        _failed(_e)
+        raise
+    _give(_e)
+
+
+def WsXmlStringEquals(
+    string1: WS_XML_STRING | _rt.PointerArg[WS_XML_STRING],
+    string2: WS_XML_STRING | _rt.PointerArg[WS_XML_STRING],
+) -> int:
+    """Tells whether two WS_XML_STRING values are equal, comparing their UTF-8 bytes one by one
+    with no case folding or normalization. The answer is the success code returned.
+
+    Args:
+        string1: The first WS_XML_STRING to compare.
+        string2: The second WS_XML_STRING to compare.
+
+    Returns:
+        int: the HRESULT, S_OK (0) or another success code:
+            S_FALSE: The strings differ.
+
+    Raises:
+        E_INVALIDARG: An argument is not valid.
+        WsError: on any failing HRESULT; the subclass named after the code where it is
+            known, with the strings of the error object lent to the call.
+
+    Wraps wwsapi.WsXmlStringEquals. Supplied by the wrapper: error (an error object lent to
+    the call).
+
+    Documentation: specs/pages/nf-webservices-wsxmlstringequals.md
+    """
+    _e = _take()
+    try:
+        _r: int = _c.WsXmlStringEquals(string1, string2, _e)
     except BaseException:
         _failed(_e)
         raise

@@ -11,7 +11,9 @@
 #   specs/abi/notes.yaml
 #   specs/pages/areas/xml-buffer.md
 #   specs/pages/nf-webservices-wscreatexmlbuffer.md
+#   specs/pages/nf-webservices-wsreadxmlbuffer.md
 #   specs/pages/nf-webservices-wsreadxmlbufferfrombytes.md
+#   specs/pages/nf-webservices-wsremovenode.md
 #   specs/pages/nf-webservices-wswritexmlbuffer.md
 #   specs/pages/nf-webservices-wswritexmlbuffertobytes.md
 """XML Buffer: the friendly layer (wwsapi.friendly) of wwsapi.xml_buffer.
@@ -26,6 +28,7 @@ import ctypes as _ct
 from .. import _runtime as _rt
 from .. import xml_buffer as _c_module
 from ..heap import WS_HEAP
+from ..misc_structs import WS_XML_NODE_POSITION
 from ..xml_buffer import WS_XML_BUFFER, WS_XML_BUFFER_PROPERTY
 from ..xml_reader import WS_XML_READER, WS_XML_READER_ENCODING, WS_XML_READER_PROPERTY
 from ..xml_writer import WS_XML_WRITER, WS_XML_WRITER_ENCODING, WS_XML_WRITER_PROPERTY
@@ -88,6 +91,45 @@ def WsCreateXmlBuffer(
     return _buffer
 
 
+def WsReadXmlBuffer(
+    reader: _rt.PointerArg[WS_XML_READER], heap: _rt.PointerArg[WS_HEAP]
+) -> _ct._Pointer[WS_XML_BUFFER]:
+    """Copies XML from the reader into a new WS_XML_BUFFER allocated from a heap: the whole
+    document if the reader is at its beginning, or the current element with everything
+    inside it. The reader moves past what was copied.
+
+    Args:
+        reader: The WS_XML_READER to copy from.
+        heap: The WS_HEAP from which the new buffer is allocated.
+
+    Returns:
+        _ct._Pointer[WS_XML_BUFFER]: xmlBuffer (WS_XML_BUFFER**): Receives a pointer to the
+            new WS_XML_BUFFER holding the copy.
+
+    Raises:
+        E_INVALIDARG: An argument is not valid.
+        WS_E_INVALID_OPERATION: The reader is positioned neither at the beginning of the
+            document nor on a start element.
+        WS_E_QUOTA_EXCEEDED: A size or count limit was exceeded.
+        WsError: on any failing HRESULT; the subclass named after the code where it is
+            known, with the strings of the error object lent to the call.
+
+    Wraps wwsapi.WsReadXmlBuffer. Supplied by the wrapper: xmlBuffer (returned), error (an
+    error object lent to the call).
+
+    Documentation: specs/pages/nf-webservices-wsreadxmlbuffer.md
+    """
+    _xmlBuffer = _P_WS_XML_BUFFER()
+    _e = _take()
+    try:
+        _c.WsReadXmlBuffer(reader, heap, _xmlBuffer, _e)
+    except BaseException:
+        _failed(_e)
+        raise
+    _give(_e)
+    return _xmlBuffer
+
+
 def WsReadXmlBufferFromBytes(
     reader: _rt.PointerArg[WS_XML_READER],
     bytes_: bytes,
@@ -140,6 +182,35 @@ def WsReadXmlBufferFromBytes(
         raise
     _give(_e)
     return _xmlBuffer
+
+
+def WsRemoveNode(nodePosition: WS_XML_NODE_POSITION | _rt.PointerArg[WS_XML_NODE_POSITION]) -> None:
+    """Deletes a node from an XML buffer. An element goes together with everything it holds:
+    its attributes, its child nodes and its end element.
+
+    Args:
+        nodePosition: The WS_XML_NODE_POSITION of the node to delete, as returned by
+            WsGetReaderPosition or WsGetWriterPosition.
+
+    Raises:
+        E_INVALIDARG: An argument is not valid.
+        WS_E_INVALID_OPERATION: The node cannot be removed, for example because it is an end
+            element, or the start or end of the buffer.
+        WsError: on any failing HRESULT; the subclass named after the code where it is
+            known, with the strings of the error object lent to the call.
+
+    Wraps wwsapi.WsRemoveNode. Supplied by the wrapper: error (an error object lent to the
+    call).
+
+    Documentation: specs/pages/nf-webservices-wsremovenode.md
+    """
+    _e = _take()
+    try:
+        _c.WsRemoveNode(nodePosition, _e)
+    except BaseException:
+        _failed(_e)
+        raise
+    _give(_e)
 
 
 def WsWriteXmlBuffer(

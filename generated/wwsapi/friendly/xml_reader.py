@@ -11,17 +11,36 @@
 #   specs/abi/notes.yaml
 #   specs/pages/areas/xml-reader.md
 #   specs/pages/nf-webservices-wscreatereader.md
+#   specs/pages/nf-webservices-wsendreadercanonicalization.md
+#   specs/pages/nf-webservices-wsfillreader.md
+#   specs/pages/nf-webservices-wsfindattribute.md
 #   specs/pages/nf-webservices-wsfreereader.md
+#   specs/pages/nf-webservices-wsgetnamespacefromprefix.md
 #   specs/pages/nf-webservices-wsgetreadernode.md
+#   specs/pages/nf-webservices-wsgetreaderposition.md
 #   specs/pages/nf-webservices-wsgetreaderproperty.md
+#   specs/pages/nf-webservices-wsgetxmlattribute.md
+#   specs/pages/nf-webservices-wsmovereader.md
+#   specs/pages/nf-webservices-wsreadarray.md
+#   specs/pages/nf-webservices-wsreadattribute.md
+#   specs/pages/nf-webservices-wsreadbytes.md
 #   specs/pages/nf-webservices-wsreadchars.md
 #   specs/pages/nf-webservices-wsreadcharsutf8.md
+#   specs/pages/nf-webservices-wsreadelement.md
+#   specs/pages/nf-webservices-wsreadendattribute.md
 #   specs/pages/nf-webservices-wsreadendelement.md
 #   specs/pages/nf-webservices-wsreadnode.md
+#   specs/pages/nf-webservices-wsreadqualifiedname.md
+#   specs/pages/nf-webservices-wsreadstartattribute.md
 #   specs/pages/nf-webservices-wsreadstartelement.md
 #   specs/pages/nf-webservices-wsreadtostartelement.md
+#   specs/pages/nf-webservices-wsreadtype.md
+#   specs/pages/nf-webservices-wsreadvalue.md
 #   specs/pages/nf-webservices-wssetinput.md
 #   specs/pages/nf-webservices-wssetinputtobuffer.md
+#   specs/pages/nf-webservices-wssetreaderposition.md
+#   specs/pages/nf-webservices-wsskipnode.md
+#   specs/pages/nf-webservices-wsstartreadercanonicalization.md
 """XML Reader: the friendly layer (wwsapi.friendly) of wwsapi.xml_reader.
 
 See wwsapi.friendly for the rules.
@@ -33,7 +52,10 @@ import ctypes as _ct
 
 from .. import _runtime as _rt
 from .. import xml_reader as _c_module
-from ..misc_structs import WS_XML_STRING
+from ..asynchronous_model import WS_ASYNC_CONTEXT
+from ..channel import WS_WRITE_CALLBACK
+from ..heap import WS_HEAP
+from ..misc_structs import WS_XML_CANONICALIZATION_PROPERTY, WS_XML_NODE_POSITION, WS_XML_STRING
 from ..xml_buffer import WS_XML_BUFFER
 from ..xml_reader import (
     WS_XML_NODE,
@@ -58,6 +80,8 @@ _c: Any = _c_module
 
 _P_WS_XML_NODE = _ct.POINTER(WS_XML_NODE)
 _P_WS_XML_READER = _ct.POINTER(WS_XML_READER)
+_P_WS_XML_STRING = _ct.POINTER(WS_XML_STRING)
+_P_c_uint16 = _ct.POINTER(_ct.c_uint16)
 
 
 def WsCreateReader(
@@ -98,6 +122,127 @@ def WsCreateReader(
     return _reader
 
 
+def WsEndReaderCanonicalization(reader: _rt.PointerArg[WS_XML_READER]) -> None:
+    """Ends the canonicalization begun on a reader by WsStartReaderCanonicalization. Canonical
+    bytes the reader still holds are passed to the write callback before the call returns.
+
+    Args:
+        reader: The WS_XML_READER on which canonicalization is in progress.
+
+    Raises:
+        E_INVALIDARG: An argument is not valid.
+        WS_E_INVALID_OPERATION: No canonicalization is in progress on the reader, or the
+            call is not allowed in the reader's current state.
+        WsError: on any failing HRESULT; the subclass named after the code where it is
+            known, with the strings of the error object lent to the call.
+
+    Wraps wwsapi.WsEndReaderCanonicalization. Supplied by the wrapper: error (an error
+    object lent to the call).
+
+    Documentation: specs/pages/nf-webservices-wsendreadercanonicalization.md
+    """
+    _e = _take()
+    try:
+        _c.WsEndReaderCanonicalization(reader, _e)
+    except BaseException:
+        _failed(_e)
+        raise
+    _give(_e)
+
+
+def WsFillReader(
+    reader: _rt.PointerArg[WS_XML_READER],
+    minSize: int,
+    *,
+    asyncContext: WS_ASYNC_CONTEXT | _rt.PointerArg[WS_ASYNC_CONTEXT] | None = None,
+) -> int:
+    """Makes a reader whose input is a WS_XML_READER_STREAM_INPUT buffer at least minSize bytes
+    of input, calling the stream's read callback as often as it takes. Reader functions
+    called afterwards work on the buffered bytes without going back to the stream.
+
+    Args:
+        reader: The WS_XML_READER whose input is to be buffered.
+        minSize: The number of bytes the reader should hold in its buffer. If it already
+            holds that many, the call returns at once.
+        asyncContext: A WS_ASYNC_CONTEXT that lets the call complete asynchronously, or NULL
+            to wait for the data before returning. When given, the call may complete later
+            (WS_S_ASYNC) and gets no error object.
+
+    Returns:
+        int: the HRESULT, S_OK (0) or another success code:
+            WS_S_ASYNC: The call will complete asynchronously; the outcome is passed to the
+                callback in asyncContext.
+
+    Raises:
+        WsError: on any failing HRESULT; the subclass named after the code where it is
+            known, with the strings of the error object lent to the call.
+
+    Wraps wwsapi.WsFillReader. Supplied by the wrapper: error (an error object lent to the
+    call).
+
+    Documentation: specs/pages/nf-webservices-wsfillreader.md
+    """
+    _e = None if asyncContext is not None else _take()
+    try:
+        _r: int = _c.WsFillReader(reader, minSize, asyncContext, _e)
+    except BaseException:
+        _failed(_e)
+        raise
+    if _e is not None:
+        _give(_e)
+    return _r
+
+
+def WsFindAttribute(
+    reader: _rt.PointerArg[WS_XML_READER],
+    localName: WS_XML_STRING | _rt.PointerArg[WS_XML_STRING],
+    ns: WS_XML_STRING | _rt.PointerArg[WS_XML_STRING],
+    required: int,
+) -> int | None:
+    """Looks up an attribute of the element the reader is positioned on by local name and
+    namespace, and returns its index in the element's attribute list. The index can be
+    handed to WsReadStartAttribute to read the attribute's value.
+
+    Args:
+        reader: The WS_XML_READER positioned on the start element to search.
+        localName: The WS_XML_STRING local name of the attribute wanted.
+        ns: The WS_XML_STRING namespace URI of the attribute wanted. An attribute without a
+            prefix has the empty namespace.
+        required: TRUE if a missing attribute is an error (WS_E_INVALID_FORMAT); FALSE if
+            the function should report it by returning S_FALSE instead.
+
+    Returns:
+        int | None: attributeIndex (ULONG*): Receives the zero-based index of the matching
+            attribute. It is set only when the function returns S_OK.
+        None: when the call answers another success code:
+            S_FALSE: No such attribute exists and required is FALSE; attributeIndex is not
+                set.
+
+    Raises:
+        WS_E_INVALID_FORMAT: No such attribute exists and required is TRUE, or the input is
+            malformed.
+        WS_E_INVALID_OPERATION: The reader is not positioned on a start element.
+        WsError: on any failing HRESULT; the subclass named after the code where it is
+            known, with the strings of the error object lent to the call.
+
+    Wraps wwsapi.WsFindAttribute. Supplied by the wrapper: attributeIndex (returned), error
+    (an error object lent to the call).
+
+    Documentation: specs/pages/nf-webservices-wsfindattribute.md
+    """
+    _attributeIndex = _ct.c_uint32()
+    _e = _take()
+    try:
+        _r: int = _c.WsFindAttribute(reader, localName, ns, required, _attributeIndex, _e)
+    except BaseException:
+        _failed(_e)
+        raise
+    _give(_e)
+    if _r != 0:  # S_FALSE
+        return None
+    return _attributeIndex.value
+
+
 def WsFreeReader(reader: _rt.PointerArg[WS_XML_READER]) -> None:
     """Releases an XML reader and the memory it owns.
 
@@ -110,6 +255,51 @@ def WsFreeReader(reader: _rt.PointerArg[WS_XML_READER]) -> None:
     Documentation: specs/pages/nf-webservices-wsfreereader.md
     """
     _c.WsFreeReader(reader)
+
+
+def WsGetNamespaceFromPrefix(
+    reader: _rt.PointerArg[WS_XML_READER],
+    prefix: WS_XML_STRING | _rt.PointerArg[WS_XML_STRING],
+    required: int,
+) -> _ct._Pointer[WS_XML_STRING] | None:
+    """Returns the namespace URI that a prefix is bound to in the scope of the reader's current
+    position.
+
+    Args:
+        reader: The WS_XML_READER whose namespace scope is searched.
+        prefix: The WS_XML_STRING prefix to resolve. An empty string asks for the default
+            namespace.
+        required: TRUE if an unbound prefix is an error (WS_E_INVALID_FORMAT); FALSE if the
+            function should report it by returning S_FALSE and setting ns to NULL.
+
+    Returns:
+        _ct._Pointer[WS_XML_STRING] | None: ns (const WS_XML_STRING**): Receives a pointer
+            to the WS_XML_STRING namespace the prefix is bound to. The string belongs to the
+            reader and is valid only until the reader moves.
+        None: when the call answers another success code:
+            S_FALSE: The prefix is not bound and required is FALSE; ns is set to NULL.
+
+    Raises:
+        WS_E_INVALID_FORMAT: The prefix is not bound and required is TRUE.
+        WsError: on any failing HRESULT; the subclass named after the code where it is
+            known, with the strings of the error object lent to the call.
+
+    Wraps wwsapi.WsGetNamespaceFromPrefix. Supplied by the wrapper: ns (returned), error (an
+    error object lent to the call).
+
+    Documentation: specs/pages/nf-webservices-wsgetnamespacefromprefix.md
+    """
+    _ns = _P_WS_XML_STRING()
+    _e = _take()
+    try:
+        _r: int = _c.WsGetNamespaceFromPrefix(reader, prefix, required, _ns, _e)
+    except BaseException:
+        _failed(_e)
+        raise
+    _give(_e)
+    if _r != 0:  # S_FALSE
+        return None
+    return _ns
 
 
 def WsGetReaderNode(xmlReader: _rt.PointerArg[WS_XML_READER]) -> _ct._Pointer[WS_XML_NODE]:
@@ -144,6 +334,149 @@ def WsGetReaderNode(xmlReader: _rt.PointerArg[WS_XML_READER]) -> _ct._Pointer[WS
         raise
     _give(_e)
     return _node
+
+
+def WsGetReaderPosition(reader: _rt.PointerArg[WS_XML_READER]) -> WS_XML_NODE_POSITION:
+    """Records the node the reader is positioned on as a WS_XML_NODE_POSITION, so that
+    WsSetReaderPosition can bring the reader back to it. Positions exist only for readers
+    whose input is a WS_XML_BUFFER.
+
+    Args:
+        reader: The WS_XML_READER whose position is wanted.
+
+    Returns:
+        WS_XML_NODE_POSITION: nodePosition (WS_XML_NODE_POSITION*): Receives the current
+            position as a WS_XML_NODE_POSITION.
+
+    Raises:
+        E_INVALIDARG: An argument is not valid.
+        WsError: on any failing HRESULT; the subclass named after the code where it is
+            known, with the strings of the error object lent to the call.
+
+    Wraps wwsapi.WsGetReaderPosition. Supplied by the wrapper: nodePosition (returned),
+    error (an error object lent to the call).
+
+    Documentation: specs/pages/nf-webservices-wsgetreaderposition.md
+    """
+    _nodePosition = WS_XML_NODE_POSITION()
+    _e = _take()
+    try:
+        _c.WsGetReaderPosition(reader, _nodePosition, _e)
+    except BaseException:
+        _failed(_e)
+        raise
+    _give(_e)
+    return _nodePosition
+
+
+def WsGetXmlAttribute(
+    reader: _rt.PointerArg[WS_XML_READER],
+    localName: WS_XML_STRING | _rt.PointerArg[WS_XML_STRING],
+    heap: _rt.PointerArg[WS_HEAP],
+) -> tuple[_ct._Pointer[_ct.c_uint16], int] | None:
+    """Finds the innermost attribute in the xml namespace with the given local name (for
+    example lang for xml:lang) that applies to the reader's current position, and returns a
+    copy of its value allocated from a heap.
+
+    Args:
+        reader: The WS_XML_READER whose scope is searched.
+        localName: The WS_XML_STRING local name of the attribute, without the xml: prefix.
+        heap: The WS_HEAP from which the copy of the value is allocated.
+
+    Returns:
+        tuple[_ct._Pointer[_ct.c_uint16], int] | None: in this order:
+        valueChars (WCHAR**): Receives a pointer to the value as UTF-16 characters, not
+            zero-terminated. The memory belongs to heap.
+        valueCharCount (ULONG*): Receives the number of characters at valueChars.
+        None: when the call answers another success code:
+            S_FALSE: No such attribute is in scope; the value returned is empty.
+
+    Raises:
+        E_INVALIDARG: An argument is not valid.
+        WsError: on any failing HRESULT; the subclass named after the code where it is
+            known, with the strings of the error object lent to the call.
+
+    Wraps wwsapi.WsGetXmlAttribute. Supplied by the wrapper: valueChars (returned),
+    valueCharCount (returned), error (an error object lent to the call).
+
+    Documentation: specs/pages/nf-webservices-wsgetxmlattribute.md
+    """
+    _valueChars = _P_c_uint16()
+    _valueCharCount = _ct.c_uint32()
+    _e = _take()
+    try:
+        _r: int = _c.WsGetXmlAttribute(reader, localName, heap, _valueChars, _valueCharCount, _e)
+    except BaseException:
+        _failed(_e)
+        raise
+    _give(_e)
+    if _r != 0:  # S_FALSE
+        return None
+    return _valueChars, _valueCharCount.value
+
+
+def WsMoveReader(reader: _rt.PointerArg[WS_XML_READER], moveTo: int) -> bool:
+    """Moves the reader to another node of its WS_XML_BUFFER, chosen relative to the current
+    node by moveTo: for example the first child, the next sibling or the parent element.
+    Only readers whose input is an XML buffer can move this way.
+
+    Args:
+        reader: The WS_XML_READER to move.
+        moveTo: A WS_MOVE_TO value that says where to move.
+
+    Returns:
+        bool: found (BOOL*): Receives TRUE if the reader moved, or FALSE if there is no such
+            node; the reader then stays where it was. If NULL, a missing node makes the call
+            fail with WS_E_INVALID_FORMAT.
+
+    Raises:
+        E_INVALIDARG: An argument is not valid.
+        WS_E_INVALID_FORMAT: There is no node in the requested place and found is NULL.
+        WS_E_INVALID_OPERATION: The reader does not read from an XML buffer, or
+            canonicalization is in progress on it.
+        WsError: on any failing HRESULT; the subclass named after the code where it is
+            known, with the strings of the error object lent to the call.
+
+    Wraps wwsapi.WsMoveReader. Supplied by the wrapper: found (returned), error (an error
+    object lent to the call).
+
+    Documentation: specs/pages/nf-webservices-wsmovereader.md
+    """
+    _found = _ct.c_int32()
+    _e = _take()
+    try:
+        _c.WsMoveReader(reader, moveTo, _found, _e)
+    except BaseException:
+        _failed(_e)
+        raise
+    _give(_e)
+    return bool(_found.value)
+
+
+def WsReadEndAttribute(reader: _rt.PointerArg[WS_XML_READER]) -> None:
+    """Ends the reading of an attribute's value that WsReadStartAttribute began, and puts the
+    reader back on the start element that carries the attribute.
+
+    Args:
+        reader: The WS_XML_READER that is reading an attribute's value.
+
+    Raises:
+        WS_E_INVALID_FORMAT: The reader is not inside an attribute's value.
+        WsError: on any failing HRESULT; the subclass named after the code where it is
+            known, with the strings of the error object lent to the call.
+
+    Wraps wwsapi.WsReadEndAttribute. Supplied by the wrapper: error (an error object lent to
+    the call).
+
+    Documentation: specs/pages/nf-webservices-wsreadendattribute.md
+    """
+    _e = _take()
+    try:
+        _c.WsReadEndAttribute(reader, _e)
+    except BaseException:
+        _failed(_e)
+        raise
+    _give(_e)
 
 
 def WsReadEndElement(reader: _rt.PointerArg[WS_XML_READER]) -> None:
@@ -201,6 +534,81 @@ def WsReadNode(reader: _rt.PointerArg[WS_XML_READER]) -> None:
     _e = _take()
     try:
         _c.WsReadNode(reader, _e)
+    except BaseException:
+        _failed(_e)
+        raise
+    _give(_e)
+
+
+def WsReadQualifiedName(
+    reader: _rt.PointerArg[WS_XML_READER], heap: _rt.PointerArg[WS_HEAP]
+) -> tuple[WS_XML_STRING, WS_XML_STRING, WS_XML_STRING]:
+    """Reads text of the form prefix:localName (or just localName) at the reader's position,
+    for example the content of an element whose value is an XML qualified name, and returns
+    its parts as WS_XML_STRING values allocated from a heap. The namespace is found from the
+    prefix bindings in scope at the reader's position.
+
+    Args:
+        reader: The WS_XML_READER positioned on the text to read.
+        heap: The WS_HEAP from which the returned strings are allocated.
+
+    Returns:
+        tuple[WS_XML_STRING, WS_XML_STRING, WS_XML_STRING]: in this order:
+        prefix (WS_XML_STRING*): Receives the prefix as a WS_XML_STRING; empty if the name
+            has none. Pass NULL if the prefix is not needed.
+        localName (WS_XML_STRING*): Receives the local name as a WS_XML_STRING.
+        ns (WS_XML_STRING*): Receives the namespace URI the prefix is bound to, as a
+            WS_XML_STRING. Pass NULL if the namespace is not needed; then an unbound prefix
+            is not an error.
+
+    Raises:
+        WS_E_INVALID_FORMAT: The text is not a qualified name, the local name is missing, or
+            ns was requested and the prefix is not bound to a namespace.
+        WsError: on any failing HRESULT; the subclass named after the code where it is
+            known, with the strings of the error object lent to the call.
+
+    Wraps wwsapi.WsReadQualifiedName. Supplied by the wrapper: prefix (returned), localName
+    (returned), ns (returned), error (an error object lent to the call).
+
+    Documentation: specs/pages/nf-webservices-wsreadqualifiedname.md
+    """
+    _prefix = WS_XML_STRING()
+    _localName = WS_XML_STRING()
+    _ns = WS_XML_STRING()
+    _e = _take()
+    try:
+        _c.WsReadQualifiedName(reader, heap, _prefix, _localName, _ns, _e)
+    except BaseException:
+        _failed(_e)
+        raise
+    _give(_e)
+    return _prefix, _localName, _ns
+
+
+def WsReadStartAttribute(reader: _rt.PointerArg[WS_XML_READER], attributeIndex: int) -> None:
+    """Moves the reader into the value of one attribute of the start element it is positioned
+    on. The value can then be read with WsReadValue, WsReadChars or WsReadBytes, as if it
+    were the text of an element.
+
+    Args:
+        reader: The WS_XML_READER positioned on a start element.
+        attributeIndex: The zero-based index of the attribute in the element's attribute
+            list, for example as returned by WsFindAttribute.
+
+    Raises:
+        WS_E_INVALID_FORMAT: The reader is not positioned on a start element, or there is no
+            attribute with that index.
+        WsError: on any failing HRESULT; the subclass named after the code where it is
+            known, with the strings of the error object lent to the call.
+
+    Wraps wwsapi.WsReadStartAttribute. Supplied by the wrapper: error (an error object lent
+    to the call).
+
+    Documentation: specs/pages/nf-webservices-wsreadstartattribute.md
+    """
+    _e = _take()
+    try:
+        _c.WsReadStartAttribute(reader, attributeIndex, _e)
     except BaseException:
         _failed(_e)
         raise
@@ -356,6 +764,114 @@ def WsSetInputToBuffer(
     _e = _take()
     try:
         _c.WsSetInputToBuffer(reader, buffer, _properties, _propertyCount, _e)
+    except BaseException:
+        _failed(_e)
+        raise
+    _give(_e)
+
+
+def WsSetReaderPosition(
+    reader: _rt.PointerArg[WS_XML_READER],
+    nodePosition: WS_XML_NODE_POSITION | _rt.PointerArg[WS_XML_NODE_POSITION],
+) -> None:
+    """Moves the reader to a node recorded earlier with WsGetReaderPosition or
+    WsGetWriterPosition. The reader must read from the WS_XML_BUFFER the position belongs
+    to.
+
+    Args:
+        reader: The WS_XML_READER to reposition.
+        nodePosition: The WS_XML_NODE_POSITION to move to.
+
+    Raises:
+        E_INVALIDARG: An argument is not valid.
+        WS_E_INVALID_OPERATION: The reader does not read from the position's buffer, or
+            canonicalization is in progress on it.
+        WsError: on any failing HRESULT; the subclass named after the code where it is
+            known, with the strings of the error object lent to the call.
+
+    Wraps wwsapi.WsSetReaderPosition. Supplied by the wrapper: error (an error object lent
+    to the call).
+
+    Documentation: specs/pages/nf-webservices-wssetreaderposition.md
+    """
+    _e = _take()
+    try:
+        _c.WsSetReaderPosition(reader, nodePosition, _e)
+    except BaseException:
+        _failed(_e)
+        raise
+    _give(_e)
+
+
+def WsSkipNode(reader: _rt.PointerArg[WS_XML_READER]) -> None:
+    """Moves the reader past the current node. If that node is a start element, its whole
+    content and its end element are passed over as well, leaving the reader on the node
+    after the element; any other node is passed over as WsReadNode would.
+
+    Args:
+        reader: The WS_XML_READER to advance.
+
+    Raises:
+        WS_E_INVALID_FORMAT: The input skipped over is malformed.
+        WS_E_QUOTA_EXCEEDED: A size or count limit was exceeded.
+        WsError: on any failing HRESULT; the subclass named after the code where it is
+            known, with the strings of the error object lent to the call.
+
+    Wraps wwsapi.WsSkipNode. Supplied by the wrapper: error (an error object lent to the
+    call).
+
+    Documentation: specs/pages/nf-webservices-wsskipnode.md
+    """
+    _e = _take()
+    try:
+        _c.WsSkipNode(reader, _e)
+    except BaseException:
+        _failed(_e)
+        raise
+    _give(_e)
+
+
+def WsStartReaderCanonicalization(
+    reader: _rt.PointerArg[WS_XML_READER],
+    writeCallback: WS_WRITE_CALLBACK,
+    *,
+    writeCallbackState: _rt.VoidArg | None = None,
+    properties: Sequence[WS_XML_CANONICALIZATION_PROPERTY] | None = None,
+) -> None:
+    """Starts XML canonicalization on a reader: from now on, every node the reader moves over,
+    including the content of elements passed over with WsSkipNode, is turned into canonical
+    XML and passed to writeCallback. This lets an application parse a document and compute
+    its canonical form, for example to check a signature, in one pass.
+
+    Args:
+        reader: The WS_XML_READER on which to start canonicalization.
+        writeCallback: The WS_WRITE_CALLBACK that receives the canonical bytes. It is called
+            synchronously, from within reader calls.
+        writeCallbackState: A caller-defined value handed to writeCallback on every call; it
+            may be NULL.
+        properties: An array of WS_XML_CANONICALIZATION_PROPERTY values that choose the
+            algorithm and its options, or NULL when propertyCount is 0. Its length is passed
+            as propertyCount.
+
+    Raises:
+        E_INVALIDARG: An argument is not valid.
+        WS_E_INVALID_OPERATION: Canonicalization is already in progress on the reader, or
+            the reader is not in a state where it can start.
+        WS_E_INVALID_FORMAT: The input is malformed.
+        WsError: on any failing HRESULT; the subclass named after the code where it is
+            known, with the strings of the error object lent to the call.
+
+    Wraps wwsapi.WsStartReaderCanonicalization. Supplied by the wrapper: propertyCount (the
+    length of properties), error (an error object lent to the call).
+
+    Documentation: specs/pages/nf-webservices-wsstartreadercanonicalization.md
+    """
+    _properties, _propertyCount = _array(WS_XML_CANONICALIZATION_PROPERTY, properties)
+    _e = _take()
+    try:
+        _c.WsStartReaderCanonicalization(
+            reader, writeCallback, writeCallbackState, _properties, _propertyCount, _e
+        )
     except BaseException:
         _failed(_e)
         raise

@@ -10,17 +10,38 @@
 #   specs/abi/constants.yaml
 #   specs/abi/notes.yaml
 #   specs/pages/areas/xml-writer.md
+#   specs/pages/nf-webservices-wscopynode.md
 #   specs/pages/nf-webservices-wscreatewriter.md
+#   specs/pages/nf-webservices-wsendwritercanonicalization.md
+#   specs/pages/nf-webservices-wsflushwriter.md
 #   specs/pages/nf-webservices-wsfreewriter.md
+#   specs/pages/nf-webservices-wsgetprefixfromnamespace.md
+#   specs/pages/nf-webservices-wsgetwriterposition.md
 #   specs/pages/nf-webservices-wsgetwriterproperty.md
+#   specs/pages/nf-webservices-wsmovewriter.md
 #   specs/pages/nf-webservices-wssetoutput.md
 #   specs/pages/nf-webservices-wssetoutputtobuffer.md
+#   specs/pages/nf-webservices-wssetwriterposition.md
+#   specs/pages/nf-webservices-wsstartwritercanonicalization.md
+#   specs/pages/nf-webservices-wswritearray.md
+#   specs/pages/nf-webservices-wswriteattribute.md
+#   specs/pages/nf-webservices-wswritebytes.md
 #   specs/pages/nf-webservices-wswritechars.md
 #   specs/pages/nf-webservices-wswritecharsutf8.md
+#   specs/pages/nf-webservices-wswriteelement.md
 #   specs/pages/nf-webservices-wswriteendattribute.md
+#   specs/pages/nf-webservices-wswriteendcdata.md
 #   specs/pages/nf-webservices-wswriteendelement.md
+#   specs/pages/nf-webservices-wswriteendstartelement.md
+#   specs/pages/nf-webservices-wswritenode.md
+#   specs/pages/nf-webservices-wswritequalifiedname.md
 #   specs/pages/nf-webservices-wswritestartattribute.md
+#   specs/pages/nf-webservices-wswritestartcdata.md
 #   specs/pages/nf-webservices-wswritestartelement.md
+#   specs/pages/nf-webservices-wswritetext.md
+#   specs/pages/nf-webservices-wswritetype.md
+#   specs/pages/nf-webservices-wswritevalue.md
+#   specs/pages/nf-webservices-wswritexmlnsattribute.md
 """XML Writer: the friendly layer (wwsapi.friendly) of wwsapi.xml_writer.
 
 See wwsapi.friendly for the rules.
@@ -32,8 +53,16 @@ import ctypes as _ct
 
 from .. import _runtime as _rt
 from .. import xml_writer as _c_module
-from ..misc_structs import WS_XML_STRING
+from ..asynchronous_model import WS_ASYNC_CONTEXT
+from ..channel import WS_WRITE_CALLBACK
+from ..misc_structs import (
+    WS_XML_CANONICALIZATION_PROPERTY,
+    WS_XML_NODE_POSITION,
+    WS_XML_STRING,
+    WS_XML_TEXT,
+)
 from ..xml_buffer import WS_XML_BUFFER
+from ..xml_reader import WS_XML_NODE, WS_XML_READER
 from ..xml_writer import (
     WS_XML_WRITER,
     WS_XML_WRITER_ENCODING,
@@ -42,6 +71,7 @@ from ..xml_writer import (
 )
 from ._support import array as _array
 from ._support import byte_array as _byte_array
+from ._support import data as _data
 from ._support import failed as _failed
 from ._support import give as _give
 from ._support import take as _take
@@ -56,7 +86,43 @@ if _rt.TYPE_CHECKING:
 # do not list. After its first call each name is the bound ctypes function.
 _c: Any = _c_module
 
+_P_WS_XML_STRING = _ct.POINTER(WS_XML_STRING)
 _P_WS_XML_WRITER = _ct.POINTER(WS_XML_WRITER)
+
+
+def WsCopyNode(
+    writer: _rt.PointerArg[WS_XML_WRITER], reader: _rt.PointerArg[WS_XML_READER]
+) -> None:
+    """Copies the node a reader is positioned on to a writer and moves the reader past it. When
+    that node is an element, the element is copied whole: its attributes, all of its
+    children and its end element.
+
+    Args:
+        writer: The WS_XML_WRITER that receives the copy, at its current position.
+        reader: The WS_XML_READER to copy from. On success it is left on the node that
+            follows the copied one.
+
+    Raises:
+        E_INVALIDARG: An argument is not valid.
+        WS_E_INVALID_OPERATION: The call is not allowed in the object's current state.
+        WS_E_INVALID_FORMAT: The reader's input is not well-formed XML.
+        WS_E_QUOTA_EXCEEDED: A limit of the reader or of the writer was exceeded.
+        E_OUTOFMEMORY: Not enough memory was available to complete the call.
+        WsError: on any failing HRESULT; the subclass named after the code where it is
+            known, with the strings of the error object lent to the call.
+
+    Wraps wwsapi.WsCopyNode. Supplied by the wrapper: error (an error object lent to the
+    call).
+
+    Documentation: specs/pages/nf-webservices-wscopynode.md
+    """
+    _e = _take()
+    try:
+        _c.WsCopyNode(writer, reader, _e)
+    except BaseException:
+        _failed(_e)
+        raise
+    _give(_e)
 
 
 def WsCreateWriter(
@@ -97,6 +163,79 @@ def WsCreateWriter(
     return _writer
 
 
+def WsEndWriterCanonicalization(writer: _rt.PointerArg[WS_XML_WRITER]) -> None:
+    """Stops the canonicalization started with WsStartWriterCanonicalization and hands the
+    remaining canonical bytes to its callback.
+
+    Args:
+        writer: The WS_XML_WRITER to operate on.
+
+    Raises:
+        E_INVALIDARG: An argument is not valid.
+        WS_E_INVALID_OPERATION: The writer is not canonicalizing.
+        E_OUTOFMEMORY: Not enough memory was available to complete the call.
+        WsError: on any failing HRESULT; the subclass named after the code where it is
+            known, with the strings of the error object lent to the call.
+
+    Wraps wwsapi.WsEndWriterCanonicalization. Supplied by the wrapper: error (an error
+    object lent to the call).
+
+    Documentation: specs/pages/nf-webservices-wsendwritercanonicalization.md
+    """
+    _e = _take()
+    try:
+        _c.WsEndWriterCanonicalization(writer, _e)
+    except BaseException:
+        _failed(_e)
+        raise
+    _give(_e)
+
+
+def WsFlushWriter(
+    writer: _rt.PointerArg[WS_XML_WRITER],
+    minSize: int,
+    *,
+    asyncContext: WS_ASYNC_CONTEXT | _rt.PointerArg[WS_ASYNC_CONTEXT] | None = None,
+) -> int:
+    """Passes the bytes a writer has buffered to the write callback of its stream output.
+
+    Args:
+        writer: The WS_XML_WRITER to operate on.
+        minSize: The smallest amount, in bytes, worth handing over. Nothing is written if
+            fewer bytes are buffered; 0 writes out whatever is buffered.
+        asyncContext: A WS_ASYNC_CONTEXT that lets the call complete asynchronously, or NULL
+            to run it synchronously. When given, the call may complete later (WS_S_ASYNC)
+            and gets no error object.
+
+    Returns:
+        int: the HRESULT, S_OK (0) or another success code:
+            WS_S_ASYNC: The flush has been started and will complete asynchronously; the
+                outcome is passed to the callback in asyncContext.
+
+    Raises:
+        E_INVALIDARG: An argument is not valid.
+        WS_E_INVALID_OPERATION: The writer has no output, or the call is not allowed in its
+            current state.
+        E_OUTOFMEMORY: Not enough memory was available to complete the call.
+        WsError: on any failing HRESULT; the subclass named after the code where it is
+            known, with the strings of the error object lent to the call.
+
+    Wraps wwsapi.WsFlushWriter. Supplied by the wrapper: error (an error object lent to the
+    call).
+
+    Documentation: specs/pages/nf-webservices-wsflushwriter.md
+    """
+    _e = None if asyncContext is not None else _take()
+    try:
+        _r: int = _c.WsFlushWriter(writer, minSize, asyncContext, _e)
+    except BaseException:
+        _failed(_e)
+        raise
+    if _e is not None:
+        _give(_e)
+    return _r
+
+
 def WsFreeWriter(writer: _rt.PointerArg[WS_XML_WRITER]) -> None:
     """Releases an XML writer and the memory it owns.
 
@@ -109,6 +248,116 @@ def WsFreeWriter(writer: _rt.PointerArg[WS_XML_WRITER]) -> None:
     Documentation: specs/pages/nf-webservices-wsfreewriter.md
     """
     _c.WsFreeWriter(writer)
+
+
+def WsGetPrefixFromNamespace(
+    writer: _rt.PointerArg[WS_XML_WRITER],
+    ns: WS_XML_STRING | _rt.PointerArg[WS_XML_STRING],
+    required: int,
+) -> _ct._Pointer[WS_XML_STRING]:
+    """Looks up the prefix that is bound to a namespace at the writer's current position.
+
+    Args:
+        writer: The WS_XML_WRITER to operate on.
+        ns: The WS_XML_STRING namespace URI to look up.
+        required: TRUE if a namespace that has no prefix in scope is an error; FALSE to get
+            a NULL prefix in that case instead.
+
+    Returns:
+        _ct._Pointer[WS_XML_STRING]: prefix (const WS_XML_STRING**): Receives a pointer to
+            the WS_XML_STRING prefix. An empty string means that ns is the default
+            namespace. The string belongs to the writer: copy it if it is needed after the
+            next call that writes or moves the writer.
+
+    Raises:
+        E_INVALIDARG: An argument is not valid.
+        WS_E_INVALID_FORMAT: required is TRUE and no prefix is bound to ns in scope.
+        WsError: on any failing HRESULT; the subclass named after the code where it is
+            known, with the strings of the error object lent to the call.
+
+    Wraps wwsapi.WsGetPrefixFromNamespace. Supplied by the wrapper: prefix (returned), error
+    (an error object lent to the call).
+
+    Documentation: specs/pages/nf-webservices-wsgetprefixfromnamespace.md
+    """
+    _prefix = _P_WS_XML_STRING()
+    _e = _take()
+    try:
+        _c.WsGetPrefixFromNamespace(writer, ns, required, _prefix, _e)
+    except BaseException:
+        _failed(_e)
+        raise
+    _give(_e)
+    return _prefix
+
+
+def WsGetWriterPosition(writer: _rt.PointerArg[WS_XML_WRITER]) -> WS_XML_NODE_POSITION:
+    """Records where a writer is in the XML buffer it writes to, so that writing can return to
+    that point later.
+
+    Args:
+        writer: The WS_XML_WRITER to operate on.
+
+    Returns:
+        WS_XML_NODE_POSITION: nodePosition (WS_XML_NODE_POSITION*): Receives the
+            WS_XML_NODE_POSITION of the writer's current node.
+
+    Raises:
+        E_INVALIDARG: An argument is not valid.
+        WS_E_INVALID_OPERATION: The writer is not writing to an XML buffer.
+        WsError: on any failing HRESULT; the subclass named after the code where it is
+            known, with the strings of the error object lent to the call.
+
+    Wraps wwsapi.WsGetWriterPosition. Supplied by the wrapper: nodePosition (returned),
+    error (an error object lent to the call).
+
+    Documentation: specs/pages/nf-webservices-wsgetwriterposition.md
+    """
+    _nodePosition = WS_XML_NODE_POSITION()
+    _e = _take()
+    try:
+        _c.WsGetWriterPosition(writer, _nodePosition, _e)
+    except BaseException:
+        _failed(_e)
+        raise
+    _give(_e)
+    return _nodePosition
+
+
+def WsMoveWriter(writer: _rt.PointerArg[WS_XML_WRITER], moveTo: int) -> bool:
+    """Moves a writer to another element of the XML buffer it writes to, such as the parent,
+    the first child or the next sibling of the current one.
+
+    Args:
+        writer: The WS_XML_WRITER to operate on.
+        moveTo: A WS_MOVE_TO value that says where to move.
+
+    Returns:
+        bool: found (BOOL*): Receives TRUE if the target exists and the writer moved there,
+            FALSE if it does not exist, in which case the writer stays where it was. If
+            NULL, a missing target is reported as an error instead.
+
+    Raises:
+        E_INVALIDARG: An argument is not valid.
+        WS_E_INVALID_FORMAT: The target does not exist and found is NULL.
+        WS_E_INVALID_OPERATION: The writer is not writing to an XML buffer.
+        WsError: on any failing HRESULT; the subclass named after the code where it is
+            known, with the strings of the error object lent to the call.
+
+    Wraps wwsapi.WsMoveWriter. Supplied by the wrapper: found (returned), error (an error
+    object lent to the call).
+
+    Documentation: specs/pages/nf-webservices-wsmovewriter.md
+    """
+    _found = _ct.c_int32()
+    _e = _take()
+    try:
+        _c.WsMoveWriter(writer, moveTo, _found, _e)
+    except BaseException:
+        _failed(_e)
+        raise
+    _give(_e)
+    return bool(_found.value)
 
 
 def WsSetOutput(
@@ -186,6 +435,115 @@ def WsSetOutputToBuffer(
     _e = _take()
     try:
         _c.WsSetOutputToBuffer(writer, buffer, _properties, _propertyCount, _e)
+    except BaseException:
+        _failed(_e)
+        raise
+    _give(_e)
+
+
+def WsSetWriterPosition(
+    writer: _rt.PointerArg[WS_XML_WRITER],
+    nodePosition: WS_XML_NODE_POSITION | _rt.PointerArg[WS_XML_NODE_POSITION],
+) -> None:
+    """Moves a writer back to a position recorded with WsGetWriterPosition; what is written
+    next goes into the buffer at that point.
+
+    Args:
+        writer: The WS_XML_WRITER to operate on.
+        nodePosition: The WS_XML_NODE_POSITION to move to. It must name a node of the XML
+            buffer the writer is writing to.
+
+    Raises:
+        E_INVALIDARG: An argument is not valid, for example the position does not name a
+            node of the buffer the writer writes to.
+        WS_E_INVALID_OPERATION: The writer is not writing to an XML buffer.
+        WsError: on any failing HRESULT; the subclass named after the code where it is
+            known, with the strings of the error object lent to the call.
+
+    Wraps wwsapi.WsSetWriterPosition. Supplied by the wrapper: error (an error object lent
+    to the call).
+
+    Documentation: specs/pages/nf-webservices-wssetwriterposition.md
+    """
+    _e = _take()
+    try:
+        _c.WsSetWriterPosition(writer, nodePosition, _e)
+    except BaseException:
+        _failed(_e)
+        raise
+    _give(_e)
+
+
+def WsStartWriterCanonicalization(
+    writer: _rt.PointerArg[WS_XML_WRITER],
+    writeCallback: WS_WRITE_CALLBACK,
+    *,
+    writeCallbackState: _rt.VoidArg | None = None,
+    properties: Sequence[WS_XML_CANONICALIZATION_PROPERTY] | None = None,
+) -> None:
+    """Starts producing the canonical form of what is written to a writer from now on, and
+    passes its bytes to a callback. The writer's own output receives the nodes as usual.
+
+    Args:
+        writer: The WS_XML_WRITER to operate on.
+        writeCallback: The WS_WRITE_CALLBACK that receives the canonical bytes as they are
+            produced.
+        writeCallbackState: A value passed unchanged to writeCallback on every call, or
+            NULL.
+        properties: An array of WS_XML_CANONICALIZATION_PROPERTY values that choose the
+            canonicalization algorithm and its options, or NULL for the defaults. Its length
+            is passed as propertyCount.
+
+    Raises:
+        E_INVALIDARG: An argument is not valid.
+        WS_E_INVALID_OPERATION: Canonicalization cannot start here, for example because it
+            is already in progress on this writer.
+        E_OUTOFMEMORY: Not enough memory was available to complete the call.
+        WsError: on any failing HRESULT; the subclass named after the code where it is
+            known, with the strings of the error object lent to the call.
+
+    Wraps wwsapi.WsStartWriterCanonicalization. Supplied by the wrapper: propertyCount (the
+    length of properties), error (an error object lent to the call).
+
+    Documentation: specs/pages/nf-webservices-wsstartwritercanonicalization.md
+    """
+    _properties, _propertyCount = _array(WS_XML_CANONICALIZATION_PROPERTY, properties)
+    _e = _take()
+    try:
+        _c.WsStartWriterCanonicalization(
+            writer, writeCallback, writeCallbackState, _properties, _propertyCount, _e
+        )
+    except BaseException:
+        _failed(_e)
+        raise
+    _give(_e)
+
+
+def WsWriteBytes(writer: _rt.PointerArg[WS_XML_WRITER], bytes_: bytes) -> None:
+    """Writes binary data as content of the current element or attribute. Text encodings write
+    it as base64; binary encodings store the bytes as they are.
+
+    Args:
+        writer: The WS_XML_WRITER to operate on.
+        bytes_: The bytes to write. Its length is passed as byteCount.
+
+    Raises:
+        E_INVALIDARG: An argument is not valid.
+        WS_E_INVALID_OPERATION: The call is not allowed in the object's current state.
+        WS_E_QUOTA_EXCEEDED: A limit of the writer, such as its maximum depth or buffer
+            size, was exceeded.
+        WsError: on any failing HRESULT; the subclass named after the code where it is
+            known, with the strings of the error object lent to the call.
+
+    Wraps wwsapi.WsWriteBytes. Supplied by the wrapper: byteCount (the length of bytes_),
+    error (an error object lent to the call).
+
+    Documentation: specs/pages/nf-webservices-wswritebytes.md
+    """
+    _bytes_, _byteCount = _data(bytes_)
+    _e = _take()
+    try:
+        _c.WsWriteBytes(writer, _bytes_, _byteCount, _e)
     except BaseException:
         _failed(_e)
         raise
@@ -285,6 +643,32 @@ def WsWriteEndAttribute(writer: _rt.PointerArg[WS_XML_WRITER]) -> None:
     _give(_e)
 
 
+def WsWriteEndCData(writer: _rt.PointerArg[WS_XML_WRITER]) -> None:
+    """Closes the CDATA section opened with WsWriteStartCData.
+
+    Args:
+        writer: The WS_XML_WRITER to operate on.
+
+    Raises:
+        E_INVALIDARG: An argument is not valid.
+        WS_E_INVALID_OPERATION: No CDATA section is open.
+        WsError: on any failing HRESULT; the subclass named after the code where it is
+            known, with the strings of the error object lent to the call.
+
+    Wraps wwsapi.WsWriteEndCData. Supplied by the wrapper: error (an error object lent to
+    the call).
+
+    Documentation: specs/pages/nf-webservices-wswriteendcdata.md
+    """
+    _e = _take()
+    try:
+        _c.WsWriteEndCData(writer, _e)
+    except BaseException:
+        _failed(_e)
+        raise
+    _give(_e)
+
+
 def WsWriteEndElement(writer: _rt.PointerArg[WS_XML_WRITER]) -> None:
     """Closes the innermost open element of the writer. If nothing was written inside it, the
     writer may emit the short empty-element form instead of a separate end tag.
@@ -307,6 +691,110 @@ def WsWriteEndElement(writer: _rt.PointerArg[WS_XML_WRITER]) -> None:
     _e = _take()
     try:
         _c.WsWriteEndElement(writer, _e)
+    except BaseException:
+        _failed(_e)
+        raise
+    _give(_e)
+
+
+def WsWriteEndStartElement(writer: _rt.PointerArg[WS_XML_WRITER]) -> None:
+    """Completes the start tag of the element being written. The element stays open for
+    content, but no more attributes or namespace declarations can be added to it.
+
+    Args:
+        writer: The WS_XML_WRITER to operate on.
+
+    Raises:
+        E_INVALIDARG: An argument is not valid.
+        WS_E_INVALID_OPERATION: No start tag is open.
+        WsError: on any failing HRESULT; the subclass named after the code where it is
+            known, with the strings of the error object lent to the call.
+
+    Wraps wwsapi.WsWriteEndStartElement. Supplied by the wrapper: error (an error object
+    lent to the call).
+
+    Documentation: specs/pages/nf-webservices-wswriteendstartelement.md
+    """
+    _e = _take()
+    try:
+        _c.WsWriteEndStartElement(writer, _e)
+    except BaseException:
+        _failed(_e)
+        raise
+    _give(_e)
+
+
+def WsWriteNode(
+    writer: _rt.PointerArg[WS_XML_WRITER], node: WS_XML_NODE | _rt.PointerArg[WS_XML_NODE]
+) -> None:
+    """Writes one XML node, described by a WS_XML_NODE structure, at the writer's current
+    position.
+
+    Args:
+        writer: The WS_XML_WRITER to operate on.
+        node: The WS_XML_NODE to write. Its nodeType field says which structure it really
+            is, such as WS_XML_ELEMENT_NODE or WS_XML_TEXT_NODE.
+
+    Raises:
+        E_INVALIDARG: An argument is not valid.
+        WS_E_INVALID_OPERATION: The call is not allowed in the object's current state.
+        WS_E_INVALID_FORMAT: The node does not fit at this point of the document, for
+            example an end element with no element open.
+        WS_E_QUOTA_EXCEEDED: A limit of the writer, such as its maximum depth or buffer
+            size, was exceeded.
+        WsError: on any failing HRESULT; the subclass named after the code where it is
+            known, with the strings of the error object lent to the call.
+
+    Wraps wwsapi.WsWriteNode. Supplied by the wrapper: error (an error object lent to the
+    call).
+
+    Documentation: specs/pages/nf-webservices-wswritenode.md
+    """
+    _e = _take()
+    try:
+        _c.WsWriteNode(writer, node, _e)
+    except BaseException:
+        _failed(_e)
+        raise
+    _give(_e)
+
+
+def WsWriteQualifiedName(
+    writer: _rt.PointerArg[WS_XML_WRITER],
+    localName: WS_XML_STRING | _rt.PointerArg[WS_XML_STRING],
+    *,
+    prefix: WS_XML_STRING | _rt.PointerArg[WS_XML_STRING] | None = None,
+    ns: WS_XML_STRING | _rt.PointerArg[WS_XML_STRING] | None = None,
+) -> None:
+    """Writes a qualified name, a prefix and a local name joined by a colon, as text in the
+    current element or attribute, as XML Schema values of type QName require.
+
+    Args:
+        writer: The WS_XML_WRITER to operate on.
+        localName: The WS_XML_STRING local name.
+        prefix: The WS_XML_STRING prefix to write. If NULL, the writer uses the prefix bound
+            to ns in scope.
+        ns: The WS_XML_STRING namespace URI the name belongs to. The prefix written must be
+            bound to it.
+
+    Raises:
+        E_INVALIDARG: An argument is not valid.
+        WS_E_INVALID_OPERATION: The call is not allowed in the object's current state.
+        WS_E_INVALID_FORMAT: No prefix is bound to ns in scope, or the prefix given is bound
+            to another namespace.
+        WS_E_QUOTA_EXCEEDED: A limit of the writer, such as its maximum depth or buffer
+            size, was exceeded.
+        WsError: on any failing HRESULT; the subclass named after the code where it is
+            known, with the strings of the error object lent to the call.
+
+    Wraps wwsapi.WsWriteQualifiedName. Supplied by the wrapper: error (an error object lent
+    to the call).
+
+    Documentation: specs/pages/nf-webservices-wswritequalifiedname.md
+    """
+    _e = _take()
+    try:
+        _c.WsWriteQualifiedName(writer, prefix, localName, ns, _e)
     except BaseException:
         _failed(_e)
         raise
@@ -358,6 +846,35 @@ def WsWriteStartAttribute(
     _give(_e)
 
 
+def WsWriteStartCData(writer: _rt.PointerArg[WS_XML_WRITER]) -> None:
+    """Opens a CDATA section in the current element. The characters written until
+    WsWriteEndCData are placed inside it, with markup characters such as < and & left as
+    they are.
+
+    Args:
+        writer: The WS_XML_WRITER to operate on.
+
+    Raises:
+        E_INVALIDARG: An argument is not valid.
+        WS_E_INVALID_OPERATION: A CDATA section cannot start here, for example inside an
+            attribute or inside another CDATA section.
+        WsError: on any failing HRESULT; the subclass named after the code where it is
+            known, with the strings of the error object lent to the call.
+
+    Wraps wwsapi.WsWriteStartCData. Supplied by the wrapper: error (an error object lent to
+    the call).
+
+    Documentation: specs/pages/nf-webservices-wswritestartcdata.md
+    """
+    _e = _take()
+    try:
+        _c.WsWriteStartCData(writer, _e)
+    except BaseException:
+        _failed(_e)
+        raise
+    _give(_e)
+
+
 def WsWriteStartElement(
     writer: _rt.PointerArg[WS_XML_WRITER],
     localName: WS_XML_STRING | _rt.PointerArg[WS_XML_STRING],
@@ -395,6 +912,78 @@ def WsWriteStartElement(
     _e = _take()
     try:
         _c.WsWriteStartElement(writer, prefix, localName, ns, _e)
+    except BaseException:
+        _failed(_e)
+        raise
+    _give(_e)
+
+
+def WsWriteText(
+    writer: _rt.PointerArg[WS_XML_WRITER], text: WS_XML_TEXT | _rt.PointerArg[WS_XML_TEXT]
+) -> None:
+    """Writes a WS_XML_TEXT value as content of the current element or attribute.
+
+    Args:
+        writer: The WS_XML_WRITER to operate on.
+        text: The WS_XML_TEXT to write. Its textType field says which text structure it
+            really is: UTF-8 or UTF-16 characters, base64 bytes, a number, a GUID and so on.
+
+    Raises:
+        E_INVALIDARG: An argument is not valid.
+        WS_E_INVALID_OPERATION: The call is not allowed in the object's current state.
+        WS_E_QUOTA_EXCEEDED: A limit of the writer, such as its maximum depth or buffer
+            size, was exceeded.
+        WsError: on any failing HRESULT; the subclass named after the code where it is
+            known, with the strings of the error object lent to the call.
+
+    Wraps wwsapi.WsWriteText. Supplied by the wrapper: error (an error object lent to the
+    call).
+
+    Documentation: specs/pages/nf-webservices-wswritetext.md
+    """
+    _e = _take()
+    try:
+        _c.WsWriteText(writer, text, _e)
+    except BaseException:
+        _failed(_e)
+        raise
+    _give(_e)
+
+
+def WsWriteXmlnsAttribute(
+    writer: _rt.PointerArg[WS_XML_WRITER],
+    ns: WS_XML_STRING | _rt.PointerArg[WS_XML_STRING],
+    singleQuote: int,
+    *,
+    prefix: WS_XML_STRING | _rt.PointerArg[WS_XML_STRING] | None = None,
+) -> None:
+    """Adds a namespace declaration, binding a prefix to a namespace URI, to the start tag the
+    writer has open.
+
+    Args:
+        writer: The WS_XML_WRITER to operate on.
+        ns: The WS_XML_STRING namespace URI to bind the prefix to.
+        singleQuote: TRUE to quote the URI with single quotes, FALSE for double quotes.
+            Binary encodings ignore it.
+        prefix: The WS_XML_STRING prefix to bind. NULL declares the default namespace
+            (xmlns="...").
+
+    Raises:
+        E_INVALIDARG: An argument is not valid.
+        WS_E_INVALID_OPERATION: No start tag is open.
+        WS_E_INVALID_FORMAT: The prefix is already declared on this element for another
+            namespace, or it is reserved, like xml and xmlns.
+        WsError: on any failing HRESULT; the subclass named after the code where it is
+            known, with the strings of the error object lent to the call.
+
+    Wraps wwsapi.WsWriteXmlnsAttribute. Supplied by the wrapper: error (an error object lent
+    to the call).
+
+    Documentation: specs/pages/nf-webservices-wswritexmlnsattribute.md
+    """
+    _e = _take()
+    try:
+        _c.WsWriteXmlnsAttribute(writer, prefix, ns, singleQuote, _e)
     except BaseException:
         _failed(_e)
         raise

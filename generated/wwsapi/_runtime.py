@@ -269,16 +269,16 @@ def failure(function: str, result: int, error: Any, codes: tuple[str, ...]) -> W
 
 
 def _checker(
-    function: str, error_index: int | None, codes: tuple[str, ...]
+    fail: Callable[[int, tuple[Any, ...]], WsError],
 ) -> Callable[[int, Any, tuple[Any, ...]], int]:
-    """The errcheck of one function: success codes pass through, failures raise.
-    It runs on every call, so success costs one comparison (ctypes calls it
-    with the result as an int)."""
+    """The errcheck of one function (see `_failing`): success codes pass
+    through, failures raise. It runs on every call of the typed foreign
+    function, so success costs one comparison (ctypes calls it with the result
+    as an int)."""
 
     def check(result: int, func: Any, args: tuple[Any, ...]) -> int:
         if result < 0:
-            error = args[error_index] if error_index is not None else None
-            raise failure(function, result, error, codes)
+            raise fail(result, args)
         return result
 
     return check
@@ -443,7 +443,8 @@ _untyped_prototypes: dict[tuple[Any, int], Any] = {}
 def _failing(
     function: str, error_index: int | None, codes: tuple[str, ...]
 ) -> Callable[[int, tuple[Any, ...]], WsError]:
-    """The exception maker of the fast path: like the errcheck of `_checker`."""
+    """The exception of a failing HRESULT `result` of the call with `args`,
+    on either path (the fast path and the typed function's errcheck)."""
 
     def fail(result: int, args: tuple[Any, ...]) -> WsError:
         error = args[error_index] if error_index is not None else None
@@ -454,18 +455,17 @@ def _failing(
 
 # The factories of bound functions, by parameter count (see "Binding" above).
 # `untyped` and `typed` are the foreign function without and with argtypes,
-# `rules` the `fast_path` of each parameter; `_checked_N` raises
-# `fail(result, args)` for a failing HRESULT, `_plain_N` returns what the
-# function returns.
+# `rules` the `fast_path` of each parameter; `fail(result, args)` makes the
+# exception of a failing HRESULT, and is None for a function returning none.
 
 
-def _checked_1(untyped: Any, typed: Any, fail: Any, *rules: tuple[type, object]) -> Any:
+def _call_1(untyped: Any, typed: Any, fail: Any, *rules: tuple[type, object]) -> Any:
     t0, n0 = rules[0]
 
     def call(a0: Any, /) -> Any:
         if a0 is n0 or type(a0) is t0:
             result = untyped(a0)
-            if result < 0:
+            if fail is not None and result < 0:
                 raise fail(result, (a0,))
             return result
         return typed(a0)
@@ -473,25 +473,14 @@ def _checked_1(untyped: Any, typed: Any, fail: Any, *rules: tuple[type, object])
     return call
 
 
-def _plain_1(untyped: Any, typed: Any, *rules: tuple[type, object]) -> Any:
-    t0, n0 = rules[0]
-
-    def call(a0: Any, /) -> Any:
-        if a0 is n0 or type(a0) is t0:
-            return untyped(a0)
-        return typed(a0)
-
-    return call
-
-
-def _checked_2(untyped: Any, typed: Any, fail: Any, *rules: tuple[type, object]) -> Any:
+def _call_2(untyped: Any, typed: Any, fail: Any, *rules: tuple[type, object]) -> Any:
     t0, n0 = rules[0]
     t1, n1 = rules[1]
 
     def call(a0: Any, a1: Any, /) -> Any:
         if (a0 is n0 or type(a0) is t0) and (a1 is n1 or type(a1) is t1):
             result = untyped(a0, a1)
-            if result < 0:
+            if fail is not None and result < 0:
                 raise fail(result, (a0, a1))
             return result
         return typed(a0, a1)
@@ -499,19 +488,7 @@ def _checked_2(untyped: Any, typed: Any, fail: Any, *rules: tuple[type, object])
     return call
 
 
-def _plain_2(untyped: Any, typed: Any, *rules: tuple[type, object]) -> Any:
-    t0, n0 = rules[0]
-    t1, n1 = rules[1]
-
-    def call(a0: Any, a1: Any, /) -> Any:
-        if (a0 is n0 or type(a0) is t0) and (a1 is n1 or type(a1) is t1):
-            return untyped(a0, a1)
-        return typed(a0, a1)
-
-    return call
-
-
-def _checked_3(untyped: Any, typed: Any, fail: Any, *rules: tuple[type, object]) -> Any:
+def _call_3(untyped: Any, typed: Any, fail: Any, *rules: tuple[type, object]) -> Any:
     t0, n0 = rules[0]
     t1, n1 = rules[1]
     t2, n2 = rules[2]
@@ -523,7 +500,7 @@ def _checked_3(untyped: Any, typed: Any, fail: Any, *rules: tuple[type, object])
             and (a2 is n2 or type(a2) is t2)
         ):
             result = untyped(a0, a1, a2)
-            if result < 0:
+            if fail is not None and result < 0:
                 raise fail(result, (a0, a1, a2))
             return result
         return typed(a0, a1, a2)
@@ -531,24 +508,7 @@ def _checked_3(untyped: Any, typed: Any, fail: Any, *rules: tuple[type, object])
     return call
 
 
-def _plain_3(untyped: Any, typed: Any, *rules: tuple[type, object]) -> Any:
-    t0, n0 = rules[0]
-    t1, n1 = rules[1]
-    t2, n2 = rules[2]
-
-    def call(a0: Any, a1: Any, a2: Any, /) -> Any:
-        if (
-            (a0 is n0 or type(a0) is t0)
-            and (a1 is n1 or type(a1) is t1)
-            and (a2 is n2 or type(a2) is t2)
-        ):
-            return untyped(a0, a1, a2)
-        return typed(a0, a1, a2)
-
-    return call
-
-
-def _checked_4(untyped: Any, typed: Any, fail: Any, *rules: tuple[type, object]) -> Any:
+def _call_4(untyped: Any, typed: Any, fail: Any, *rules: tuple[type, object]) -> Any:
     t0, n0 = rules[0]
     t1, n1 = rules[1]
     t2, n2 = rules[2]
@@ -562,7 +522,7 @@ def _checked_4(untyped: Any, typed: Any, fail: Any, *rules: tuple[type, object])
             and (a3 is n3 or type(a3) is t3)
         ):
             result = untyped(a0, a1, a2, a3)
-            if result < 0:
+            if fail is not None and result < 0:
                 raise fail(result, (a0, a1, a2, a3))
             return result
         return typed(a0, a1, a2, a3)
@@ -570,26 +530,7 @@ def _checked_4(untyped: Any, typed: Any, fail: Any, *rules: tuple[type, object])
     return call
 
 
-def _plain_4(untyped: Any, typed: Any, *rules: tuple[type, object]) -> Any:
-    t0, n0 = rules[0]
-    t1, n1 = rules[1]
-    t2, n2 = rules[2]
-    t3, n3 = rules[3]
-
-    def call(a0: Any, a1: Any, a2: Any, a3: Any, /) -> Any:
-        if (
-            (a0 is n0 or type(a0) is t0)
-            and (a1 is n1 or type(a1) is t1)
-            and (a2 is n2 or type(a2) is t2)
-            and (a3 is n3 or type(a3) is t3)
-        ):
-            return untyped(a0, a1, a2, a3)
-        return typed(a0, a1, a2, a3)
-
-    return call
-
-
-def _checked_5(untyped: Any, typed: Any, fail: Any, *rules: tuple[type, object]) -> Any:
+def _call_5(untyped: Any, typed: Any, fail: Any, *rules: tuple[type, object]) -> Any:
     t0, n0 = rules[0]
     t1, n1 = rules[1]
     t2, n2 = rules[2]
@@ -605,7 +546,7 @@ def _checked_5(untyped: Any, typed: Any, fail: Any, *rules: tuple[type, object])
             and (a4 is n4 or type(a4) is t4)
         ):
             result = untyped(a0, a1, a2, a3, a4)
-            if result < 0:
+            if fail is not None and result < 0:
                 raise fail(result, (a0, a1, a2, a3, a4))
             return result
         return typed(a0, a1, a2, a3, a4)
@@ -613,28 +554,7 @@ def _checked_5(untyped: Any, typed: Any, fail: Any, *rules: tuple[type, object])
     return call
 
 
-def _plain_5(untyped: Any, typed: Any, *rules: tuple[type, object]) -> Any:
-    t0, n0 = rules[0]
-    t1, n1 = rules[1]
-    t2, n2 = rules[2]
-    t3, n3 = rules[3]
-    t4, n4 = rules[4]
-
-    def call(a0: Any, a1: Any, a2: Any, a3: Any, a4: Any, /) -> Any:
-        if (
-            (a0 is n0 or type(a0) is t0)
-            and (a1 is n1 or type(a1) is t1)
-            and (a2 is n2 or type(a2) is t2)
-            and (a3 is n3 or type(a3) is t3)
-            and (a4 is n4 or type(a4) is t4)
-        ):
-            return untyped(a0, a1, a2, a3, a4)
-        return typed(a0, a1, a2, a3, a4)
-
-    return call
-
-
-def _checked_6(untyped: Any, typed: Any, fail: Any, *rules: tuple[type, object]) -> Any:
+def _call_6(untyped: Any, typed: Any, fail: Any, *rules: tuple[type, object]) -> Any:
     t0, n0 = rules[0]
     t1, n1 = rules[1]
     t2, n2 = rules[2]
@@ -652,7 +572,7 @@ def _checked_6(untyped: Any, typed: Any, fail: Any, *rules: tuple[type, object])
             and (a5 is n5 or type(a5) is t5)
         ):
             result = untyped(a0, a1, a2, a3, a4, a5)
-            if result < 0:
+            if fail is not None and result < 0:
                 raise fail(result, (a0, a1, a2, a3, a4, a5))
             return result
         return typed(a0, a1, a2, a3, a4, a5)
@@ -660,30 +580,7 @@ def _checked_6(untyped: Any, typed: Any, fail: Any, *rules: tuple[type, object])
     return call
 
 
-def _plain_6(untyped: Any, typed: Any, *rules: tuple[type, object]) -> Any:
-    t0, n0 = rules[0]
-    t1, n1 = rules[1]
-    t2, n2 = rules[2]
-    t3, n3 = rules[3]
-    t4, n4 = rules[4]
-    t5, n5 = rules[5]
-
-    def call(a0: Any, a1: Any, a2: Any, a3: Any, a4: Any, a5: Any, /) -> Any:
-        if (
-            (a0 is n0 or type(a0) is t0)
-            and (a1 is n1 or type(a1) is t1)
-            and (a2 is n2 or type(a2) is t2)
-            and (a3 is n3 or type(a3) is t3)
-            and (a4 is n4 or type(a4) is t4)
-            and (a5 is n5 or type(a5) is t5)
-        ):
-            return untyped(a0, a1, a2, a3, a4, a5)
-        return typed(a0, a1, a2, a3, a4, a5)
-
-    return call
-
-
-def _checked_7(untyped: Any, typed: Any, fail: Any, *rules: tuple[type, object]) -> Any:
+def _call_7(untyped: Any, typed: Any, fail: Any, *rules: tuple[type, object]) -> Any:
     t0, n0 = rules[0]
     t1, n1 = rules[1]
     t2, n2 = rules[2]
@@ -703,7 +600,7 @@ def _checked_7(untyped: Any, typed: Any, fail: Any, *rules: tuple[type, object])
             and (a6 is n6 or type(a6) is t6)
         ):
             result = untyped(a0, a1, a2, a3, a4, a5, a6)
-            if result < 0:
+            if fail is not None and result < 0:
                 raise fail(result, (a0, a1, a2, a3, a4, a5, a6))
             return result
         return typed(a0, a1, a2, a3, a4, a5, a6)
@@ -711,32 +608,7 @@ def _checked_7(untyped: Any, typed: Any, fail: Any, *rules: tuple[type, object])
     return call
 
 
-def _plain_7(untyped: Any, typed: Any, *rules: tuple[type, object]) -> Any:
-    t0, n0 = rules[0]
-    t1, n1 = rules[1]
-    t2, n2 = rules[2]
-    t3, n3 = rules[3]
-    t4, n4 = rules[4]
-    t5, n5 = rules[5]
-    t6, n6 = rules[6]
-
-    def call(a0: Any, a1: Any, a2: Any, a3: Any, a4: Any, a5: Any, a6: Any, /) -> Any:
-        if (
-            (a0 is n0 or type(a0) is t0)
-            and (a1 is n1 or type(a1) is t1)
-            and (a2 is n2 or type(a2) is t2)
-            and (a3 is n3 or type(a3) is t3)
-            and (a4 is n4 or type(a4) is t4)
-            and (a5 is n5 or type(a5) is t5)
-            and (a6 is n6 or type(a6) is t6)
-        ):
-            return untyped(a0, a1, a2, a3, a4, a5, a6)
-        return typed(a0, a1, a2, a3, a4, a5, a6)
-
-    return call
-
-
-def _checked_8(untyped: Any, typed: Any, fail: Any, *rules: tuple[type, object]) -> Any:
+def _call_8(untyped: Any, typed: Any, fail: Any, *rules: tuple[type, object]) -> Any:
     t0, n0 = rules[0]
     t1, n1 = rules[1]
     t2, n2 = rules[2]
@@ -758,7 +630,7 @@ def _checked_8(untyped: Any, typed: Any, fail: Any, *rules: tuple[type, object])
             and (a7 is n7 or type(a7) is t7)
         ):
             result = untyped(a0, a1, a2, a3, a4, a5, a6, a7)
-            if result < 0:
+            if fail is not None and result < 0:
                 raise fail(result, (a0, a1, a2, a3, a4, a5, a6, a7))
             return result
         return typed(a0, a1, a2, a3, a4, a5, a6, a7)
@@ -766,34 +638,7 @@ def _checked_8(untyped: Any, typed: Any, fail: Any, *rules: tuple[type, object])
     return call
 
 
-def _plain_8(untyped: Any, typed: Any, *rules: tuple[type, object]) -> Any:
-    t0, n0 = rules[0]
-    t1, n1 = rules[1]
-    t2, n2 = rules[2]
-    t3, n3 = rules[3]
-    t4, n4 = rules[4]
-    t5, n5 = rules[5]
-    t6, n6 = rules[6]
-    t7, n7 = rules[7]
-
-    def call(a0: Any, a1: Any, a2: Any, a3: Any, a4: Any, a5: Any, a6: Any, a7: Any, /) -> Any:
-        if (
-            (a0 is n0 or type(a0) is t0)
-            and (a1 is n1 or type(a1) is t1)
-            and (a2 is n2 or type(a2) is t2)
-            and (a3 is n3 or type(a3) is t3)
-            and (a4 is n4 or type(a4) is t4)
-            and (a5 is n5 or type(a5) is t5)
-            and (a6 is n6 or type(a6) is t6)
-            and (a7 is n7 or type(a7) is t7)
-        ):
-            return untyped(a0, a1, a2, a3, a4, a5, a6, a7)
-        return typed(a0, a1, a2, a3, a4, a5, a6, a7)
-
-    return call
-
-
-def _checked_9(untyped: Any, typed: Any, fail: Any, *rules: tuple[type, object]) -> Any:
+def _call_9(untyped: Any, typed: Any, fail: Any, *rules: tuple[type, object]) -> Any:
     t0, n0 = rules[0]
     t1, n1 = rules[1]
     t2, n2 = rules[2]
@@ -819,7 +664,7 @@ def _checked_9(untyped: Any, typed: Any, fail: Any, *rules: tuple[type, object])
             and (a8 is n8 or type(a8) is t8)
         ):
             result = untyped(a0, a1, a2, a3, a4, a5, a6, a7, a8)
-            if result < 0:
+            if fail is not None and result < 0:
                 raise fail(result, (a0, a1, a2, a3, a4, a5, a6, a7, a8))
             return result
         return typed(a0, a1, a2, a3, a4, a5, a6, a7, a8)
@@ -827,38 +672,7 @@ def _checked_9(untyped: Any, typed: Any, fail: Any, *rules: tuple[type, object])
     return call
 
 
-def _plain_9(untyped: Any, typed: Any, *rules: tuple[type, object]) -> Any:
-    t0, n0 = rules[0]
-    t1, n1 = rules[1]
-    t2, n2 = rules[2]
-    t3, n3 = rules[3]
-    t4, n4 = rules[4]
-    t5, n5 = rules[5]
-    t6, n6 = rules[6]
-    t7, n7 = rules[7]
-    t8, n8 = rules[8]
-
-    def call(
-        a0: Any, a1: Any, a2: Any, a3: Any, a4: Any, a5: Any, a6: Any, a7: Any, a8: Any, /
-    ) -> Any:
-        if (
-            (a0 is n0 or type(a0) is t0)
-            and (a1 is n1 or type(a1) is t1)
-            and (a2 is n2 or type(a2) is t2)
-            and (a3 is n3 or type(a3) is t3)
-            and (a4 is n4 or type(a4) is t4)
-            and (a5 is n5 or type(a5) is t5)
-            and (a6 is n6 or type(a6) is t6)
-            and (a7 is n7 or type(a7) is t7)
-            and (a8 is n8 or type(a8) is t8)
-        ):
-            return untyped(a0, a1, a2, a3, a4, a5, a6, a7, a8)
-        return typed(a0, a1, a2, a3, a4, a5, a6, a7, a8)
-
-    return call
-
-
-def _checked_10(untyped: Any, typed: Any, fail: Any, *rules: tuple[type, object]) -> Any:
+def _call_10(untyped: Any, typed: Any, fail: Any, *rules: tuple[type, object]) -> Any:
     t0, n0 = rules[0]
     t1, n1 = rules[1]
     t2, n2 = rules[2]
@@ -886,7 +700,7 @@ def _checked_10(untyped: Any, typed: Any, fail: Any, *rules: tuple[type, object]
             and (a9 is n9 or type(a9) is t9)
         ):
             result = untyped(a0, a1, a2, a3, a4, a5, a6, a7, a8, a9)
-            if result < 0:
+            if fail is not None and result < 0:
                 raise fail(result, (a0, a1, a2, a3, a4, a5, a6, a7, a8, a9))
             return result
         return typed(a0, a1, a2, a3, a4, a5, a6, a7, a8, a9)
@@ -894,40 +708,7 @@ def _checked_10(untyped: Any, typed: Any, fail: Any, *rules: tuple[type, object]
     return call
 
 
-def _plain_10(untyped: Any, typed: Any, *rules: tuple[type, object]) -> Any:
-    t0, n0 = rules[0]
-    t1, n1 = rules[1]
-    t2, n2 = rules[2]
-    t3, n3 = rules[3]
-    t4, n4 = rules[4]
-    t5, n5 = rules[5]
-    t6, n6 = rules[6]
-    t7, n7 = rules[7]
-    t8, n8 = rules[8]
-    t9, n9 = rules[9]
-
-    def call(
-        a0: Any, a1: Any, a2: Any, a3: Any, a4: Any, a5: Any, a6: Any, a7: Any, a8: Any, a9: Any, /
-    ) -> Any:
-        if (
-            (a0 is n0 or type(a0) is t0)
-            and (a1 is n1 or type(a1) is t1)
-            and (a2 is n2 or type(a2) is t2)
-            and (a3 is n3 or type(a3) is t3)
-            and (a4 is n4 or type(a4) is t4)
-            and (a5 is n5 or type(a5) is t5)
-            and (a6 is n6 or type(a6) is t6)
-            and (a7 is n7 or type(a7) is t7)
-            and (a8 is n8 or type(a8) is t8)
-            and (a9 is n9 or type(a9) is t9)
-        ):
-            return untyped(a0, a1, a2, a3, a4, a5, a6, a7, a8, a9)
-        return typed(a0, a1, a2, a3, a4, a5, a6, a7, a8, a9)
-
-    return call
-
-
-def _checked_12(untyped: Any, typed: Any, fail: Any, *rules: tuple[type, object]) -> Any:
+def _call_12(untyped: Any, typed: Any, fail: Any, *rules: tuple[type, object]) -> Any:
     t0, n0 = rules[0]
     t1, n1 = rules[1]
     t2, n2 = rules[2]
@@ -971,7 +752,7 @@ def _checked_12(untyped: Any, typed: Any, fail: Any, *rules: tuple[type, object]
             and (a11 is n11 or type(a11) is t11)
         ):
             result = untyped(a0, a1, a2, a3, a4, a5, a6, a7, a8, a9, a10, a11)
-            if result < 0:
+            if fail is not None and result < 0:
                 raise fail(result, (a0, a1, a2, a3, a4, a5, a6, a7, a8, a9, a10, a11))
             return result
         return typed(a0, a1, a2, a3, a4, a5, a6, a7, a8, a9, a10, a11)
@@ -979,56 +760,7 @@ def _checked_12(untyped: Any, typed: Any, fail: Any, *rules: tuple[type, object]
     return call
 
 
-def _plain_12(untyped: Any, typed: Any, *rules: tuple[type, object]) -> Any:
-    t0, n0 = rules[0]
-    t1, n1 = rules[1]
-    t2, n2 = rules[2]
-    t3, n3 = rules[3]
-    t4, n4 = rules[4]
-    t5, n5 = rules[5]
-    t6, n6 = rules[6]
-    t7, n7 = rules[7]
-    t8, n8 = rules[8]
-    t9, n9 = rules[9]
-    t10, n10 = rules[10]
-    t11, n11 = rules[11]
-
-    def call(
-        a0: Any,
-        a1: Any,
-        a2: Any,
-        a3: Any,
-        a4: Any,
-        a5: Any,
-        a6: Any,
-        a7: Any,
-        a8: Any,
-        a9: Any,
-        a10: Any,
-        a11: Any,
-        /,
-    ) -> Any:
-        if (
-            (a0 is n0 or type(a0) is t0)
-            and (a1 is n1 or type(a1) is t1)
-            and (a2 is n2 or type(a2) is t2)
-            and (a3 is n3 or type(a3) is t3)
-            and (a4 is n4 or type(a4) is t4)
-            and (a5 is n5 or type(a5) is t5)
-            and (a6 is n6 or type(a6) is t6)
-            and (a7 is n7 or type(a7) is t7)
-            and (a8 is n8 or type(a8) is t8)
-            and (a9 is n9 or type(a9) is t9)
-            and (a10 is n10 or type(a10) is t10)
-            and (a11 is n11 or type(a11) is t11)
-        ):
-            return untyped(a0, a1, a2, a3, a4, a5, a6, a7, a8, a9, a10, a11)
-        return typed(a0, a1, a2, a3, a4, a5, a6, a7, a8, a9, a10, a11)
-
-    return call
-
-
-def _checked_14(untyped: Any, typed: Any, fail: Any, *rules: tuple[type, object]) -> Any:
+def _call_14(untyped: Any, typed: Any, fail: Any, *rules: tuple[type, object]) -> Any:
     t0, n0 = rules[0]
     t1, n1 = rules[1]
     t2, n2 = rules[2]
@@ -1078,7 +810,7 @@ def _checked_14(untyped: Any, typed: Any, fail: Any, *rules: tuple[type, object]
             and (a13 is n13 or type(a13) is t13)
         ):
             result = untyped(a0, a1, a2, a3, a4, a5, a6, a7, a8, a9, a10, a11, a12, a13)
-            if result < 0:
+            if fail is not None and result < 0:
                 raise fail(result, (a0, a1, a2, a3, a4, a5, a6, a7, a8, a9, a10, a11, a12, a13))
             return result
         return typed(a0, a1, a2, a3, a4, a5, a6, a7, a8, a9, a10, a11, a12, a13)
@@ -1086,88 +818,19 @@ def _checked_14(untyped: Any, typed: Any, fail: Any, *rules: tuple[type, object]
     return call
 
 
-def _plain_14(untyped: Any, typed: Any, *rules: tuple[type, object]) -> Any:
-    t0, n0 = rules[0]
-    t1, n1 = rules[1]
-    t2, n2 = rules[2]
-    t3, n3 = rules[3]
-    t4, n4 = rules[4]
-    t5, n5 = rules[5]
-    t6, n6 = rules[6]
-    t7, n7 = rules[7]
-    t8, n8 = rules[8]
-    t9, n9 = rules[9]
-    t10, n10 = rules[10]
-    t11, n11 = rules[11]
-    t12, n12 = rules[12]
-    t13, n13 = rules[13]
-
-    def call(
-        a0: Any,
-        a1: Any,
-        a2: Any,
-        a3: Any,
-        a4: Any,
-        a5: Any,
-        a6: Any,
-        a7: Any,
-        a8: Any,
-        a9: Any,
-        a10: Any,
-        a11: Any,
-        a12: Any,
-        a13: Any,
-        /,
-    ) -> Any:
-        if (
-            (a0 is n0 or type(a0) is t0)
-            and (a1 is n1 or type(a1) is t1)
-            and (a2 is n2 or type(a2) is t2)
-            and (a3 is n3 or type(a3) is t3)
-            and (a4 is n4 or type(a4) is t4)
-            and (a5 is n5 or type(a5) is t5)
-            and (a6 is n6 or type(a6) is t6)
-            and (a7 is n7 or type(a7) is t7)
-            and (a8 is n8 or type(a8) is t8)
-            and (a9 is n9 or type(a9) is t9)
-            and (a10 is n10 or type(a10) is t10)
-            and (a11 is n11 or type(a11) is t11)
-            and (a12 is n12 or type(a12) is t12)
-            and (a13 is n13 or type(a13) is t13)
-        ):
-            return untyped(a0, a1, a2, a3, a4, a5, a6, a7, a8, a9, a10, a11, a12, a13)
-        return typed(a0, a1, a2, a3, a4, a5, a6, a7, a8, a9, a10, a11, a12, a13)
-
-    return call
-
-
-_CHECKED: dict[int, Any] = {
-    1: _checked_1,
-    2: _checked_2,
-    3: _checked_3,
-    4: _checked_4,
-    5: _checked_5,
-    6: _checked_6,
-    7: _checked_7,
-    8: _checked_8,
-    9: _checked_9,
-    10: _checked_10,
-    12: _checked_12,
-    14: _checked_14,
-}
-_PLAIN: dict[int, Any] = {
-    1: _plain_1,
-    2: _plain_2,
-    3: _plain_3,
-    4: _plain_4,
-    5: _plain_5,
-    6: _plain_6,
-    7: _plain_7,
-    8: _plain_8,
-    9: _plain_9,
-    10: _plain_10,
-    12: _plain_12,
-    14: _plain_14,
+_CALLS: dict[int, Any] = {
+    1: _call_1,
+    2: _call_2,
+    3: _call_3,
+    4: _call_4,
+    5: _call_5,
+    6: _call_6,
+    7: _call_7,
+    8: _call_8,
+    9: _call_9,
+    10: _call_10,
+    12: _call_12,
+    14: _call_14,
 }
 
 
@@ -1192,16 +855,14 @@ def bind(module: str, name: str) -> Any:
         untyped = _untyped(spec.c_name, restype, flags, dll)
     except AttributeError as exc:
         raise WsapiUnavailableError(f"{DLL_NAME} does not export {spec.c_name}") from exc
-    rules = [fast_path(t) for t in argtypes]
+    fail = _failing(spec.c_name, spec.error_index, spec.codes) if spec.checked else None
+    if fail is not None:
+        typed.errcheck = _checker(fail)
     if untyped is None:
         function = typed
-    elif spec.checked:
-        fail = _failing(spec.c_name, spec.error_index, spec.codes)
-        function = _CHECKED[len(argtypes)](untyped, typed, fail, *rules)
     else:
-        function = _PLAIN[len(argtypes)](untyped, typed, *rules)
-    if spec.checked:
-        typed.errcheck = _checker(spec.c_name, spec.error_index, spec.codes)
+        rules = [fast_path(t) for t in argtypes]
+        function = _CALLS[len(argtypes)](untyped, typed, fail, *rules)
     namespace = sys.modules[module].__dict__
     stub = namespace.get(name)
     if isinstance(stub, types.FunctionType):

@@ -269,16 +269,16 @@ def failure(function: str, result: int, error: Any, codes: tuple[str, ...]) -> W
 
 
 def _checker(
-    function: str, error_index: int | None, codes: tuple[str, ...]
+    fail: Callable[[int, tuple[Any, ...]], WsError],
 ) -> Callable[[int, Any, tuple[Any, ...]], int]:
-    """The errcheck of one function: success codes pass through, failures raise.
-    It runs on every call, so success costs one comparison (ctypes calls it
-    with the result as an int)."""
+    """The errcheck of one function (see `_failing`): success codes pass
+    through, failures raise. It runs on every call of the typed foreign
+    function, so success costs one comparison (ctypes calls it with the result
+    as an int)."""
 
     def check(result: int, func: Any, args: tuple[Any, ...]) -> int:
         if result < 0:
-            error = args[error_index] if error_index is not None else None
-            raise failure(function, result, error, codes)
+            raise fail(result, args)
         return result
 
     return check
@@ -443,7 +443,8 @@ _untyped_prototypes: dict[tuple[Any, int], Any] = {}
 def _failing(
     function: str, error_index: int | None, codes: tuple[str, ...]
 ) -> Callable[[int, tuple[Any, ...]], WsError]:
-    """The exception maker of the fast path: like the errcheck of `_checker`."""
+    """The exception of a failing HRESULT `result` of the call with `args`,
+    on either path (the fast path and the typed function's errcheck)."""
 
     def fail(result: int, args: tuple[Any, ...]) -> WsError:
         error = args[error_index] if error_index is not None else None
@@ -454,18 +455,17 @@ def _failing(
 
 # The factories of bound functions, by parameter count (see "Binding" above).
 # `untyped` and `typed` are the foreign function without and with argtypes,
-# `rules` the `fast_path` of each parameter; `_checked_N` raises
-# `fail(result, args)` for a failing HRESULT, `_plain_N` returns what the
-# function returns.
+# `rules` the `fast_path` of each parameter; `fail(result, args)` makes the
+# exception of a failing HRESULT, and is None for a function returning none.
 
 
-def _checked_1(untyped: Any, typed: Any, fail: Any, *rules: tuple[type, object]) -> Any:
+def _call_1(untyped: Any, typed: Any, fail: Any, *rules: tuple[type, object]) -> Any:
     t0, n0 = rules[0]
 
     def call(a0: Any, /) -> Any:
         if a0 is n0 or type(a0) is t0:
             result = untyped(a0)
-            if result < 0:
+            if fail is not None and result < 0:
                 raise fail(result, (a0,))
             return result
         return typed(a0)
@@ -473,18 +473,7 @@ def _checked_1(untyped: Any, typed: Any, fail: Any, *rules: tuple[type, object])
     return call
 
 
-def _plain_1(untyped: Any, typed: Any, *rules: tuple[type, object]) -> Any:
-    t0, n0 = rules[0]
-
-    def call(a0: Any, /) -> Any:
-        if a0 is n0 or type(a0) is t0:
-            return untyped(a0)
-        return typed(a0)
-
-    return call
-
-
-def _checked_3(untyped: Any, typed: Any, fail: Any, *rules: tuple[type, object]) -> Any:
+def _call_3(untyped: Any, typed: Any, fail: Any, *rules: tuple[type, object]) -> Any:
     t0, n0 = rules[0]
     t1, n1 = rules[1]
     t2, n2 = rules[2]
@@ -496,7 +485,7 @@ def _checked_3(untyped: Any, typed: Any, fail: Any, *rules: tuple[type, object])
             and (a2 is n2 or type(a2) is t2)
         ):
             result = untyped(a0, a1, a2)
-            if result < 0:
+            if fail is not None and result < 0:
                 raise fail(result, (a0, a1, a2))
             return result
         return typed(a0, a1, a2)
@@ -504,24 +493,7 @@ def _checked_3(untyped: Any, typed: Any, fail: Any, *rules: tuple[type, object])
     return call
 
 
-def _plain_3(untyped: Any, typed: Any, *rules: tuple[type, object]) -> Any:
-    t0, n0 = rules[0]
-    t1, n1 = rules[1]
-    t2, n2 = rules[2]
-
-    def call(a0: Any, a1: Any, a2: Any, /) -> Any:
-        if (
-            (a0 is n0 or type(a0) is t0)
-            and (a1 is n1 or type(a1) is t1)
-            and (a2 is n2 or type(a2) is t2)
-        ):
-            return untyped(a0, a1, a2)
-        return typed(a0, a1, a2)
-
-    return call
-
-
-def _checked_6(untyped: Any, typed: Any, fail: Any, *rules: tuple[type, object]) -> Any:
+def _call_6(untyped: Any, typed: Any, fail: Any, *rules: tuple[type, object]) -> Any:
     t0, n0 = rules[0]
     t1, n1 = rules[1]
     t2, n2 = rules[2]
@@ -539,7 +511,7 @@ def _checked_6(untyped: Any, typed: Any, fail: Any, *rules: tuple[type, object])
             and (a5 is n5 or type(a5) is t5)
         ):
             result = untyped(a0, a1, a2, a3, a4, a5)
-            if result < 0:
+            if fail is not None and result < 0:
                 raise fail(result, (a0, a1, a2, a3, a4, a5))
             return result
         return typed(a0, a1, a2, a3, a4, a5)
@@ -547,38 +519,10 @@ def _checked_6(untyped: Any, typed: Any, fail: Any, *rules: tuple[type, object])
     return call
 
 
-def _plain_6(untyped: Any, typed: Any, *rules: tuple[type, object]) -> Any:
-    t0, n0 = rules[0]
-    t1, n1 = rules[1]
-    t2, n2 = rules[2]
-    t3, n3 = rules[3]
-    t4, n4 = rules[4]
-    t5, n5 = rules[5]
-
-    def call(a0: Any, a1: Any, a2: Any, a3: Any, a4: Any, a5: Any, /) -> Any:
-        if (
-            (a0 is n0 or type(a0) is t0)
-            and (a1 is n1 or type(a1) is t1)
-            and (a2 is n2 or type(a2) is t2)
-            and (a3 is n3 or type(a3) is t3)
-            and (a4 is n4 or type(a4) is t4)
-            and (a5 is n5 or type(a5) is t5)
-        ):
-            return untyped(a0, a1, a2, a3, a4, a5)
-        return typed(a0, a1, a2, a3, a4, a5)
-
-    return call
-
-
-_CHECKED: dict[int, Any] = {
-    1: _checked_1,
-    3: _checked_3,
-    6: _checked_6,
-}
-_PLAIN: dict[int, Any] = {
-    1: _plain_1,
-    3: _plain_3,
-    6: _plain_6,
+_CALLS: dict[int, Any] = {
+    1: _call_1,
+    3: _call_3,
+    6: _call_6,
 }
 
 
@@ -603,16 +547,14 @@ def bind(module: str, name: str) -> Any:
         untyped = _untyped(spec.c_name, restype, flags, dll)
     except AttributeError as exc:
         raise WsapiUnavailableError(f"{DLL_NAME} does not export {spec.c_name}") from exc
-    rules = [fast_path(t) for t in argtypes]
+    fail = _failing(spec.c_name, spec.error_index, spec.codes) if spec.checked else None
+    if fail is not None:
+        typed.errcheck = _checker(fail)
     if untyped is None:
         function = typed
-    elif spec.checked:
-        fail = _failing(spec.c_name, spec.error_index, spec.codes)
-        function = _CHECKED[len(argtypes)](untyped, typed, fail, *rules)
     else:
-        function = _PLAIN[len(argtypes)](untyped, typed, *rules)
-    if spec.checked:
-        typed.errcheck = _checker(spec.c_name, spec.error_index, spec.codes)
+        rules = [fast_path(t) for t in argtypes]
+        function = _CALLS[len(argtypes)](untyped, typed, fail, *rules)
     namespace = sys.modules[module].__dict__
     stub = namespace.get(name)
     if isinstance(stub, types.FunctionType):

@@ -18,6 +18,7 @@ import os
 import sys
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 import wine_support
@@ -101,6 +102,16 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
     target = os.environ.get("WWSGEN_LIVE_CALLS")
     if target:
         Path(target).write_text(json.dumps(dict(sorted(recorder.calls.items())), indent=1))
+
+
+@pytest.fixture
+def heap() -> Iterator[Any]:
+    """A 1 MiB heap for the values a test reads back, freed after it."""
+    from wwsapi import friendly
+
+    handle = friendly.WsCreateHeap(1 << 20, 0)
+    yield handle
+    friendly.WsFreeHeap(handle)
 
 
 @pytest.fixture(name="free_tcp_port")

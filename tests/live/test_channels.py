@@ -87,13 +87,6 @@ def in_thread(function: Callable[..., T], *args: Any) -> Future[T]:
     return future
 
 
-@pytest.fixture
-def heap() -> Iterator[Any]:
-    """A heap for the values received."""
-    handle = friendly.WsCreateHeap(1 << 20, 0)
-    yield handle
-    friendly.WsFreeHeap(handle)
-
 
 def channel_state(channel: ChannelPointer) -> wwsapi.WS_CHANNEL_STATE:
     value = ctypes.c_int32()

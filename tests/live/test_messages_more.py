@@ -130,13 +130,6 @@ def is_wine() -> bool:
     return wine_version() is not None
 
 
-@pytest.fixture
-def heap() -> Iterator[Any]:
-    """A heap for the values read back."""
-    handle = friendly.WsCreateHeap(1 << 20, 0)
-    yield handle
-    friendly.WsFreeHeap(handle)
-
 
 @contextmanager
 def new_message(initialization: int | None = wwsapi.WS_REQUEST_MESSAGE) -> Iterator[Any]:

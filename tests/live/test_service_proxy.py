@@ -171,12 +171,6 @@ def doubling(request: SoapRequest) -> tuple[int, str, bytes]:
     return 200, f"{content_type}; charset=utf-8", reply
 
 
-@pytest.fixture
-def heap() -> Iterator[Any]:
-    handle = friendly.WsCreateHeap(1 << 20, 0)
-    yield handle
-    friendly.WsFreeHeap(handle)
-
 
 @pytest.fixture
 def endpoint(soap_endpoint: SoapEndpoint) -> SoapEndpoint:

@@ -45,7 +45,7 @@ from typing import Any
 
 import pytest
 import wwsapi
-from test_xml import set_input_bytes
+from test_xml import node_type, set_input_bytes
 from wwsapi import friendly
 from wwsapi.pythonic.xml import XmlReader
 from wwslive import wine_version
@@ -74,12 +74,6 @@ READER = ("WsCreateHeap", "WsFreeHeap", "WsCreateReader", "WsFreeReader", "WsSet
 READING = (*READER, "WsReadToStartElement", "WsGetReaderNode", "WsReadStartElement")
 
 
-@pytest.fixture
-def heap() -> Iterator[Any]:
-    handle = friendly.WsCreateHeap(1 << 20, 0)
-    yield handle
-    friendly.WsFreeHeap(handle)
-
 
 @pytest.fixture
 def reader() -> Iterator[Any]:
@@ -103,10 +97,6 @@ class Input:
 @pytest.fixture
 def source() -> Input:
     return Input()
-
-
-def node_type(reader: Any) -> int:
-    return int(friendly.WsGetReaderNode(reader).contents.nodeType)
 
 
 def element(reader: Any) -> wwsapi.WS_XML_ELEMENT_NODE:

@@ -117,14 +117,6 @@ class Out:
         return ctypes.string_at(address or 0, size)
 
 
-@pytest.fixture
-def heap() -> Iterator[Any]:
-    heap = friendly.WsCreateHeap(1 << 20, 0)
-    try:
-        yield heap
-    finally:
-        friendly.WsFreeHeap(heap)  # and the buffers on it
-
 
 def new_out(heap: Any, writers: list[Any]) -> Out:
     writer = friendly.WsCreateWriter()
